@@ -1,0 +1,360 @@
+package io.pkgr.bundle;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Reads a bundle without trusting it. Every entry must be a regular file (or directory) with a
+ * canonical relative path under {@code files/} or {@code deps/}, plus {@code pkgr.json}; links,
+ * devices, FIFOs, duplicates, too many entries, too many expanded bytes and implausible
+ * compression ratios are refused, and every payload file must match the digest and size that
+ * {@code pkgr.json} records (and nothing unlisted may be present).
+ *
+ * <p>{@link #extract} writes into a hidden sibling of the target and moves it into place only
+ * when everything checked out, so a failed extraction leaves nothing behind.
+ */
+public final class BundleReader {
+
+    private static final int BUFFER = 256 * 1024;
+
+    private final Limits limits;
+
+    public BundleReader(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** Checks a bundle file completely with the default limits and returns its manifest and digest. */
+    public static BundleInfo verify(Path bundle) {
+        return new BundleReader(Limits.DEFAULT).read(bundle, null);
+    }
+
+    /** Checks and unpacks a bundle into {@code target}, which must not exist yet. */
+    public static BundleInfo extract(Path bundle, Path target) {
+        return new BundleReader(Limits.DEFAULT).extractTo(bundle, target);
+    }
+
+    /** Checks a bundle file completely with these limits. */
+    public BundleInfo check(Path bundle) {
+        return read(bundle, null);
+    }
+
+    /** Checks and unpacks a bundle into {@code target} (which must not exist) with these limits. */
+    public BundleInfo extractTo(Path bundle, Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.exists(absolute)) {
+            throw new BundleException(BundleException.Code.IO, "cannot extract into " + absolute + ": it already exists");
+        }
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            BundleInfo info = read(bundle, tmp);
+            Files.write(tmp.resolve(Manifest.JSON_FILE), info.manifest().toCanonicalJson(), StandardOpenOption.CREATE_NEW);
+            try {
+                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                throw new BundleException(BundleException.Code.IO, "cannot extract into " + absolute + ": it already exists");
+            }
+            return info;
+        } catch (IOException e) {
+            throw new BundleException(BundleException.Code.IO, "cannot extract into " + absolute + ": " + e, e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private BundleInfo read(Path bundle, Path into) {
+        long archiveSize;
+        try {
+            archiveSize = Files.size(bundle);
+        } catch (IOException e) {
+            throw new BundleException(BundleException.Code.IO, "cannot read " + bundle + ": " + e.getMessage(), e);
+        }
+        MessageDigest archiveDigest = Sha256.newDigest();
+        Map<String, FileEntry> actual = new HashMap<>();
+        Set<String> directories = new HashSet<>();
+        byte[] manifestBytes = null;
+        int entries = 0;
+        long expanded = 0;
+        try (InputStream raw = Files.newInputStream(bundle);
+             CountingInputStream compressed = new CountingInputStream(new DigestInputStream(raw, archiveDigest));
+             GzipCompressorInputStream gz = new GzipCompressorInputStream(new BufferedInputStream(compressed, BUFFER), false);
+             TarArchiveInputStream tar = new TarArchiveInputStream(gz, "UTF-8")) {
+            byte[] buf = new byte[BUFFER];
+            TarArchiveEntry entry;
+            while ((entry = nextEntry(tar)) != null) {
+                if (++entries > limits.maxEntries()) {
+                    throw new BundleException(BundleException.Code.TOO_MANY_ENTRIES,
+                            "bundle has more than " + limits.maxEntries() + " entries");
+                }
+                String name = entry.getName();
+                if (entry.isDirectory()) {
+                    String dir = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                    BundlePaths.checkSafe(dir);
+                    if (!dir.equals("files") && !dir.equals("deps")) {
+                        BundlePaths.checkPayloadPath(dir);
+                    }
+                    if (actual.containsKey(dir)) {
+                        throw duplicate(dir);
+                    }
+                    directories.add(dir);
+                    if (into != null) {
+                        Files.createDirectories(inside(into, dir));
+                    }
+                    continue;
+                }
+                BundlePaths.checkSafe(name);
+                if (entry.isSymbolicLink() || entry.isLink()) {
+                    throw link(entry);
+                }
+                if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+                    throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY,
+                            "entry '" + Text.printable(name) + "' is a device or FIFO; bundles hold regular files only");
+                }
+                if (!entry.isFile()) {
+                    throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY,
+                            "entry '" + Text.printable(name) + "' is not a regular file");
+                }
+                if (actual.containsKey(name) || directories.contains(name)
+                        || (name.equals(Manifest.JSON_FILE) && manifestBytes != null)) {
+                    throw duplicate(name);
+                }
+                for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                    if (actual.containsKey(name.substring(0, slash))) {
+                        throw duplicate(name);
+                    }
+                }
+                long declared = entry.getSize();
+                if (declared > limits.maxExpandedBytes() - expanded) {
+                    throw tooLarge();
+                }
+                if (name.equals(Manifest.JSON_FILE)) {
+                    if (declared > limits.maxManifestBytes()) {
+                        throw new BundleException(BundleException.Code.TOO_LARGE,
+                                "pkgr.json is larger than " + limits.maxManifestBytes() + " bytes");
+                    }
+                    ByteArrayOutputStream json = new ByteArrayOutputStream((int) declared);
+                    expanded += copy(tar, json, null, buf, compressed, expanded);
+                    manifestBytes = json.toByteArray();
+                    continue;
+                }
+                BundlePaths.checkPayloadPath(name);
+                MessageDigest md = Sha256.newDigest();
+                long size;
+                if (into != null) {
+                    Path file = inside(into, name);
+                    Files.createDirectories(file.getParent());
+                    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+                        size = copy(tar, out, md, buf, compressed, expanded);
+                    }
+                } else {
+                    size = copy(tar, null, md, buf, compressed, expanded);
+                }
+                expanded += size;
+                boolean executable = (entry.getMode() & 0111) != 0;
+                if (into != null && executable) {
+                    setExecutable(inside(into, name));
+                }
+                actual.put(name, new FileEntry(Sha256.of(md.digest()), size, executable));
+            }
+            // The tar end marker may be followed by padding: read it through so the digest covers the file.
+            long trailing = 0;
+            while (true) {
+                int n = gz.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                trailing += n;
+                if (trailing > 1 << 20) {
+                    throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE,
+                            "unexpected data after the end of the archive");
+                }
+            }
+            while (compressed.read(buf) >= 0) {
+                // digest the rest of the file
+            }
+        } catch (BundleException e) {
+            throw e;
+        } catch (EOFException e) {
+            throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE, "bundle is truncated (unexpected end of data)", e);
+        } catch (IOException | IllegalArgumentException e) {
+            if (into != null && e instanceof IOException && isWriteFailure(e)) {
+                throw new BundleException(BundleException.Code.IO, "cannot extract: " + e.getMessage(), e);
+            }
+            throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE,
+                    "bundle is not a valid gzip-compressed tar archive: " + describe(e), e);
+        }
+        if (manifestBytes == null) {
+            throw new BundleException(BundleException.Code.MISSING_MANIFEST, "bundle has no pkgr.json");
+        }
+        Manifest manifest = Manifest.parseJson(manifestBytes);
+        for (var listed : manifest.files().entrySet()) {
+            FileEntry found = actual.get(listed.getKey());
+            if (found == null) {
+                throw new BundleException(BundleException.Code.MISSING_FILE,
+                        "pkgr.json lists " + listed.getKey() + " but the bundle does not contain it");
+            }
+            if (!found.sha256().equals(listed.getValue().sha256()) || found.size() != listed.getValue().size()) {
+                throw new BundleException(BundleException.Code.DIGEST_MISMATCH, listed.getKey() + ": content has "
+                        + found.sha256() + " (" + found.size() + " bytes), pkgr.json says "
+                        + listed.getValue().sha256() + " (" + listed.getValue().size() + " bytes)");
+            }
+        }
+        for (String name : actual.keySet()) {
+            if (!manifest.files().containsKey(name)) {
+                throw new BundleException(BundleException.Code.UNLISTED_FILE,
+                        "bundle contains " + name + " which pkgr.json does not list");
+            }
+        }
+        return new BundleInfo(manifest, Sha256.of(archiveDigest.digest()), archiveSize, entries, expanded);
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
+        return tar.getNextEntry();
+    }
+
+    private long copy(InputStream in, OutputStream out, MessageDigest md, byte[] buf, CountingInputStream compressed,
+                      long expandedBefore) throws IOException {
+        long total = 0;
+        for (int n; (n = in.read(buf)) != -1; ) {
+            total += n;
+            long expanded = expandedBefore + total;
+            if (expanded > limits.maxExpandedBytes()) {
+                throw tooLarge();
+            }
+            if (expanded > limits.ratioGraceBytes() && expanded / Math.max(1, compressed.count) > limits.maxRatio()) {
+                throw new BundleException(BundleException.Code.SUSPICIOUS_COMPRESSION, "bundle expands more than "
+                        + limits.maxRatio() + " times its compressed size (an archive bomb?)");
+            }
+            if (md != null) {
+                md.update(buf, 0, n);
+            }
+            if (out != null) {
+                out.write(buf, 0, n);
+            }
+        }
+        return total;
+    }
+
+    private BundleException tooLarge() {
+        return new BundleException(BundleException.Code.TOO_LARGE,
+                "bundle expands to more than " + limits.maxExpandedBytes() + " bytes");
+    }
+
+    private static BundleException duplicate(String name) {
+        return new BundleException(BundleException.Code.DUPLICATE_ENTRY,
+                "entry '" + Text.printable(name) + "' appears more than once or conflicts with another entry");
+    }
+
+    private static BundleException link(TarArchiveEntry entry) {
+        String kind = entry.isSymbolicLink() ? "symlink" : "hard link";
+        String target = entry.getLinkName();
+        Path base = Path.of("/bundle").resolve(entry.getName()).getParent();
+        Path resolved = entry.isSymbolicLink() ? base.resolve(target).normalize() : Path.of("/bundle").resolve(target).normalize();
+        boolean leaves = target.startsWith("/") || target.contains("\\") || !resolved.startsWith("/bundle");
+        return new BundleException(BundleException.Code.UNSAFE_LINK, leaves
+                ? kind + " '" + Text.printable(entry.getName()) + "' points outside the bundle ('"
+                + Text.printable(target) + "')"
+                : kind + " '" + Text.printable(entry.getName()) + "' → '" + Text.printable(target)
+                + "': bundles hold regular files only, no links");
+    }
+
+    /** Resolves an already validated entry name under the extraction root, as a second line of defence. */
+    private static Path inside(Path root, String name) {
+        Path p = root.resolve(name).normalize();
+        if (!p.startsWith(root)) {
+            throw new BundleException(BundleException.Code.UNSAFE_PATH, "entry '" + Text.printable(name) + "' leaves the target");
+        }
+        return p;
+    }
+
+    private static void setExecutable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: nothing to mark
+        }
+    }
+
+    private static boolean isWriteFailure(Exception e) {
+        return e instanceof java.nio.file.FileSystemException;
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // keep deleting what we can
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    private static final class CountingInputStream extends FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // read instead of skipping so that every byte passes through the digest
+            byte[] scratch = new byte[(int) Math.min(n, 8192)];
+            int r = read(scratch, 0, scratch.length);
+            return Math.max(r, 0);
+        }
+    }
+}

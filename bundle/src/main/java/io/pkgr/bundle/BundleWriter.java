@@ -1,0 +1,191 @@
+package io.pkgr.bundle;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.zip.Deflater;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+/**
+ * Writes a bundle reproducibly: the same manifest and file contents give the same bytes, whatever
+ * the files' mtimes, owners, permissions (beyond the executable bit) or creation order.
+ *
+ * <p>Entries are sorted, owned by 0/0 with empty owner names, stamped with one fixed mtime and
+ * mode 0644 or 0755; the gzip header carries no name, mtime 0 and OS "unknown". Each file is
+ * read once: it is hashed on its way into the archive, and {@code pkgr.json} with the digests is
+ * written last.
+ */
+public final class BundleWriter {
+
+    /** 1980-01-01T00:00:00Z, the earliest time zip-based tools (wheels) accept. */
+    public static final FileTime FIXED_MTIME = FileTime.fromMillis(315_532_800_000L);
+    private static final int BUFFER = 256 * 1024;
+
+    private BundleWriter() {
+    }
+
+    /**
+     * Writes {@code payload} (archive path under files/ or deps/ → source file) and the manifest
+     * to {@code target}, atomically: the file appears complete or not at all.
+     */
+    public static BundleInfo write(Manifest manifest, SortedMap<String, Path> payload, Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            BundleInfo info;
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                info = write(manifest, payload, out);
+            }
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+            return info;
+        } catch (IOException e) {
+            throw new BundleException(BundleException.Code.IO, "cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp file is hidden and harmless
+                }
+            }
+        }
+    }
+
+    /** Streams the bundle to {@code out} (not closed) and returns what was written. */
+    public static BundleInfo write(Manifest manifest, SortedMap<String, Path> payload, OutputStream out)
+            throws IOException {
+        MessageDigest archiveDigest = Sha256.newDigest();
+        CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(nonClosing(out), archiveDigest));
+        GzipParameters gzip = new GzipParameters();
+        gzip.setCompressionLevel(Deflater.DEFAULT_COMPRESSION);
+        gzip.setModificationTime(0);
+        gzip.setOperatingSystem(255);
+        gzip.setBufferSize(BUFFER);
+        TreeMap<String, FileEntry> files = new TreeMap<>();
+        long expanded = 0;
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
+                new BufferedOutputStream(new GzipCompressorOutputStream(new BufferedOutputStream(counted, BUFFER), gzip), BUFFER),
+                "UTF-8")) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            byte[] buf = new byte[BUFFER];
+            for (var e : payload.entrySet()) {
+                String name = e.getKey();
+                BundlePaths.checkPayloadPath(name);
+                Path source = e.getValue();
+                long size = Files.size(source);
+                boolean executable = isExecutable(source);
+                tar.putArchiveEntry(entry(name, size, executable));
+                MessageDigest md = Sha256.newDigest();
+                long copied = 0;
+                try (InputStream in = Files.newInputStream(source)) {
+                    for (int n; (n = in.read(buf)) != -1; ) {
+                        if (copied + n > size) {
+                            throw changed(source);
+                        }
+                        md.update(buf, 0, n);
+                        tar.write(buf, 0, n);
+                        copied += n;
+                    }
+                }
+                if (copied != size) {
+                    throw changed(source);
+                }
+                tar.closeArchiveEntry();
+                files.put(name, new FileEntry(Sha256.of(md.digest()), size, executable));
+                expanded += size;
+            }
+            Manifest complete = manifest.withFiles(files);
+            byte[] json = complete.toCanonicalJson();
+            tar.putArchiveEntry(entry(Manifest.JSON_FILE, json.length, false));
+            tar.write(json);
+            tar.closeArchiveEntry();
+            tar.finish();
+            tar.close();
+            return new BundleInfo(complete, Sha256.of(archiveDigest.digest()), counted.count, files.size() + 1,
+                    expanded + json.length);
+        }
+    }
+
+    private static TarArchiveEntry entry(String name, long size, boolean executable) {
+        TarArchiveEntry entry = new TarArchiveEntry(name, true);
+        entry.setSize(size);
+        entry.setMode(executable ? 0100755 : 0100644);
+        entry.setModTime(FIXED_MTIME);
+        entry.setIds(0, 0);
+        entry.setUserName("");
+        entry.setGroupName("");
+        return entry;
+    }
+
+    private static BundleException changed(Path source) {
+        return new BundleException(BundleException.Code.SOURCE_CHANGED,
+                source + " changed while the bundle was being written; build again");
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+    private static boolean isExecutable(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}
