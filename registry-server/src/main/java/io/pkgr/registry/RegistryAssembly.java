@@ -1,0 +1,152 @@
+package io.pkgr.registry;
+
+import io.pkgr.auth.AccessRules;
+import io.pkgr.auth.Authenticator;
+import io.pkgr.registry.access.AccessControl;
+import io.pkgr.registry.access.AuthModuleAccessControl;
+import io.pkgr.registry.access.AuthenticationHandler;
+import io.pkgr.registry.access.FirstStart;
+import io.pkgr.registry.access.Principal;
+import io.pkgr.registry.api.BundleRoutes;
+import io.pkgr.registry.catalog.Catalog;
+import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.ErrorResponder;
+import io.pkgr.registry.http.Route;
+import io.pkgr.registry.ops.AccessLogHandler;
+import io.pkgr.registry.ops.OperationsHandlers;
+import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.BlobStoreProvider;
+import io.pkgr.registry.tls.TlsContexts;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import org.xnio.Options;
+
+/**
+ * The one place that wires the server from its {@link ServerConfig} with plain constructors:
+ * storage → catalog → auth → routes → handler chain → Undertow. Each part is built once by a
+ * {@code create…} method, in dependency order.
+ */
+final class RegistryAssembly {
+
+    private static final System.Logger LOG = System.getLogger(RegistryAssembly.class.getName());
+    private static final int WORKER_THREADS = 64;
+
+    final ServerConfig config;
+    final PrintStream console;
+    final AtomicBoolean shuttingDown = new AtomicBoolean();
+    final RegistryMetrics metrics = new RegistryMetrics();
+    final BlobStore store;
+    final Catalog catalog;
+    final AccessControl access;
+    final GracefulShutdownHandler root;
+    final Undertow undertow;
+
+    RegistryAssembly(ServerConfig config, PrintStream console) throws IOException {
+        this.config = config;
+        this.console = console;
+        this.store = createStore();
+        this.catalog = Catalog.load(store);
+        this.access = createAccessControl();
+        this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
+                metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
+        this.undertow = createUndertow(root);
+        registerGauges();
+    }
+
+    private BlobStore createStore() throws IOException {
+        return BlobStoreProvider.forScheme(config.storage()).open(config.dataDir());
+    }
+
+    private AccessControl createAccessControl() throws IOException {
+        Optional<String> password = FirstStart.ensureHtpasswd(config.htpasswdFile());
+        password.ifPresent(p -> console.println("created user " + FirstStart.ADMIN + " with password " + p
+                + " — stored bcrypt in " + config.htpasswdFile() + " (shown once)"));
+        if (config.accessFile() == null && FirstStart.ensureAccessRules(config.accessRulesFile())) {
+            LOG.log(Level.INFO, "created access rules giving {0} everything in {1}", FirstStart.ADMIN,
+                    config.accessRulesFile());
+        }
+        Authenticator authenticator = Authenticator.builder(config.htpasswdFile()).build();
+        AccessRules rules = AccessRules.load(config.accessRulesFile());
+        rules.setAnonymousRead(config.anonymousRead());
+        AuthModuleAccessControl control = new AuthModuleAccessControl(authenticator, rules);
+        metrics.counter("pkgr_auth_cache_hits", "Credential checks answered from the verification cache",
+                control::cacheHits);
+        metrics.counter("pkgr_auth_cache_misses", "Credential checks that needed a password hash",
+                control::cacheMisses);
+        return control;
+    }
+
+    private HttpHandler createRoutes() {
+        OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get);
+        RoutingHandler authenticated = new RoutingHandler(false);
+        new BundleRoutes(catalog, store, access, metrics, config.maxUploadBytes(), config.maxConcurrentUploads())
+                .register(authenticated);
+        authenticated.setFallbackHandler(exchange ->
+                ErrorResponder.send(exchange, new ApiException(ErrorCode.NOT_FOUND, exchange.getRequestPath())));
+        authenticated.setInvalidMethodHandler(exchange ->
+                ErrorResponder.send(exchange, new ApiException(ErrorCode.METHOD_NOT_ALLOWED, exchange.getRequestMethod())));
+
+        RoutingHandler open = new RoutingHandler(false)
+                .get("/healthz", operations.health())
+                .get("/readyz", operations.ready());
+        if (config.publicMetrics()) {
+            open.get("/metrics", operations.metrics());
+        } else {
+            authenticated.get("/metrics", Route.of(exchange -> {
+                if (Principal.of(exchange).anonymous()) {
+                    throw new ApiException(ErrorCode.UNAUTHORIZED);
+                }
+                operations.metrics().handleRequest(exchange);
+            }));
+        }
+        open.setFallbackHandler(new AuthenticationHandler(access, authenticated));
+        open.setInvalidMethodHandler(new AuthenticationHandler(access, authenticated));
+        return open;
+    }
+
+    private Undertow createUndertow(HttpHandler handler) throws IOException {
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
+        Undertow.Builder builder = Undertow.builder()
+                .setWorkerThreads(WORKER_THREADS)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, timeoutMillis)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, Math.min(timeoutMillis, 10_000))
+                .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
+                .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
+                .setSocketOption(Options.WRITE_TIMEOUT, timeoutMillis)
+                .setHandler(handler);
+        SSLContext tls = createTls();
+        if (tls == null) {
+            builder.addHttpListener(config.port(), config.host());
+        } else {
+            builder.addHttpsListener(config.port(), config.host(), tls);
+        }
+        return builder.build();
+    }
+
+    private SSLContext createTls() throws IOException {
+        if (config.tlsSelfSigned()) {
+            return TlsContexts.selfSigned(config.dataDir().resolve("tls"));
+        }
+        if (config.tlsCert() != null) {
+            return TlsContexts.fromPem(config.tlsCert(), config.tlsKey());
+        }
+        return null;
+    }
+
+    private void registerGauges() {
+        metrics.gauge("pkgr_catalog_bundles", "Bundle names with at least one version", catalog::nameCount);
+        metrics.gauge("pkgr_catalog_versions", "Published bundle versions", catalog::versionCount);
+    }
+}

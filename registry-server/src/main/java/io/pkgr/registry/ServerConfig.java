@@ -1,0 +1,169 @@
+package io.pkgr.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link RegistryServer} needs to start. Build it with {@link #defaults()} and the
+ * {@code with…} methods, or with the canonical constructor; null paths mean "the default under
+ * {@code dataDir}".
+ *
+ * @param dataDir data directory (storage, default htpasswd and access rules)
+ * @param host address to bind
+ * @param port port to bind; 0 picks a free one (read it back with {@link RegistryServer#port()})
+ * @param htpasswd htpasswd file; null for {@code DATA/htpasswd} (created with an admin on first start)
+ * @param accessFile access rules YAML; null for {@code DATA/access.yaml} (created admin-only if absent)
+ * @param anonymousRead whether callers without credentials may read every bundle
+ * @param maxUploadBytes largest accepted upload
+ * @param maxConcurrentUploads uploads streaming at once before 503 {@code UPLOADS_BUSY}
+ * @param tlsCert PEM certificate chain, with {@code tlsKey}; null for plain HTTP
+ * @param tlsKey PEM private key (unencrypted)
+ * @param tlsSelfSigned serve HTTPS with a generated development certificate kept in {@code DATA/tls}
+ * @param logFormat access and server log format (applied by {@link RegistryMain})
+ * @param idleTimeout how long a connection may stay silent (also the read/write timeout against slow clients)
+ * @param shutdownGrace how long {@link RegistryServer#stop()} waits for in-flight requests
+ * @param publicMetrics serve {@code /metrics} without credentials (otherwise any authenticated user)
+ * @param storage storage backend scheme, found with ServiceLoader ({@code file})
+ */
+public record ServerConfig(
+        Path dataDir,
+        String host,
+        int port,
+        Path htpasswd,
+        Path accessFile,
+        boolean anonymousRead,
+        long maxUploadBytes,
+        int maxConcurrentUploads,
+        Path tlsCert,
+        Path tlsKey,
+        boolean tlsSelfSigned,
+        LogFormat logFormat,
+        Duration idleTimeout,
+        Duration shutdownGrace,
+        boolean publicMetrics,
+        String storage) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+
+    /** Log line format. */
+    public enum LogFormat { TEXT, JSON }
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(storage, "storage");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, not " + port);
+        }
+        if (maxUploadBytes <= 0) {
+            throw new IllegalArgumentException("max upload size must be positive");
+        }
+        if (maxConcurrentUploads <= 0) {
+            throw new IllegalArgumentException("max concurrent uploads must be positive");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsSelfSigned && tlsCert != null) {
+            throw new IllegalArgumentException("use either --tls-self-signed or --tls-cert/--tls-key");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /** {@code ./data}, {@code 0.0.0.0:8080}, 2 GiB uploads, plain HTTP, text logs. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
+                16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file");
+    }
+
+    /** The htpasswd file in effect. */
+    public Path htpasswdFile() {
+        return htpasswd != null ? htpasswd : dataDir.resolve("htpasswd");
+    }
+
+    /** The access rules file in effect. */
+    public Path accessRulesFile() {
+        return accessFile != null ? accessFile : dataDir.resolve("access.yaml");
+    }
+
+    public boolean tls() {
+        return tlsSelfSigned || tlsCert != null;
+    }
+
+    public ServerConfig withDataDir(Path value) {
+        return new ServerConfig(value, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withHost(String value) {
+        return new ServerConfig(dataDir, value, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(dataDir, host, value, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withHtpasswd(Path value) {
+        return new ServerConfig(dataDir, host, port, value, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withAccessFile(Path value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, value, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withAnonymousRead(boolean value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, value, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withMaxUploadBytes(long value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, value, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withMaxConcurrentUploads(int value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, value,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withTls(Path cert, Path key) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withTlsSelfSigned(boolean value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withLogFormat(LogFormat value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withIdleTimeout(Duration value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage);
+    }
+
+    public ServerConfig withShutdownGrace(Duration value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage);
+    }
+
+    public ServerConfig withPublicMetrics(boolean value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage);
+    }
+}

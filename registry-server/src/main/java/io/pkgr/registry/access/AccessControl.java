@@ -1,0 +1,24 @@
+package io.pkgr.registry.access;
+
+import java.net.InetAddress;
+
+/** The server's seam to authentication and access rules (backed by the {@code auth} module). */
+public interface AccessControl {
+
+    /**
+     * Checks the raw {@code Authorization} header (null when absent) from {@code client}. May block
+     * (bcrypt on a cache miss): call it on a worker thread unless {@link #isCached} says otherwise.
+     */
+    AuthOutcome authenticate(String authorizationHeader, InetAddress client);
+
+    /** True when {@link #authenticate} would answer from memory without blocking. */
+    default boolean isCached(String authorizationHeader) {
+        return authorizationHeader == null;
+    }
+
+    /** Whether {@code principal} may do {@code permission} on the (normalized) bundle name. */
+    boolean allows(Principal principal, Permission permission, String normalizedName);
+
+    /** Whether anonymous callers may read every bundle (the {@code --anonymous-read} switch). */
+    boolean anonymousReadEnabled();
+}

@@ -1,0 +1,84 @@
+package io.pkgr.registry.access;
+
+import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.ErrorResponder;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * Resolves who is calling before any route runs, and attaches the {@link Principal}. Bad or
+ * malformed credentials are 401 even on routes anonymous users may read: a client that sent a
+ * password wants to know it is wrong. The header itself is never logged.
+ */
+public final class AuthenticationHandler implements HttpHandler {
+
+    private final AccessControl access;
+    private final HttpHandler next;
+
+    public AuthenticationHandler(AccessControl access, HttpHandler next) {
+        this.access = access;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (exchange.isInIoThread() && !access.isCached(header)) {
+            // a cache miss means bcrypt: never on an IO thread
+            exchange.dispatch(this);
+            return;
+        }
+        AuthOutcome outcome;
+        try {
+            outcome = access.authenticate(header, clientAddress(exchange));
+        } catch (RuntimeException e) {
+            ErrorResponder.send(exchange, e);
+            return;
+        }
+        Principal principal;
+        if (outcome instanceof AuthOutcome.Authenticated ok) {
+            principal = new Principal(ok.user());
+        } else if (outcome instanceof AuthOutcome.Anonymous) {
+            principal = Principal.ANONYMOUS;
+        } else {
+            ErrorResponder.send(exchange, rejection(outcome));
+            return;
+        }
+        exchange.putAttachment(Principal.KEY, principal);
+        next.handleRequest(exchange);
+    }
+
+    private static ApiException rejection(AuthOutcome outcome) {
+        if (outcome instanceof AuthOutcome.RateLimited limited) {
+            long seconds = Math.max(1, limited.retryAfter().toSeconds());
+            return new ApiException(ErrorCode.TOO_MANY_ATTEMPTS, Map.of("Retry-After", Long.toString(seconds)), seconds);
+        }
+        if (outcome instanceof AuthOutcome.Malformed) {
+            return new ApiException(ErrorCode.MALFORMED_CREDENTIALS);
+        }
+        return new ApiException(ErrorCode.BAD_CREDENTIALS);
+    }
+
+    private static InetAddress clientAddress(HttpServerExchange exchange) {
+        InetSocketAddress address = exchange.getSourceAddress();
+        return address == null ? InetAddress.getLoopbackAddress() : address.getAddress();
+    }
+
+    /** Throws 401 (anonymous) or 403 (a user) unless the caller may do {@code permission} on {@code name}. */
+    public static void require(AccessControl access, HttpServerExchange exchange, Permission permission, String normalizedName) {
+        Principal principal = Principal.of(exchange);
+        if (access.allows(principal, permission, normalizedName)) {
+            return;
+        }
+        if (principal.anonymous()) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED);
+        }
+        throw new ApiException(ErrorCode.DENIED, principal.user(), permission.verb(),
+                normalizedName.isEmpty() ? "this registry" : normalizedName);
+    }
+}

@@ -1,0 +1,91 @@
+package io.pkgr.registry.api;
+
+import io.pkgr.bundle.BundleException;
+import io.pkgr.bundle.BundleInfo;
+import io.pkgr.bundle.BundleReader;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.registry.catalog.Catalog;
+import io.pkgr.registry.catalog.PublishOutcome;
+import io.pkgr.registry.catalog.VersionConflictException;
+import io.pkgr.registry.catalog.VersionRecord;
+import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.Json;
+import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.BlobTooLargeException;
+import io.pkgr.registry.storage.Digests;
+import io.pkgr.registry.storage.StagedBlob;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The publish path: stream the body to a staged temp while hashing (bounded memory), check the
+ * declared digest, verify the archive with the bundle module's safe reader, check its manifest
+ * against the URL, then let the catalog commit it. Whatever fails, the staged temp is removed.
+ */
+final class BundlePublisher {
+
+    private final BlobStore store;
+    private final Catalog catalog;
+    private final RegistryMetrics metrics;
+    private final long maxUploadBytes;
+    private final int maxConcurrentUploads;
+    private final Semaphore uploads;
+
+    BundlePublisher(BlobStore store, Catalog catalog, RegistryMetrics metrics, long maxUploadBytes, int maxConcurrentUploads) {
+        this.store = store;
+        this.catalog = catalog;
+        this.metrics = metrics;
+        this.maxUploadBytes = maxUploadBytes;
+        this.maxConcurrentUploads = maxConcurrentUploads;
+        this.uploads = new Semaphore(maxConcurrentUploads);
+    }
+
+    long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
+    PublishOutcome publish(PublishRequest request) throws IOException {
+        if (!uploads.tryAcquire()) {
+            throw new ApiException(ErrorCode.UPLOADS_BUSY, java.util.Map.of("Retry-After", "1"), maxConcurrentUploads);
+        }
+        metrics.uploadStarted();
+        try (StagedBlob staged = store.stage(request.body(), maxUploadBytes)) {
+            Digests digests = staged.digests();
+            request.declaredSha256().ifPresent(declared -> {
+                if (!declared.hex().equals(digests.sha256())) {
+                    throw new ApiException(ErrorCode.DIGEST_MISMATCH, digests.sha256(), declared.hex());
+                }
+            });
+            Manifest manifest = verify(staged);
+            if (!manifest.name().sameAs(request.name()) || !manifest.version().equals(request.version())) {
+                throw new ApiException(ErrorCode.MANIFEST_MISMATCH, manifest.name(), manifest.version(),
+                        request.name(), request.version());
+            }
+            VersionRecord candidate = new VersionRecord(manifest.name().value(), manifest.version().toString(),
+                    digests.sha256(), digests.size(), Json.MAPPER.readTree(manifest.toCanonicalJson()),
+                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), false, null);
+            return catalog.publish(candidate, staged);
+        } catch (BlobTooLargeException e) {
+            throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
+        } catch (VersionConflictException e) {
+            VersionRecord existing = e.existing();
+            throw new ApiException(ErrorCode.VERSION_EXISTS, existing.name(), existing.version(), existing.sha256());
+        } finally {
+            metrics.uploadFinished();
+            uploads.release();
+        }
+    }
+
+    private static Manifest verify(StagedBlob staged) {
+        try {
+            BundleInfo info = BundleReader.verify(staged.localFile());
+            return info.manifest();
+        } catch (BundleException e) {
+            throw new ApiException(ErrorCode.BUNDLE_INVALID, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package io.pkgr.registry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.bundle.BundleException;
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.Version;
+import io.pkgr.registry.access.AccessControl;
+import io.pkgr.registry.access.AuthenticationHandler;
+import io.pkgr.registry.access.Permission;
+import io.pkgr.registry.access.Principal;
+import io.pkgr.registry.catalog.Catalog;
+import io.pkgr.registry.catalog.PublishOutcome;
+import io.pkgr.registry.catalog.Rendered;
+import io.pkgr.registry.catalog.VersionRecord;
+import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.Conditional;
+import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.Json;
+import io.pkgr.registry.http.Route;
+import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.storage.Blob;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.ByteRange;
+import io.pkgr.registry.storage.StoragePaths;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The native API under {@code /api/v1}: versions, records, publish, download, yank, delete, search, whoami. */
+public final class BundleRoutes {
+
+    private static final System.Logger LOG = System.getLogger(BundleRoutes.class.getName());
+    static final String PREFIX = "/api/v1";
+    private static final String BUNDLE = PREFIX + "/bundles/{name}";
+    private static final String VERSION = BUNDLE + "/{version}";
+    private static final int MAX_YANK_BODY = 16 * 1024;
+    private static final List<String> BUNDLE_MEDIA_TYPES =
+            List.of("application/octet-stream", "application/gzip", "application/x-gzip", "application/x-tar");
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final AccessControl access;
+    private final BundlePublisher publisher;
+
+    public BundleRoutes(Catalog catalog, BlobStore store, AccessControl access, RegistryMetrics metrics,
+            long maxUploadBytes, int maxConcurrentUploads) {
+        this.catalog = catalog;
+        this.store = store;
+        this.access = access;
+        this.publisher = new BundlePublisher(store, catalog, metrics, maxUploadBytes, maxConcurrentUploads);
+    }
+
+    /** Adds every route to {@code routes}. */
+    public void register(RoutingHandler routes) {
+        routes.get(BUNDLE, Route.of(this::versions))
+                .get(VERSION, Route.of(this::record))
+                .put(VERSION, Route.blocking(this::publish))
+                .delete(VERSION, Route.blocking(this::delete))
+                .get(VERSION + "/download", Route.of(this::download))
+                .add(Methods.HEAD, VERSION + "/download", Route.of(this::download))
+                .post(VERSION + "/yank", Route.blocking(exchange -> yank(exchange, true)))
+                .delete(VERSION + "/yank", Route.blocking(exchange -> yank(exchange, false)))
+                .post(VERSION + "/unyank", Route.blocking(exchange -> yank(exchange, false)))
+                .get(PREFIX + "/search", Route.of(this::search))
+                .get(PREFIX + "/whoami", Route.of(this::whoami));
+    }
+
+    private void versions(HttpServerExchange exchange) {
+        BundleName name = name(exchange);
+        require(exchange, Permission.READ, name);
+        Rendered rendered = catalog.versionsJson(name)
+                .orElseThrow(() -> new ApiException(ErrorCode.NAME_UNKNOWN, name));
+        sendRendered(exchange, rendered);
+    }
+
+    private void record(HttpServerExchange exchange) {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.READ, name);
+        Rendered rendered = catalog.recordJson(name, version)
+                .orElseThrow(() -> unknown(name, version));
+        sendRendered(exchange, rendered);
+    }
+
+    private void publish(HttpServerExchange exchange) throws IOException {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.PUBLISH, name);
+        String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        if (contentType != null && !BUNDLE_MEDIA_TYPES.contains(mediaType(contentType))) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, contentType);
+        }
+        Optional<Sha256> declared = declaredSha256(exchange);
+        long length = exchange.getRequestContentLength();
+        if (length > publisher.maxUploadBytes()) {
+            // refuse before reading: the body may be gigabytes; the connection closes after the answer
+            exchange.setPersistent(false);
+            throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, publisher.maxUploadBytes());
+        }
+        PublishOutcome outcome;
+        try (InputStream body = exchange.getInputStream()) {
+            outcome = publisher.publish(new PublishRequest(name, version, body, declared, Principal.of(exchange).user()));
+        } catch (ApiException e) {
+            exchange.setPersistent(false);
+            throw e;
+        }
+        VersionRecord record = outcome.record();
+        if (outcome.created()) {
+            LOG.log(Level.INFO, "published {0} {1} sha256 {2} by {3}", record.name(), record.version(), record.sha256(),
+                    record.publisher());
+        }
+        exchange.getResponseHeaders().put(Headers.LOCATION, PREFIX + "/bundles/" + name.normalized() + "/" + version);
+        Json.send(exchange, outcome.created() ? StatusCodes.CREATED : StatusCodes.OK, record);
+    }
+
+    private void download(HttpServerExchange exchange) throws IOException {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.READ, name);
+        VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
+        String etag = "\"" + record.sha256() + "\"";
+        exchange.getResponseHeaders().put(Headers.ETAG, etag);
+        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
+        if (Conditional.notModified(exchange, etag)) {
+            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+            exchange.endExchange();
+            return;
+        }
+        ByteRange range = Conditional.range(exchange, record.size(), etag);
+        Blob blob = store.get(StoragePaths.blob(record.digest()), range);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
+                "attachment; filename=\"" + name.normalized() + "-" + version + ".pkgr\"");
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        if (range != null) {
+            exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
+            exchange.getResponseHeaders().put(Headers.CONTENT_RANGE,
+                    "bytes " + range.first() + "-" + range.last() + "/" + blob.size());
+        }
+        long length = range == null ? blob.size() : range.length();
+        exchange.setResponseContentLength(length);
+        if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) {
+            exchange.endExchange();
+            return;
+        }
+        boolean toEnd = range == null || range.last() == blob.size() - 1;
+        Optional<FileChannel> channel = toEnd ? blob.openChannel() : Optional.empty();
+        if (channel.isPresent()) {
+            sendFile(exchange.getResponseSender(), channel.get());
+        } else {
+            copyBlocking(exchange, blob);
+        }
+    }
+
+    private static void sendFile(Sender sender, FileChannel channel) {
+        // zero copy: Undertow transfers from the file channel to the socket (sendfile where it can)
+        sender.transferFrom(channel, new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange exchange, Sender s) {
+                closeQuietly(channel);
+                IoCallback.END_EXCHANGE.onComplete(exchange, s);
+            }
+
+            @Override
+            public void onException(HttpServerExchange exchange, Sender s, IOException exception) {
+                closeQuietly(channel);
+                IoCallback.END_EXCHANGE.onException(exchange, s, exception);
+            }
+        });
+    }
+
+    private static void copyBlocking(HttpServerExchange exchange, Blob blob) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch((Runnable) () -> copyBlocking(exchange, blob));
+            return;
+        }
+        exchange.startBlocking();
+        try (InputStream in = blob.open(); OutputStream out = exchange.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "download interrupted: {0}", e.getMessage());
+            org.xnio.IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    private void yank(HttpServerExchange exchange, boolean yanked) throws IOException {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.YANK, name);
+        String reason = yanked ? yankReason(exchange) : null;
+        VersionRecord record = catalog.setYanked(name, version, yanked, reason)
+                .orElseThrow(() -> unknown(name, version));
+        LOG.log(Level.INFO, "{0} {1} {2} by {3}", yanked ? "yanked" : "unyanked", record.name(), record.version(),
+                Principal.of(exchange));
+        Json.send(exchange, StatusCodes.OK, record);
+    }
+
+    private static String yankReason(HttpServerExchange exchange) throws IOException {
+        byte[] body = exchange.getInputStream().readNBytes(MAX_YANK_BODY + 1);
+        if (body.length > MAX_YANK_BODY) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "yank body larger than " + MAX_YANK_BODY + " bytes");
+        }
+        if (body.length == 0) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "yank body is not JSON: expected {\"reason\": \"...\"}");
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "yank body must be a JSON object: {\"reason\": \"...\"}");
+        }
+        JsonNode reason = node.get("reason");
+        if (reason != null && !reason.isNull() && !reason.isTextual()) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "yank reason must be a string");
+        }
+        return reason == null || reason.isNull() ? null : reason.asText();
+    }
+
+    private void delete(HttpServerExchange exchange) throws IOException {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.ADMIN, name);
+        VersionRecord record = catalog.delete(name, version).orElseThrow(() -> unknown(name, version));
+        LOG.log(Level.WARNING, "deleted {0} {1} (sha256 {2}) by admin {3}", record.name(), record.version(),
+                record.sha256(), Principal.of(exchange));
+        Json.send(exchange, StatusCodes.OK, Map.of("deleted", record));
+    }
+
+    private void search(HttpServerExchange exchange) {
+        String query = Optional.ofNullable(exchange.getQueryParameters().get("q"))
+                .map(values -> values.getFirst()).orElse("");
+        if (query.length() > 200) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "search query longer than 200 characters");
+        }
+        Principal principal = Principal.of(exchange);
+        List<Map<String, Object>> hits = catalog.search(query, 1000).stream()
+                .filter(hit -> access.allows(principal, Permission.READ, BundleName.normalize((String) hit.get("name"))))
+                .limit(100)
+                .toList();
+        if (principal.anonymous() && hits.isEmpty() && !access.anonymousReadEnabled()) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", query);
+        body.put("results", hits);
+        Json.send(exchange, StatusCodes.OK, body);
+    }
+
+    private void whoami(HttpServerExchange exchange) {
+        Principal principal = Principal.of(exchange);
+        if (principal.anonymous()) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED);
+        }
+        Json.send(exchange, StatusCodes.OK, Map.of("user", principal.user()));
+    }
+
+    private void require(HttpServerExchange exchange, Permission permission, BundleName name) {
+        AuthenticationHandler.require(access, exchange, permission, name.normalized());
+    }
+
+    private static void sendRendered(HttpServerExchange exchange, Rendered rendered) {
+        exchange.getResponseHeaders().put(Headers.ETAG, rendered.etag());
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+        if (Conditional.notModified(exchange, rendered.etag())) {
+            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+            exchange.endExchange();
+            return;
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Json.CONTENT_TYPE);
+        exchange.setResponseContentLength(rendered.body().length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(rendered.body()));
+    }
+
+    private static BundleName name(HttpServerExchange exchange) {
+        String raw = parameter(exchange, "name");
+        try {
+            return BundleName.parse(raw);
+        } catch (BundleException e) {
+            throw new ApiException(ErrorCode.INVALID_NAME, e.getMessage());
+        }
+    }
+
+    private static Version version(HttpServerExchange exchange) {
+        String raw = parameter(exchange, "version");
+        try {
+            return Version.parse(raw);
+        } catch (BundleException e) {
+            throw new ApiException(ErrorCode.INVALID_VERSION, e.getMessage());
+        }
+    }
+
+    private static String parameter(HttpServerExchange exchange, String key) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        return match.getParameters().get(key);
+    }
+
+    private static ApiException unknown(BundleName name, Version version) {
+        return new ApiException(ErrorCode.VERSION_UNKNOWN, version, name);
+    }
+
+    /** {@code X-Checksum-Sha256: HEX} or {@code Digest: sha-256=BASE64}; both must agree when both are sent. */
+    static Optional<Sha256> declaredSha256(HttpServerExchange exchange) {
+        Optional<Sha256> declared = Optional.empty();
+        String checksum = exchange.getRequestHeaders().getFirst("X-Checksum-Sha256");
+        if (checksum != null) {
+            try {
+                declared = Optional.of(Sha256.parse(checksum.trim().toLowerCase(Locale.ROOT)));
+            } catch (RuntimeException e) {
+                throw new ApiException(ErrorCode.DIGEST_INVALID, "X-Checksum-Sha256 must be 64 hex digits");
+            }
+        }
+        String digest = exchange.getRequestHeaders().getFirst("Digest");
+        if (digest != null) {
+            for (String part : digest.split(",")) {
+                String item = part.trim();
+                int eq = item.indexOf('=');
+                if (eq > 0 && item.substring(0, eq).equalsIgnoreCase("sha-256")) {
+                    Sha256 fromDigest;
+                    try {
+                        byte[] bytes = Base64.getDecoder().decode(item.substring(eq + 1).trim());
+                        fromDigest = Sha256.parse(HexFormat.of().formatHex(bytes));
+                    } catch (RuntimeException e) {
+                        throw new ApiException(ErrorCode.DIGEST_INVALID, "Digest sha-256 must be base64 of 32 bytes");
+                    }
+                    if (declared.isPresent() && !declared.get().equals(fromDigest)) {
+                        throw new ApiException(ErrorCode.DIGEST_INVALID, "X-Checksum-Sha256 and Digest disagree");
+                    }
+                    declared = Optional.of(fromDigest);
+                }
+            }
+        }
+        return declared;
+    }
+
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing useful to do
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.pkgr.registry.catalog;
+
+/** What a publish did: {@code created} false means identical bytes were already published. */
+public record PublishOutcome(boolean created, VersionRecord record) {
+}

@@ -1,0 +1,45 @@
+package io.pkgr.registry.http;
+
+/** Every error the registry answers with: a stable code, an HTTP status and a message template. */
+public enum ErrorCode {
+    BAD_REQUEST(400, "%s"),
+    INVALID_NAME(400, "invalid bundle name: %s"),
+    INVALID_VERSION(400, "invalid version: %s"),
+    DIGEST_INVALID(400, "invalid digest header: %s"),
+    DIGEST_MISMATCH(400, "content sha256 is %s but the request declared %s"),
+    UNAUTHORIZED(401, "authentication required"),
+    BAD_CREDENTIALS(401, "invalid username or password"),
+    MALFORMED_CREDENTIALS(401, "malformed Authorization header"),
+    DENIED(403, "user '%s' may not %s %s"),
+    NOT_FOUND(404, "no route for %s"),
+    NAME_UNKNOWN(404, "no bundle named '%s'"),
+    VERSION_UNKNOWN(404, "no version %s of '%s'"),
+    METHOD_NOT_ALLOWED(405, "method %s not allowed here"),
+    VERSION_EXISTS(409, "%s %s already exists with sha256 %s; published versions are immutable"),
+    UPLOAD_TOO_LARGE(413, "upload is larger than the limit of %d bytes"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type '%s'; send the bundle as application/octet-stream"),
+    RANGE_NOT_SATISFIABLE(416, "range '%s' is outside the %d bytes of the file"),
+    BUNDLE_INVALID(422, "bundle rejected: %s"),
+    MANIFEST_MISMATCH(422, "the bundle's manifest says %s %s but it was published as %s %s"),
+    TOO_MANY_ATTEMPTS(429, "too many failed logins; retry in %d seconds"),
+    UPLOADS_BUSY(503, "too many uploads in progress (limit %d); retry shortly"),
+    UNAVAILABLE(503, "%s"),
+    INTERNAL(500, "internal error; see the server log (ref %s)");
+
+    private final int status;
+    private final String template;
+
+    ErrorCode(int status, String template) {
+        this.status = status;
+        this.template = template;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The message with {@code args} filled into the template. */
+    public String format(Object... args) {
+        return String.format(java.util.Locale.ROOT, template, args);
+    }
+}

@@ -1,0 +1,47 @@
+package io.pkgr.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.bouncycastle.crypto.digests.Blake2bDigest;
+
+/** Copies a stream in bounded memory while computing sha256, md5 and blake2b-256 on the way. */
+final class DigestingCopy {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final MessageDigest sha256 = newDigest("SHA-256");
+    private final MessageDigest md5 = newDigest("MD5");
+    private final Blake2bDigest blake2b = new Blake2bDigest(256);
+    private long size;
+
+    /** Copies all of {@code in} to {@code out}, failing past {@code maxBytes}. */
+    Digests copy(InputStream in, OutputStream out, long maxBytes) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            size += n;
+            if (size > maxBytes) {
+                throw new BlobTooLargeException(maxBytes);
+            }
+            sha256.update(buffer, 0, n);
+            md5.update(buffer, 0, n);
+            blake2b.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+        }
+        byte[] blake = new byte[32];
+        blake2b.doFinal(blake, 0);
+        HexFormat hex = HexFormat.of();
+        return new Digests(hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()), hex.formatHex(blake), size);
+    }
+
+    private static MessageDigest newDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is required by the Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.pkgr.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files under a root directory. New objects are written to a temp file in the same
+ * file system, fsynced, then hard-linked into place: {@code link(2)} fails if the target exists,
+ * which makes put-if-absent atomic without a lock, across processes too. Temp names start with a
+ * dot, which no {@link RepoPath} can, so they are never listed and are swept at start-up.
+ */
+final class FileSystemBlobStore implements BlobStore {
+
+    private static final System.Logger LOG = System.getLogger(FileSystemBlobStore.class.getName());
+    static final String TEMP_DIR = ".tmp";
+    private static final String TEMP_SUFFIX = ".part";
+
+    private final Path root;
+    private final Path tempDir;
+
+    private FileSystemBlobStore(Path root) {
+        this.root = root;
+        this.tempDir = root.resolve(TEMP_DIR);
+    }
+
+    /** Opens (creating if needed) the store at {@code root} and sweeps temp files a crash left behind. */
+    static FileSystemBlobStore open(Path root) throws IOException {
+        Path absolute = root.toAbsolutePath().normalize();
+        Files.createDirectories(absolute.resolve(TEMP_DIR));
+        FileSystemBlobStore store = new FileSystemBlobStore(absolute);
+        int swept = store.sweepTempFiles();
+        if (swept > 0) {
+            LOG.log(Level.INFO, "removed {0} unfinished upload(s) left by an earlier run", swept);
+        }
+        return store;
+    }
+
+    @Override
+    public Optional<BlobStat> stat(RepoPath path) throws IOException {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(fileOf(path), BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new BlobStat(path, attributes.size(), attributes.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Blob get(RepoPath path, ByteRange range) throws IOException {
+        Path file = fileOf(path);
+        long size = stat(path).orElseThrow(() -> new BlobNotFoundException(path)).size();
+        if (range != null && range.last() >= size) {
+            throw new IllegalArgumentException("range " + range + " beyond size " + size);
+        }
+        return new Blob() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                FileChannel channel = openAt(file, path, range);
+                InputStream in = Channels.newInputStream(channel);
+                return range == null ? in : new BoundedInputStream(in, range.length());
+            }
+
+            @Override
+            public Optional<FileChannel> openChannel() throws IOException {
+                return Optional.of(openAt(file, path, range));
+            }
+        };
+    }
+
+    private static FileChannel openAt(Path file, RepoPath path, ByteRange range) throws IOException {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            if (range != null) {
+                channel.position(range.first());
+            }
+            return channel;
+        } catch (NoSuchFileException e) {
+            throw new BlobNotFoundException(path);
+        }
+    }
+
+    @Override
+    public PutResult putIfAbsent(RepoPath path, InputStream content) throws IOException {
+        Path target = fileOf(path);
+        Files.createDirectories(target.getParent());
+        // temp beside the target: same directory, same file system, so the link is atomic
+        try (FileStaged staged = write(target.getParent(), content, Long.MAX_VALUE)) {
+            return staged.commitIfAbsent(path);
+        }
+    }
+
+    @Override
+    public void replace(RepoPath path, byte[] content) throws IOException {
+        Path target = fileOf(path);
+        Files.createDirectories(target.getParent());
+        Path temp = newTempFile(target.getParent());
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(content));
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(target.getParent());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public List<RepoPath> list(RepoPath prefix) throws IOException {
+        Path dir = fileOf(prefix);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<RepoPath> paths = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(Files::isRegularFile).forEach(file -> {
+                String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                try {
+                    paths.add(RepoPath.of(relative));
+                } catch (IllegalArgumentException notAnObject) {
+                    // temp files and anything else no RepoPath can name are not objects
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        paths.sort(null);
+        return paths;
+    }
+
+    @Override
+    public boolean delete(RepoPath path) throws IOException {
+        Path file = fileOf(path);
+        boolean deleted = Files.deleteIfExists(file);
+        if (deleted) {
+            syncDirectory(file.getParent());
+            pruneEmptyParents(file.getParent());
+        }
+        return deleted;
+    }
+
+    @Override
+    public StagedBlob stage(InputStream content, long maxBytes) throws IOException {
+        return write(tempDir, content, maxBytes);
+    }
+
+    @Override
+    public void checkWritable() throws IOException {
+        Path probe = newTempFile(tempDir);
+        try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held open between calls
+    }
+
+    Path root() {
+        return root;
+    }
+
+    private FileStaged write(Path dir, InputStream content, long maxBytes) throws IOException {
+        Path temp = newTempFile(dir);
+        try {
+            Digests digests;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(channel)) {
+                digests = new DigestingCopy().copy(content, out, maxBytes);
+                channel.force(true);
+            }
+            return new FileStaged(temp, digests);
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    private Path fileOf(RepoPath path) {
+        Path file = root.resolve(path.value()).normalize();
+        if (!file.startsWith(root) || file.equals(root)) {
+            throw new IllegalArgumentException("path escapes the store: " + path);
+        }
+        return file;
+    }
+
+    private static Path newTempFile(Path dir) throws IOException {
+        return Files.createFile(dir.resolve("." + UUID.randomUUID() + TEMP_SUFFIX));
+    }
+
+    private int sweepTempFiles() throws IOException {
+        int[] swept = {0};
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(TEMP_SUFFIX))
+                    .forEach(f -> {
+                        try {
+                            Files.deleteIfExists(f);
+                            swept[0]++;
+                        } catch (IOException e) {
+                            LOG.log(Level.WARNING, "cannot remove temp file {0}: {1}", f, e.getMessage());
+                        }
+                    });
+        }
+        return swept[0];
+    }
+
+    private void pruneEmptyParents(Path dir) {
+        for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        // makes the new directory entry durable; not supported everywhere, so best effort
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.log(Level.TRACE, "directory fsync unsupported: {0}", e.getMessage());
+        }
+    }
+
+    private final class FileStaged implements StagedBlob {
+        private final Path temp;
+        private final Digests digests;
+
+        FileStaged(Path temp, Digests digests) {
+            this.temp = temp;
+            this.digests = digests;
+        }
+
+        @Override
+        public Digests digests() {
+            return digests;
+        }
+
+        @Override
+        public Path localFile() {
+            return temp;
+        }
+
+        @Override
+        public PutResult commitIfAbsent(RepoPath target) throws IOException {
+            Path file = fileOf(target);
+            Files.createDirectories(file.getParent());
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException e) {
+                return new PutResult(false, stat(target).orElseThrow(() -> new BlobNotFoundException(target)));
+            } catch (UnsupportedOperationException e) {
+                return moveIfAbsent(file, target);
+            }
+            syncDirectory(file.getParent());
+            return new PutResult(true, stat(target).orElseThrow());
+        }
+
+        private PutResult moveIfAbsent(Path file, RepoPath target) throws IOException {
+            // no hard links here: check-then-move under a lock (single process only)
+            synchronized (FileSystemBlobStore.this) {
+                Optional<BlobStat> existing = stat(target);
+                if (existing.isPresent()) {
+                    return new PutResult(false, existing.get());
+                }
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            syncDirectory(file.getParent());
+            return new PutResult(true, stat(target).orElseThrow());
+        }
+
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Limits a stream to a range's length. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+    }
+}

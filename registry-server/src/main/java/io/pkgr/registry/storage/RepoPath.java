@@ -1,0 +1,79 @@
+package io.pkgr.registry.storage;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A storage key: slash-separated segments that can never climb out of the store.
+ *
+ * <p>Each segment is ASCII letters, digits, {@code . _ + -}, does not start with a dot (so no
+ * {@code .}, {@code ..} or hidden temp files), and the path is relative. Backslashes, NUL and
+ * empty segments are rejected by the same rule.
+ */
+public record RepoPath(String value) implements Comparable<RepoPath> {
+
+    static final int MAX_LENGTH = 1024;
+    static final int MAX_SEGMENT = 255;
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_+\\-][A-Za-z0-9._+\\-]*");
+
+    public RepoPath {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("storage path is empty");
+        }
+        if (value.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("storage path longer than " + MAX_LENGTH + " characters");
+        }
+        for (String segment : value.split("/", -1)) {
+            if (segment.length() > MAX_SEGMENT || !SEGMENT.matcher(segment).matches()) {
+                throw new IllegalArgumentException("invalid storage path segment in '" + printable(value) + "'");
+            }
+        }
+    }
+
+    /** Parses a path, throwing {@link IllegalArgumentException} when it is not a safe relative path. */
+    public static RepoPath of(String value) {
+        return new RepoPath(value);
+    }
+
+    /** Joins segments with '/', each validated. */
+    public static RepoPath of(String first, String... more) {
+        return new RepoPath(more.length == 0 ? first : first + "/" + String.join("/", more));
+    }
+
+    public RepoPath resolve(String child) {
+        return new RepoPath(value + "/" + child);
+    }
+
+    public List<String> segments() {
+        return List.of(value.split("/"));
+    }
+
+    /** The last segment. */
+    public String fileName() {
+        int slash = value.lastIndexOf('/');
+        return slash < 0 ? value : value.substring(slash + 1);
+    }
+
+    public boolean startsWith(RepoPath prefix) {
+        return value.equals(prefix.value) || value.startsWith(prefix.value + "/");
+    }
+
+    @Override
+    public int compareTo(RepoPath other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+
+    private static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char c = s.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package io.pkgr.registry.storage;
+
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.Version;
+
+/**
+ * The one place that knows which path holds what.
+ *
+ * <pre>
+ * blobs/sha256/ab/abcdef…            content-addressed bytes (bundles, wheels, jars)
+ * bundles/NAME/VERSION.json          version record (NAME is the PEP 503 normalized name)
+ * pypi/NAME/FILENAME.json            file record for the PyPI face (later)
+ * maven/…                            Maven layout (later)
+ * </pre>
+ */
+public final class StoragePaths {
+
+    public static final RepoPath BLOBS = RepoPath.of("blobs");
+    public static final RepoPath BUNDLES = RepoPath.of("bundles");
+    private static final String RECORD_SUFFIX = ".json";
+
+    private StoragePaths() {
+    }
+
+    /** Where the bytes with this digest live. */
+    public static RepoPath blob(Sha256 digest) {
+        String hex = digest.hex();
+        return RepoPath.of("blobs", "sha256", hex.substring(0, 2), hex);
+    }
+
+    /** The record of one published version. */
+    public static RepoPath bundleRecord(BundleName name, Version version) {
+        return RepoPath.of("bundles", name.normalized(), version + RECORD_SUFFIX);
+    }
+
+    /** True for paths {@link #bundleRecord} produces. */
+    public static boolean isBundleRecord(RepoPath path) {
+        return path.startsWith(BUNDLES) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
+    }
+}
