@@ -1,0 +1,41 @@
+package io.pkgr.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code pkgr} command: it only lists its subcommands. */
+@Command(name = "pkgr",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        header = "Build, publish and run versioned pipeline bundles; serve the registry.",
+        description = {
+                "",
+                "pkgr packages pipeline code with its dependencies into a reproducible bundle,",
+                "publishes it to your team's registry and runs an exact version at task start",
+                "in an isolated, cached environment.",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  pkgr serve                                  run the registry on ./data",
+                "  pkgr run churn-model==1.4.0 train --start-date=2024-05-01",
+                "",
+                "Exit codes: 0 ok, 2 usage or validation, 3 not found, 4 authentication,",
+                "5 conflict, 6 network or registry, 7 integrity; run passes the entrypoint's code through.",
+                "Documentation: docs/cli.md",
+        },
+        subcommands = {picocli.CommandLine.HelpCommand.class})
+public final class PkgrCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+}
