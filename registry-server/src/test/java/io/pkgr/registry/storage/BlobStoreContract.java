@@ -1,0 +1,148 @@
+package io.pkgr.registry.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link BlobStore} backend must do; a backend's test is a subclass that opens one. */
+public abstract class BlobStoreContract {
+
+    protected BlobStore store;
+
+    /** Opens a fresh, empty store. */
+    protected abstract BlobStore openStore() throws IOException;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = openStore();
+    }
+
+    private static InputStream bytes(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String read(RepoPath path, ByteRange range) throws IOException {
+        try (InputStream in = store.get(path, range).open()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void putIfAbsentStoresANewObject() throws IOException {
+        PutResult result = store.putIfAbsent(RepoPath.of("a/b/c.txt"), bytes("hello"));
+
+        assertTrue(result.created());
+        assertEquals(5, result.stat().size());
+        assertEquals("hello", read(RepoPath.of("a/b/c.txt"), null));
+    }
+
+    @Test
+    void putIfAbsentKeepsTheFirstObject() throws IOException {
+        store.putIfAbsent(RepoPath.of("x"), bytes("first"));
+
+        PutResult second = store.putIfAbsent(RepoPath.of("x"), bytes("second!"));
+
+        assertFalse(second.created());
+        assertEquals("first", read(RepoPath.of("x"), null));
+    }
+
+    @Test
+    void getReturnsTheRequestedRange() throws IOException {
+        store.putIfAbsent(RepoPath.of("r"), bytes("0123456789"));
+
+        assertEquals("345", read(RepoPath.of("r"), new ByteRange(3, 5)));
+        assertEquals("89", read(RepoPath.of("r"), new ByteRange(8, 9)));
+    }
+
+    @Test
+    void getOfAMissingObjectFailsWithNotFound() {
+        assertThrows(BlobNotFoundException.class, () -> store.get(RepoPath.of("missing"), null));
+    }
+
+    @Test
+    void statReportsSizeAndAbsence() throws IOException {
+        store.putIfAbsent(RepoPath.of("s/t"), bytes("abc"));
+
+        assertEquals(3, store.stat(RepoPath.of("s/t")).orElseThrow().size());
+        assertEquals(Optional.empty(), store.stat(RepoPath.of("s/none")));
+        assertEquals(Optional.empty(), store.stat(RepoPath.of("s")), "a prefix is not an object");
+    }
+
+    @Test
+    void listReturnsEveryObjectUnderAPrefixSorted() throws IOException {
+        store.putIfAbsent(RepoPath.of("p/b/2"), bytes("2"));
+        store.putIfAbsent(RepoPath.of("p/a"), bytes("1"));
+        store.putIfAbsent(RepoPath.of("q/other"), bytes("3"));
+
+        assertEquals(List.of(RepoPath.of("p/a"), RepoPath.of("p/b/2")), store.list(RepoPath.of("p")));
+        assertEquals(List.of(), store.list(RepoPath.of("nothing")));
+    }
+
+    @Test
+    void deleteRemovesAnObjectOnce() throws IOException {
+        store.putIfAbsent(RepoPath.of("d/e"), bytes("x"));
+
+        assertTrue(store.delete(RepoPath.of("d/e")));
+        assertFalse(store.delete(RepoPath.of("d/e")));
+        assertEquals(Optional.empty(), store.stat(RepoPath.of("d/e")));
+    }
+
+    @Test
+    void replaceSwapsContentAtomically() throws IOException {
+        store.putIfAbsent(RepoPath.of("rec.json"), bytes("{\"v\":1}"));
+
+        store.replace(RepoPath.of("rec.json"), "{\"v\":2}".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("{\"v\":2}", read(RepoPath.of("rec.json"), null));
+        assertEquals(7, store.stat(RepoPath.of("rec.json")).orElseThrow().size());
+    }
+
+    @Test
+    void stagedContentHasItsDigestsAndIsInvisibleUntilCommitted() throws IOException {
+        try (StagedBlob staged = store.stage(bytes("abc"), 100)) {
+            Digests d = staged.digests();
+            assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", d.sha256());
+            assertEquals("900150983cd24fb0d6963f7d28e17f72", d.md5());
+            assertEquals("bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319", d.blake2b256());
+            assertEquals(3, d.size());
+            assertArrayEquals("abc".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(staged.localFile()));
+            assertEquals(List.of(), store.list(RepoPath.of("blobs")));
+
+            assertTrue(staged.commitIfAbsent(RepoPath.of("blobs/abc")).created());
+        }
+        assertEquals("abc", read(RepoPath.of("blobs/abc"), null));
+    }
+
+    @Test
+    void stagingPastTheLimitFailsAndKeepsNothing() throws IOException {
+        assertThrows(BlobTooLargeException.class, () -> store.stage(bytes("0123456789"), 5));
+
+        assertEquals(List.of(), store.list(RepoPath.of("blobs")));
+    }
+
+    @Test
+    void closingAStagedBlobDiscardsIt() throws IOException {
+        StagedBlob staged = store.stage(bytes("gone"), 100);
+
+        staged.close();
+
+        assertFalse(Files.exists(staged.localFile()));
+    }
+
+    @Test
+    void aFreshStoreIsWritable() throws IOException {
+        store.checkWritable();
+    }
+}
