@@ -77,13 +77,14 @@ record PasswordHash(Scheme scheme, String encoded) {
             if (scheme == Scheme.PLAIN) {
                 return MessageDigest.isEqual(password, encoded.getBytes(StandardCharsets.UTF_8));
             }
+            // Commons Codec zeroes the key array it is given: hand it a copy, not the caller's.
             String computed = switch (scheme) {
                 case BCRYPT -> bcrypt(password);
-                case APR1 -> Md5Crypt.apr1Crypt(password, encoded);
-                case MD5_CRYPT -> Md5Crypt.md5Crypt(password, encoded);
-                case SHA256_CRYPT -> Sha2Crypt.sha256Crypt(password, encoded);
-                case SHA512_CRYPT -> Sha2Crypt.sha512Crypt(password, encoded);
-                case DES_CRYPT -> UnixCrypt.crypt(password, encoded.substring(0, 2));
+                case APR1 -> Md5Crypt.apr1Crypt(password.clone(), encoded);
+                case MD5_CRYPT -> Md5Crypt.md5Crypt(password.clone(), encoded);
+                case SHA256_CRYPT -> Sha2Crypt.sha256Crypt(password.clone(), encoded);
+                case SHA512_CRYPT -> Sha2Crypt.sha512Crypt(password.clone(), encoded);
+                case DES_CRYPT -> UnixCrypt.crypt(password.clone(), encoded.substring(0, 2));
                 case SHA1 -> "{SHA}" + Base64.getEncoder().encodeToString(sha1(password));
                 case PLAIN -> throw new AssertionError("handled above");
             };

@@ -100,4 +100,20 @@ class HtpasswdFormatsTest {
         // when / then
         assertFalse(file.verify("mallory", "pw".getBytes(UTF_8)));
     }
+
+    @ParameterizedTest(name = "htpasswd {0}")
+    @ValueSource(strings = {"-B -C 4", "-m", "-s", "-2", "-5", "-d", "-p"})
+    void verifyingLeavesTheCallersPasswordBytesAsTheyWere(String flags) throws IOException {
+        // given
+        HtpasswdFile file = HtpasswdFile.open(RealHtpasswd.write(dir.resolve("htpasswd"),
+                RealHtpasswd.line("alice", "s3cret", flags.split(" "))));
+        byte[] password = "s3cret".getBytes(UTF_8);
+
+        // when
+        file.verify("alice", password);
+
+        // then: checking twice with the same array still works
+        assertEquals("s3cret", new String(password, UTF_8));
+        assertTrue(file.verify("alice", password));
+    }
 }
