@@ -14,6 +14,7 @@ import io.pkgr.registry.catalog.PublishOutcome;
 import io.pkgr.registry.catalog.Rendered;
 import io.pkgr.registry.catalog.VersionRecord;
 import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.ClientGoneException;
 import io.pkgr.registry.http.Conditional;
 import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.Json;
@@ -117,7 +118,7 @@ public final class BundleRoutes {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, publisher.maxUploadBytes());
         }
         PublishOutcome outcome;
-        try (InputStream body = exchange.getInputStream()) {
+        try (InputStream body = ClientGoneException.watch(exchange.getInputStream())) {
             outcome = publisher.publish(new PublishRequest(name, version, body, declared, Principal.of(exchange).user()));
         } catch (ApiException e) {
             exchange.setPersistent(false);

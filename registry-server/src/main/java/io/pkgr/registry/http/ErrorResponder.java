@@ -18,6 +18,11 @@ public final class ErrorResponder {
 
     /** Answers with the error of {@code failure}; unexpected failures are logged and answered 500. */
     public static void send(HttpServerExchange exchange, Throwable failure) {
+        if (failure instanceof ClientGoneException) {
+            LOG.log(Level.DEBUG, "{0} {1}: {2}", exchange.getRequestMethod(), exchange.getRequestPath(), failure.getMessage());
+            org.xnio.IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
         ApiException error = failure instanceof ApiException api ? api : internal(exchange, failure);
         if (exchange.isResponseStarted()) {
             // too late for an error body: cut the connection so the client sees a failure, not a short file

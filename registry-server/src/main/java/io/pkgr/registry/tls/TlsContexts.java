@@ -104,7 +104,7 @@ public final class TlsContexts {
             X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
             Files.createDirectories(certPem.toAbsolutePath().getParent());
-            writePem(keyPem, pair.getPrivate());
+            writePem(keyPem, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null).generate());
             writePem(certPem, certificate);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot generate a self-signed certificate: " + e.getMessage(), e);
@@ -148,7 +148,8 @@ public final class TlsContexts {
         try (Reader in = Files.newBufferedReader(pem, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(in)) {
             for (Object object; (object = parser.readObject()) != null; ) {
                 if (object instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // SEC1/PKCS#1 files may omit the public half: the private key info is enough
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);

@@ -1,0 +1,56 @@
+package io.pkgr.registry;
+
+import static io.pkgr.registry.TestRegistry.ALICE;
+import static io.pkgr.registry.TestRegistry.BOB;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pkgr.bundle.Sha256;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConcurrentPublishTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twentyParallelPublishesOfOneVersionCreateItExactlyOnce() throws Exception {
+        // given two different bundles for the same version, and a server that takes all 20 uploads at once
+        byte[] first = TestBundles.bundle(tmp, "team-race", "1.0.0", "A".repeat(200_000));
+        byte[] second = TestBundles.bundle(tmp, "team-race", "1.0.0", "B".repeat(200_000));
+        try (TestRegistry registry = TestRegistry.start(tmp.resolve("data"), c -> c.withMaxConcurrentUploads(32))) {
+            // when 20 clients publish at the same time, half with each
+            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                HttpRequest request = registry.request("/api/v1/bundles/team-race/1.0.0", ALICE)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(i % 2 == 0 ? first : second)).build();
+                responses.add(registry.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> response : responses) {
+                statuses.add(response.get().statusCode());
+            }
+
+            // then one creates it, the others find it there (same bytes) or conflict (other bytes)
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertTrue(statuses.stream().allMatch(s -> s == 201 || s == 200 || s == 409), statuses.toString());
+            byte[] stored = registry.getBytes(registry.request("/api/v1/bundles/team-race/1.0.0/download", BOB).GET().build()).body();
+            assertTrue(java.util.Arrays.equals(stored, first) || java.util.Arrays.equals(stored, second));
+            String sha = TestRegistry.json(registry.get("/api/v1/bundles/team-race/1.0.0", BOB)).get("sha256").asText();
+            assertEquals(Sha256.ofBytes(stored).hex(), sha);
+            Path blob = registry.data.resolve("blobs/sha256/" + sha.substring(0, 2) + "/" + sha);
+            assertArrayEquals(stored, Files.readAllBytes(blob), "the stored blob is intact");
+            long conflicts = statuses.stream().filter(s -> s == 409).count();
+            assertEquals(10, conflicts, "the ten uploads with the other bytes conflict");
+        }
+    }
+}
