@@ -116,8 +116,7 @@ public final class AccessRules {
             if (!groups.isObject()) {
                 throw new IllegalArgumentException("'groups' must map a group name to a list of users");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = groups.fields(); it.hasNext(); ) {
-                var group = it.next();
+            for (Map.Entry<String, JsonNode> group : groups.properties()) {
                 groupNames.add(group.getKey());
                 for (String member : strings(group.getValue(), "group '" + group.getKey() + "'")) {
                     groupsOfUser.computeIfAbsent(member, u -> new HashSet<>()).add(group.getKey());

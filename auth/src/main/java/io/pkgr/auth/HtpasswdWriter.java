@@ -35,8 +35,9 @@ public final class HtpasswdWriter {
 
     /** The bcrypt cost used unless configured (Apache's default is 5; 12 costs about 0.25 s). */
     public static final int DEFAULT_BCRYPT_COST = 12;
-    /** The lowest and highest cost Apache {@code htpasswd -C} accepts. */
+    /** The lowest cost Apache {@code htpasswd -C} accepts. */
     public static final int MIN_BCRYPT_COST = 4;
+    /** The highest cost Apache {@code htpasswd -C} accepts. */
     public static final int MAX_BCRYPT_COST = 17;
 
     private static final Set<PosixFilePermission> NEW_FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -121,34 +122,43 @@ public final class HtpasswdWriter {
             Path dir = file.getParent();
             Files.createDirectories(dir);
             Path lockFile = dir.resolve("." + file.getFileName() + ".lock");
-            try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lockChannel.lock()) {
-                byte[] old = readIfExists();
-                List<byte[]> lines = splitLines(old == null ? new byte[0] : old);
-                boolean found = false;
-                List<byte[]> out = new ArrayList<>();
-                for (byte[] line : lines) {
-                    if (user.equals(userOf(line, out.isEmpty()))) {
-                        if (!found && newLine != null) {
-                            out.add(newLine);
-                        }
-                        found = true;
-                    } else {
-                        out.add(line);
-                    }
+            try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = lockChannel.lock(); // against another process (a second `pkgr user`)
+                try {
+                    return rewriteLocked(user, newLine);
+                } finally {
+                    lock.release();
                 }
-                if (!found && newLine != null) {
-                    if (!out.isEmpty() && !endsWithNewline(out.get(out.size() - 1))) {
-                        out.set(out.size() - 1, concat(out.get(out.size() - 1), "\n".getBytes(StandardCharsets.US_ASCII)));
-                    }
-                    out.add(newLine);
-                }
-                if (found || newLine != null) {
-                    writeAtomically(out, old != null);
-                }
-                return found;
             }
         }
+    }
+
+    private boolean rewriteLocked(String user, byte[] newLine) throws IOException {
+        byte[] old = readIfExists();
+        List<byte[]> lines = splitLines(old == null ? new byte[0] : old);
+        boolean found = false;
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] line = lines.get(i);
+            if (user.equals(userOf(line, i == 0))) {
+                if (!found && newLine != null) {
+                    out.add(newLine);
+                }
+                found = true;
+            } else {
+                out.add(line);
+            }
+        }
+        if (!found && newLine != null) {
+            if (!out.isEmpty() && !endsWithNewline(out.get(out.size() - 1))) {
+                out.set(out.size() - 1, concat(out.get(out.size() - 1), "\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            out.add(newLine);
+        }
+        if (found || newLine != null) {
+            writeAtomically(out, old != null);
+        }
+        return found;
     }
 
     private byte[] readIfExists() throws IOException {
