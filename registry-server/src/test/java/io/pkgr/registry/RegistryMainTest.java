@@ -1,0 +1,54 @@
+package io.pkgr.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegistryMainTest {
+
+    @Test
+    void withoutFlagsTheDefaultsApply() {
+        ServerConfig config = RegistryMain.parse(new String[0], Map.of());
+
+        assertEquals(ServerConfig.defaults(), config);
+        assertEquals(Path.of("data/htpasswd"), config.htpasswdFile());
+        assertEquals(2L << 30, config.maxUploadBytes());
+    }
+
+    @Test
+    void environmentVariablesSetOptionsAndFlagsWin() {
+        ServerConfig config = RegistryMain.parse(new String[] {"--port", "9000", "--anonymous-read"},
+                Map.of("PKGR_PORT", "7000", "PKGR_DATA", "/srv/pkgr", "PKGR_MAX_UPLOAD_SIZE", "500M", "PKGR_LOG_FORMAT", "json"));
+
+        assertEquals(9000, config.port());
+        assertEquals(Path.of("/srv/pkgr"), config.dataDir());
+        assertEquals(500L << 20, config.maxUploadBytes());
+        assertEquals(ServerConfig.LogFormat.JSON, config.logFormat());
+        assertTrue(config.anonymousRead());
+    }
+
+    @Test
+    void tlsFlagsAreParsedTogether() {
+        ServerConfig config = RegistryMain.parse(new String[] {"--tls-cert", "c.pem", "--tls-key=k.pem"}, Map.of());
+
+        assertEquals(Path.of("c.pem"), config.tlsCert());
+        assertEquals(Path.of("k.pem"), config.tlsKey());
+    }
+
+    @Test
+    void anUnknownFlagIsAUsageError() {
+        assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--bogus", "1"}, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--port", "x"}, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--log-format", "xml"}, Map.of()));
+    }
+
+    @Test
+    void helpIsRecognised() {
+        assertNull(RegistryMain.parse(new String[] {"--help"}, Map.of()));
+    }
+}
