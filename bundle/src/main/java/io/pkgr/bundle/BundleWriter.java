@@ -47,6 +47,12 @@ public final class BundleWriter {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                // temp files are created owner-only; a bundle is meant to be shared
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX
+            }
             BundleInfo info;
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 info = write(manifest, payload, out);

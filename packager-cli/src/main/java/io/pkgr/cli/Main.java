@@ -19,7 +19,22 @@ public final class Main {
 
     /** The configured command line, with the error handler and exit codes wired. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new PkgrCommand());
+        return commandLine(Settings.fromSystem());
+    }
+
+    /** The command line with these settings handed to every command that takes them (tests use this). */
+    public static CommandLine commandLine(Settings settings) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                try {
+                    return cls.getConstructor(Settings.class).newInstance(settings);
+                } catch (NoSuchMethodException e) {
+                    return CommandLine.defaultFactory().create(cls);
+                }
+            }
+        };
+        CommandLine cl = new CommandLine(new PkgrCommand(), factory);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);

@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
                 "5 conflict, 6 network or registry, 7 integrity; run passes the entrypoint's code through.",
                 "Documentation: docs/cli.md",
         },
-        subcommands = {picocli.CommandLine.HelpCommand.class})
+        subcommands = {
+                io.pkgr.cli.build.BuildCommand.class,
+                picocli.CommandLine.HelpCommand.class})
 public final class PkgrCommand implements Callable<Integer> {
 
     @Spec

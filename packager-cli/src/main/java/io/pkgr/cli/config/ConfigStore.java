@@ -1,0 +1,195 @@
+package io.pkgr.cli.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * pkgr's configuration, poetry style: {@code config.json} holds settings such as
+ * {@code repositories.NAME.url}; {@code credentials.json} (mode 0600) holds
+ * {@code http-basic.NAME.username/password}. Environment variables override both.
+ */
+public final class ConfigStore {
+
+    public static final String CONFIG_FILE = "config.json";
+    public static final String CREDENTIALS_FILE = "credentials.json";
+    private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+            .configure(SerializationFeature.INDENT_OUTPUT, true);
+
+    private final Settings settings;
+
+    public ConfigStore(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Path configFile() {
+        return settings.configDir().resolve(CONFIG_FILE);
+    }
+
+    public Path credentialsFile() {
+        return settings.configDir().resolve(CREDENTIALS_FILE);
+    }
+
+    /** The repository called {@code name}, from the environment or the config files. */
+    public Repository repository(String name) {
+        checkName(name);
+        String url = settings.get(Settings.envName("PKGR_REPOSITORIES_", name, "_URL"));
+        if (url == null) {
+            url = config().get("repositories." + name + ".url");
+        }
+        if (url == null) {
+            throw new CliException(ExitCode.USAGE, "unknown repository '" + name + "': set it with 'pkgr config repositories."
+                    + name + " URL' or PKGR_REPOSITORIES_" + Settings.envName("", name, "") + "_URL");
+        }
+        String user = settings.get(Settings.envName("PKGR_HTTP_BASIC_", name, "_USERNAME"));
+        String password = settings.get(Settings.envName("PKGR_HTTP_BASIC_", name, "_PASSWORD"));
+        if (user == null) {
+            Map<String, String> creds = credentials();
+            user = creds.get("http-basic." + name + ".username");
+            password = creds.get("http-basic." + name + ".password");
+        }
+        return new Repository(name, parseUrl(url), user, password);
+    }
+
+    /** Flat view of the config file: {@code repositories.NAME.url → URL}. */
+    public Map<String, String> config() {
+        return read(configFile());
+    }
+
+    /** Flat view of the credentials file: {@code http-basic.NAME.username → USER}. */
+    public Map<String, String> credentials() {
+        return read(credentialsFile());
+    }
+
+    public void setRepository(String name, String url) {
+        checkName(name);
+        parseUrl(url);
+        Map<String, String> c = new TreeMap<>(config());
+        c.put("repositories." + name + ".url", url);
+        write(configFile(), c, false);
+    }
+
+    public void setCredentials(String name, String user, String password) {
+        checkName(name);
+        Map<String, String> c = new TreeMap<>(credentials());
+        c.put("http-basic." + name + ".username", user);
+        c.put("http-basic." + name + ".password", password);
+        write(credentialsFile(), c, true);
+    }
+
+    /** Removes a key ({@code repositories.NAME} or {@code http-basic.NAME}); true when something was removed. */
+    public boolean unset(String key) {
+        boolean credential = key.startsWith("http-basic.");
+        Path file = credential ? credentialsFile() : configFile();
+        Map<String, String> c = new TreeMap<>(credential ? credentials() : config());
+        boolean removed = c.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "."));
+        if (removed) {
+            write(file, c, credential);
+        }
+        return removed;
+    }
+
+    public static void checkName(String name) {
+        if (name == null || !REPO_NAME.matcher(name).matches()) {
+            throw new CliException(ExitCode.USAGE, "invalid repository name '" + name
+                    + "' (use letters, digits, '-' and '_')");
+        }
+    }
+
+    static URI parseUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https") || scheme.equals("file"))
+                    || (!scheme.equals("file") && uri.getHost() == null)) {
+                throw new URISyntaxException(url, "expected an http://, https:// or file: URL");
+            }
+            if (uri.getUserInfo() != null) {
+                throw new CliException(ExitCode.USAGE, "put credentials in 'pkgr config http-basic.NAME USER', not in the URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new CliException(ExitCode.USAGE, "invalid repository URL '" + url + "': " + e.getReason());
+        }
+    }
+
+    private static Map<String, String> read(Path file) {
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> flat = new TreeMap<>();
+            flatten("", JSON.readTree(file.toFile()), flat);
+            return flat;
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                    e.getValue(), out));
+        } else if (!node.isNull()) {
+            out.put(prefix, node.asText());
+        }
+    }
+
+    private static void write(Path file, Map<String, String> flat, boolean secret) {
+        Map<String, Object> tree = new TreeMap<>();
+        flat.forEach((key, value) -> {
+            // keys are section.NAME.field; NAME never contains a dot
+            String[] parts = key.split("\\.", 3);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> section = (Map<String, Object>) tree.computeIfAbsent(parts[0], k -> new TreeMap<>());
+            if (parts.length == 3) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> entry = (Map<String, Object>) section.computeIfAbsent(parts[1], k -> new TreeMap<>());
+                entry.put(parts[2], value);
+            } else {
+                section.put(parts.length > 1 ? parts[1] : key, value);
+            }
+        });
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+            if (secret) {
+                restrict(tmp);
+            }
+            Files.write(tmp, JSON.writeValueAsBytes(tree));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void restrict(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+            Files.setPosixFilePermissions(file, ownerOnly);
+        } catch (UnsupportedOperationException ignored) {
+            // not POSIX: the user profile directory protects it
+        }
+    }
+}
