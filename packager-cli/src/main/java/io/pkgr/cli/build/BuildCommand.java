@@ -116,7 +116,7 @@ public final class BuildCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(result));
             } else {
                 out.println("built " + shown + "  " + info.sha256() + "  (" + (info.entries() - 1) + " files, "
-                        + human(info.size()) + ")");
+                        + io.pkgr.cli.Progress.human(info.size()) + ")");
             }
             out.flush();
             return ExitCode.OK;
@@ -172,20 +172,6 @@ public final class BuildCommand implements Callable<Integer> {
     private Path relativize(Path p) {
         Path abs = p.toAbsolutePath().normalize();
         return abs.startsWith(settings.workingDir()) ? settings.workingDir().relativize(abs) : abs;
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        do {
-            v /= 1024;
-            u++;
-        } while (v >= 1024 && u < units.length - 1);
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static void deleteTree(Path root) throws IOException {
