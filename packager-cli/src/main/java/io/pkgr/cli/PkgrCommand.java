@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
                 io.pkgr.cli.build.BuildCommand.class,
+                io.pkgr.cli.serve.ServeCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class PkgrCommand implements Callable<Integer> {
 

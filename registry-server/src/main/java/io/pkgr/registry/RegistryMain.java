@@ -35,6 +35,10 @@ public final class RegistryMain {
               --shutdown-grace SECONDS time for in-flight requests on SIGTERM (default 30)
               --public-metrics         serve /metrics without credentials
             """;
+    /** Every option name; also the environment variables read ({@code PKGR_} + upper-cased name). */
+    public static final java.util.Set<String> OPTIONS = java.util.Set.of("data", "host", "port", "htpasswd", "access",
+            "anonymous-read", "max-upload-size", "max-concurrent-uploads", "tls-cert", "tls-key", "tls-self-signed",
+            "log-format", "idle-timeout", "shutdown-grace", "public-metrics");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
 
     private RegistryMain() {
@@ -72,11 +76,15 @@ public final class RegistryMain {
     }
 
     /** The config from {@code args} over {@code env} over defaults; null when help was asked for. */
-    static ServerConfig parse(String[] args, Map<String, String> env) {
+    public static ServerConfig parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new java.util.HashMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("PKGR_")) {
-                flags.put(e.getKey().substring(5).toLowerCase(Locale.ROOT).replace('_', '-'), e.getValue());
+                String name = e.getKey().substring(5).toLowerCase(Locale.ROOT).replace('_', '-');
+                // other PKGR_* variables belong to the CLI (repositories, cache dir, python…)
+                if (OPTIONS.contains(name)) {
+                    flags.put(name, e.getValue());
+                }
             }
         }
         for (int i = 0; i < args.length; i++) {
@@ -140,19 +148,8 @@ public final class RegistryMain {
             case "idle-timeout" -> c.withIdleTimeout(Duration.ofSeconds(integer(name, value)));
             case "shutdown-grace" -> c.withShutdownGrace(Duration.ofSeconds(integer(name, value)));
             case "public-metrics" -> c.withPublicMetrics(bool(name, value));
-            // other PKGR_* variables belong to the CLI (repositories, cache dir…): not ours to reject
-            default -> {
-                if (flagsOnlyName(name)) {
-                    throw new IllegalArgumentException("unknown option --" + name);
-                }
-                yield c;
-            }
+            default -> throw new IllegalArgumentException("unknown option --" + name);
         };
-    }
-
-    private static boolean flagsOnlyName(String name) {
-        return !name.startsWith("repositories") && !name.startsWith("http-basic") && !name.startsWith("config")
-                && !name.startsWith("cache");
     }
 
     /** Parses sizes like {@code 2G}, {@code 500MiB}, {@code 1048576}. */
