@@ -47,6 +47,44 @@ public final class ConfigStore {
         return settings.configDir().resolve(CREDENTIALS_FILE);
     }
 
+    /**
+     * The repository to use: {@code name} when given, else {@code PKGR_REPOSITORY}, else the only
+     * configured one; an error saying what to pass otherwise.
+     */
+    public Repository select(String name) {
+        if (name != null) {
+            return repository(name);
+        }
+        String fromEnv = settings.get("PKGR_REPOSITORY");
+        if (fromEnv != null) {
+            return repository(fromEnv);
+        }
+        java.util.SortedSet<String> names = repositoryNames();
+        if (names.size() == 1) {
+            return repository(names.first());
+        }
+        throw new CliException(ExitCode.USAGE, names.isEmpty()
+                ? "no repository configured: run 'pkgr config repositories.NAME URL' (or set PKGR_REPOSITORIES_NAME_URL) and pass -r NAME"
+                : "several repositories are configured (" + String.join(", ", names) + "): pass -r NAME or set PKGR_REPOSITORY");
+    }
+
+    /** Names of every repository configured in the file or the environment. */
+    public java.util.SortedSet<String> repositoryNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        for (String key : config().keySet()) {
+            if (key.startsWith("repositories.") && key.endsWith(".url")) {
+                names.add(key.substring("repositories.".length(), key.length() - ".url".length()));
+            }
+        }
+        for (String var : settings.env().keySet()) {
+            if (var.startsWith("PKGR_REPOSITORIES_") && var.endsWith("_URL") && settings.get(var) != null) {
+                names.add(var.substring("PKGR_REPOSITORIES_".length(), var.length() - "_URL".length())
+                        .toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
     /** The repository called {@code name}, from the environment or the config files. */
     public Repository repository(String name) {
         checkName(name);
