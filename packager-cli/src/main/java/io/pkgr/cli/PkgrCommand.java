@@ -28,7 +28,15 @@ import picocli.CommandLine.Spec;
                 "Documentation: docs/cli.md",
         },
         subcommands = {
+                io.pkgr.cli.init.InitCommand.class,
                 io.pkgr.cli.build.BuildCommand.class,
+                io.pkgr.cli.publish.PublishCommand.class,
+                io.pkgr.cli.config.ConfigCommand.class,
+                io.pkgr.cli.config.LoginCommand.class,
+                io.pkgr.cli.catalog.SearchCommand.class,
+                io.pkgr.cli.catalog.ShowCommand.class,
+                io.pkgr.cli.catalog.YankCommand.class,
+                io.pkgr.cli.user.UserCommand.class,
                 io.pkgr.cli.serve.ServeCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class PkgrCommand implements Callable<Integer> {

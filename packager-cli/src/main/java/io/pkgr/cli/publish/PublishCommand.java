@@ -1,0 +1,144 @@
+package io.pkgr.cli.publish;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.pkgr.bundle.BundleInfo;
+import io.pkgr.bundle.BundleReader;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.Progress;
+import io.pkgr.cli.RepositoryOption;
+import io.pkgr.cli.Settings;
+import io.pkgr.cli.registry.RegistryClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pkgr publish}: verify bundles locally, then stream them to a registry. */
+@Command(name = "publish",
+        sortOptions = false,
+        header = "Publish bundles to a registry.",
+        description = {
+                "Checks each bundle locally (the same checks the registry makes), then streams it with",
+                "its sha256. Published versions are immutable: the same bytes again succeed, other",
+                "bytes for an existing version fail with exit code 5 (unless --skip-existing).",
+                "Connection failures are retried with back-off; that is safe because publishing is",
+                "put-if-absent. Without FILES, publishes dist/*.pkgr.",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  pkgr publish -r private",
+                "  pkgr publish -r private dist/churn-model-1.4.0.pkgr",
+                "  pkgr publish -r private --skip-existing        in CI, re-running a release job",
+                "Exit codes: 0 published or already there, 4 credentials, 5 version exists with other bytes,",
+                "6 registry unreachable, 2 invalid bundle or usage.",
+        })
+public final class PublishCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RepositoryOption repository;
+
+    @Option(names = "--skip-existing", description = "Skip (exit 0) when a version already exists with other bytes")
+    boolean skipExisting;
+
+    @Option(names = "--json", description = "Print one JSON result per bundle")
+    boolean json;
+
+    @Parameters(paramLabel = "FILES", arity = "0..*", description = "Bundle files (default: dist/*.pkgr)")
+    List<Path> files = new ArrayList<>();
+
+    private final Settings settings;
+
+    public PublishCommand() {
+        this(Settings.fromSystem());
+    }
+
+    public PublishCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Path> bundles = bundles();
+        RegistryClient client = new RegistryClient(repository.resolve(settings));
+        ArrayNode results = new ObjectMapper().createArrayNode();
+        for (Path file : bundles) {
+            BundleInfo info = BundleReader.verify(file);
+            var manifest = info.manifest();
+            String what = manifest.name() + " " + manifest.version();
+            String status;
+            try (Progress progress = Progress.start(err, "publishing " + what, info.size(), json)) {
+                RegistryClient.PublishOutcome outcome = client.publish(manifest.name(), manifest.version(), file,
+                        info.sha256(), progress);
+                status = outcome == RegistryClient.PublishOutcome.CREATED ? "published" : "unchanged";
+            } catch (CliException e) {
+                if (e.exitCode() != ExitCode.CONFLICT) {
+                    throw e;
+                }
+                if (!skipExisting) {
+                    throw new CliException(ExitCode.CONFLICT, e.getMessage() + " (yours: " + info.sha256()
+                            + "); bump the version, or pass --skip-existing");
+                }
+                err.println("pkgr: skipped " + what + ": " + e.getMessage());
+                status = "skipped";
+            }
+            if (json) {
+                results.addObject().put("name", manifest.name().value()).put("version", manifest.version().toString())
+                        .put("sha256", info.sha256().hex()).put("size", info.size()).put("status", status)
+                        .put("repository", client.repository().name());
+            } else if (status.equals("published")) {
+                out.println("published " + what + "  " + info.sha256() + "  to " + client.repository().name());
+            } else if (status.equals("unchanged")) {
+                out.println(what + " is already on " + client.repository().name() + " with the same bytes  " + info.sha256());
+            }
+            out.flush();
+        }
+        if (json) {
+            out.println(results);
+            out.flush();
+        }
+        return ExitCode.OK;
+    }
+
+    private List<Path> bundles() throws IOException {
+        if (!files.isEmpty()) {
+            List<Path> resolved = new ArrayList<>();
+            for (Path f : files) {
+                Path p = settings.resolve(f.toString());
+                if (!Files.isRegularFile(p)) {
+                    throw new CliException(ExitCode.USAGE, f + ": no such bundle file");
+                }
+                resolved.add(p);
+            }
+            return resolved;
+        }
+        Path dist = settings.resolve("dist");
+        if (!Files.isDirectory(dist)) {
+            throw new CliException(ExitCode.USAGE, "no dist/ directory here: run 'pkgr build' first or name the files");
+        }
+        try (Stream<Path> s = Files.list(dist)) {
+            List<Path> found = s.filter(p -> p.getFileName().toString().endsWith(".pkgr")).sorted().toList();
+            if (found.isEmpty()) {
+                throw new CliException(ExitCode.USAGE, "no .pkgr files in dist/: run 'pkgr build' first");
+            }
+            return found;
+        }
+    }
+}
