@@ -4,10 +4,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -42,41 +40,14 @@ public final class BundleWriter {
      * to {@code target}, atomically: the file appears complete or not at all.
      */
     public static BundleInfo write(Manifest manifest, SortedMap<String, Path> payload, Path target) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try {
-                // temp files are created owner-only; a bundle is meant to be shared
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
-            }
-            BundleInfo info;
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                info = write(manifest, payload, out);
-            }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            return info;
+            return AtomicFiles.write(target, "rw-r--r--", tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    return write(manifest, payload, out);
+                }
+            });
         } catch (IOException e) {
             throw new BundleException(BundleException.Code.IO, "cannot write " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp file is hidden and harmless
-                }
-            }
         }
     }
 

@@ -121,7 +121,7 @@ public final class BuildCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.OK;
         } finally {
-            deleteTree(scratch);
+            io.pkgr.bundle.AtomicFiles.deleteTree(scratch);
         }
     }
 
@@ -174,14 +174,4 @@ public final class BuildCommand implements Callable<Integer> {
         return abs.startsWith(settings.workingDir()) ? settings.workingDir().relativize(abs) : abs;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

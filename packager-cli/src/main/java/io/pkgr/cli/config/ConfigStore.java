@@ -8,14 +8,9 @@ import io.pkgr.cli.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -206,28 +201,10 @@ public final class ConfigStore {
             }
         });
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-            if (secret) {
-                restrict(tmp);
-            }
-            Files.write(tmp, JSON.writeValueAsBytes(tree));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            io.pkgr.bundle.AtomicFiles.write(file, secret ? "rw-------" : "rw-r--r--", JSON.writeValueAsBytes(tree));
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILURE, "cannot write " + file + ": " + e.getMessage());
         }
     }
 
-    private static void restrict(Path file) throws IOException {
-        try {
-            Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-            Files.setPosixFilePermissions(file, ownerOnly);
-        } catch (UnsupportedOperationException ignored) {
-            // not POSIX: the user profile directory protects it
-        }
-    }
 }
