@@ -16,6 +16,8 @@ import io.pkgr.registry.http.Route;
 import io.pkgr.registry.ops.AccessLogHandler;
 import io.pkgr.registry.ops.OperationsHandlers;
 import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.pypi.PypiCatalog;
+import io.pkgr.registry.pypi.PypiRoutes;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobStoreProvider;
 import io.pkgr.registry.tls.TlsContexts;
@@ -34,7 +36,7 @@ import org.xnio.Options;
 
 /**
  * The one place that wires the server from its {@link ServerConfig} with plain constructors:
- * storage → catalog → auth → routes → handler chain → Undertow. Each part is built once by a
+ * storage → catalogs → auth → routes → handler chain → Undertow. Each part is built once by a
  * {@code create…} method, in dependency order.
  */
 final class RegistryAssembly {
@@ -48,6 +50,7 @@ final class RegistryAssembly {
     final RegistryMetrics metrics = new RegistryMetrics();
     final BlobStore store;
     final Catalog catalog;
+    final PypiCatalog pypi;
     final AccessControl access;
     final GracefulShutdownHandler root;
     final Undertow undertow;
@@ -57,6 +60,7 @@ final class RegistryAssembly {
         this.console = console;
         this.store = createStore();
         this.catalog = Catalog.load(store);
+        this.pypi = PypiCatalog.load(store);
         this.access = createAccessControl();
         this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
@@ -91,6 +95,8 @@ final class RegistryAssembly {
         OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get);
         RoutingHandler authenticated = new RoutingHandler(false);
         new BundleRoutes(catalog, store, access, metrics, config.maxUploadBytes(), config.maxConcurrentUploads())
+                .register(authenticated);
+        new PypiRoutes(pypi, store, access, metrics, config.maxUploadBytes(), config.maxConcurrentUploads())
                 .register(authenticated);
         authenticated.setFallbackHandler(exchange ->
                 ErrorResponder.send(exchange, new ApiException(ErrorCode.NOT_FOUND, exchange.getRequestPath())));
@@ -148,5 +154,7 @@ final class RegistryAssembly {
     private void registerGauges() {
         metrics.gauge("pkgr_catalog_bundles", "Bundle names with at least one version", catalog::nameCount);
         metrics.gauge("pkgr_catalog_versions", "Published bundle versions", catalog::versionCount);
+        metrics.gauge("pkgr_catalog_pypi_projects", "PyPI projects with at least one file", pypi::projectCount);
+        metrics.gauge("pkgr_catalog_pypi_files", "Uploaded PyPI distribution files", pypi::fileCount);
     }
 }

@@ -45,7 +45,8 @@ public final class RegistryServer implements AutoCloseable {
         port = address.getPort();
         console.println("listening on " + baseUri());
         LOG.log(Level.INFO, "ready in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms: "
-                + built.catalog.versionCount() + " versions of " + built.catalog.nameCount() + " bundles");
+                + built.catalog.versionCount() + " versions of " + built.catalog.nameCount() + " bundles, "
+                + built.pypi.fileCount() + " files of " + built.pypi.projectCount() + " PyPI projects");
         return this;
     }
 

@@ -14,6 +14,7 @@ import io.pkgr.registry.catalog.PublishOutcome;
 import io.pkgr.registry.catalog.Rendered;
 import io.pkgr.registry.catalog.VersionRecord;
 import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.registry.http.ClientGoneException;
 import io.pkgr.registry.http.Conditional;
 import io.pkgr.registry.http.ErrorCode;
@@ -138,69 +139,8 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        String etag = "\"" + record.sha256() + "\"";
-        exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
-        if (Conditional.notModified(exchange, etag)) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
-            return;
-        }
-        ByteRange range = Conditional.range(exchange, record.size(), etag);
-        Blob blob = store.get(StoragePaths.blob(record.digest()), range);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
-        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
-                "attachment; filename=\"" + name.normalized() + "-" + version + ".pkgr\"");
-        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        if (range != null) {
-            exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
-            exchange.getResponseHeaders().put(Headers.CONTENT_RANGE,
-                    "bytes " + range.first() + "-" + range.last() + "/" + blob.size());
-        }
-        long length = range == null ? blob.size() : range.length();
-        exchange.setResponseContentLength(length);
-        if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) {
-            exchange.endExchange();
-            return;
-        }
-        boolean toEnd = range == null || range.last() == blob.size() - 1;
-        Optional<FileChannel> channel = toEnd ? blob.openChannel() : Optional.empty();
-        if (channel.isPresent()) {
-            sendFile(exchange.getResponseSender(), channel.get());
-        } else {
-            copyBlocking(exchange, blob);
-        }
-    }
-
-    private static void sendFile(Sender sender, FileChannel channel) {
-        // zero copy: Undertow transfers from the file channel to the socket (sendfile where it can)
-        sender.transferFrom(channel, new IoCallback() {
-            @Override
-            public void onComplete(HttpServerExchange exchange, Sender s) {
-                closeQuietly(channel);
-                IoCallback.END_EXCHANGE.onComplete(exchange, s);
-            }
-
-            @Override
-            public void onException(HttpServerExchange exchange, Sender s, IOException exception) {
-                closeQuietly(channel);
-                IoCallback.END_EXCHANGE.onException(exchange, s, exception);
-            }
-        });
-    }
-
-    private static void copyBlocking(HttpServerExchange exchange, Blob blob) {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch((Runnable) () -> copyBlocking(exchange, blob));
-            return;
-        }
-        exchange.startBlocking();
-        try (InputStream in = blob.open(); OutputStream out = exchange.getOutputStream()) {
-            in.transferTo(out);
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "download interrupted: {0}", e.getMessage());
-            org.xnio.IoUtils.safeClose(exchange.getConnection());
-        }
+        BlobResponses.send(exchange, store, record.digest(), record.size(), "application/octet-stream",
+                name.normalized() + "-" + version + ".pkgr");
     }
 
     private void yank(HttpServerExchange exchange, boolean yanked) throws IOException {
@@ -215,7 +155,8 @@ public final class BundleRoutes {
         Json.send(exchange, StatusCodes.OK, record);
     }
 
-    private static String yankReason(HttpServerExchange exchange) throws IOException {
+    /** The optional {@code {"reason": "..."}} body of a yank request (at most 16 KiB). */
+    public static String yankReason(HttpServerExchange exchange) throws IOException {
         byte[] body = exchange.getInputStream().readNBytes(MAX_YANK_BODY + 1);
         if (body.length > MAX_YANK_BODY) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "yank body larger than " + MAX_YANK_BODY + " bytes");
@@ -358,13 +299,5 @@ public final class BundleRoutes {
     private static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing useful to do
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.pkgr.registry.http;
 /** Every error the registry answers with: a stable code, an HTTP status and a message template. */
 public enum ErrorCode {
     BAD_REQUEST(400, "%s"),
+    UPLOAD_INVALID(400, "%s"),
     INVALID_NAME(400, "invalid bundle name: %s"),
     INVALID_VERSION(400, "invalid version: %s"),
     DIGEST_INVALID(400, "invalid digest header: %s"),
@@ -14,8 +15,11 @@ public enum ErrorCode {
     NOT_FOUND(404, "no route for %s"),
     NAME_UNKNOWN(404, "no bundle named '%s'"),
     VERSION_UNKNOWN(404, "no version %s of '%s'"),
+    PROJECT_UNKNOWN(404, "no PyPI project named '%s'"),
+    FILE_UNKNOWN(404, "no file %s in PyPI project '%s'"),
     METHOD_NOT_ALLOWED(405, "method %s not allowed here"),
     VERSION_EXISTS(409, "%s %s already exists with sha256 %s; published versions are immutable"),
+    FILE_EXISTS(409, "File already exists: %s was uploaded with sha256 %s; files are immutable"),
     UPLOAD_TOO_LARGE(413, "upload is larger than the limit of %d bytes"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type '%s'; send the bundle as application/octet-stream"),
     RANGE_NOT_SATISFIABLE(416, "range '%s' is outside the %d bytes of the file"),

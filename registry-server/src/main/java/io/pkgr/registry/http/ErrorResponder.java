@@ -18,6 +18,14 @@ public final class ErrorResponder {
 
     /** Answers with the error of {@code failure}; unexpected failures are logged and answered 500. */
     public static void send(HttpServerExchange exchange, Throwable failure) {
+        send(exchange, failure, false);
+    }
+
+    /**
+     * Like {@link #send(HttpServerExchange, Throwable)}; with {@code messageAsReason} the message is
+     * also the HTTP reason phrase, which is all twine and poetry print of a failed upload.
+     */
+    public static void send(HttpServerExchange exchange, Throwable failure, boolean messageAsReason) {
         if (failure instanceof ClientGoneException) {
             LOG.log(Level.DEBUG, "{0} {1}: {2}", exchange.getRequestMethod(), exchange.getRequestPath(), failure.getMessage());
             org.xnio.IoUtils.safeClose(exchange.getConnection());
@@ -37,8 +45,24 @@ public final class ErrorResponder {
         for (Map.Entry<String, String> header : error.headers().entrySet()) {
             exchange.getResponseHeaders().put(HttpString.tryFromString(header.getKey()), header.getValue());
         }
-        Json.send(exchange, error.code().status(),
-                Map.of("error", Map.of("code", error.code().name(), "message", error.getMessage())));
+        byte[] body = Json.bytes(Map.of("error", Map.of("code", error.code().name(), "message", error.getMessage())));
+        exchange.setStatusCode(error.code().status());
+        if (messageAsReason) {
+            exchange.setReasonPhrase(reasonPhrase(error.getMessage()));
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Json.CONTENT_TYPE);
+        exchange.setResponseContentLength(body.length);
+        exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(body));
+    }
+
+    /** Printable ASCII only, one line, bounded: a reason phrase must not break the status line. */
+    private static String reasonPhrase(String message) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < message.length() && out.length() < 300; i++) {
+            char c = message.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     private static ApiException internal(HttpServerExchange exchange, Throwable failure) {

@@ -10,7 +10,8 @@ import io.pkgr.bundle.Version;
  * <pre>
  * blobs/sha256/ab/abcdef…            content-addressed bytes (bundles, wheels, jars)
  * bundles/NAME/VERSION.json          version record (NAME is the PEP 503 normalized name)
- * pypi/NAME/FILENAME.json            file record for the PyPI face (later)
+ * pypi/NAME/FILENAME.json            file record for the PyPI face (NAME normalized; the
+ *                                    file's bytes and its core metadata are blobs)
  * maven/…                            Maven layout (later)
  * </pre>
  */
@@ -18,6 +19,7 @@ public final class StoragePaths {
 
     public static final RepoPath BLOBS = RepoPath.of("blobs");
     public static final RepoPath BUNDLES = RepoPath.of("bundles");
+    public static final RepoPath PYPI = RepoPath.of("pypi");
     private static final String RECORD_SUFFIX = ".json";
 
     private StoragePaths() {
@@ -37,5 +39,15 @@ public final class StoragePaths {
     /** True for paths {@link #bundleRecord} produces. */
     public static boolean isBundleRecord(RepoPath path) {
         return path.startsWith(BUNDLES) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
+    }
+
+    /** The record of one PyPI distribution file ({@code normalizedProject} is PEP 503 normalized). */
+    public static RepoPath pypiRecord(String normalizedProject, String filename) {
+        return RepoPath.of("pypi", normalizedProject, filename + RECORD_SUFFIX);
+    }
+
+    /** True for paths {@link #pypiRecord} produces. */
+    public static boolean isPypiRecord(RepoPath path) {
+        return path.startsWith(PYPI) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
     }
 }

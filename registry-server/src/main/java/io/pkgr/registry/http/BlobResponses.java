@@ -1,0 +1,107 @@
+package io.pkgr.registry.http;
+
+import io.pkgr.bundle.Sha256;
+import io.pkgr.registry.storage.Blob;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.ByteRange;
+import io.pkgr.registry.storage.StoragePaths;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
+
+/**
+ * The one download path for stored blobs, shared by every face: {@code ETag} = sha256,
+ * {@code If-None-Match}, one {@code Range}, HEAD, and zero copy from a file channel where the
+ * backend has one.
+ */
+public final class BlobResponses {
+
+    private static final System.Logger LOG = System.getLogger(BlobResponses.class.getName());
+
+    private BlobResponses() {
+    }
+
+    /** Sends the blob {@code sha256} of {@code size} bytes as {@code filename}. */
+    public static void send(HttpServerExchange exchange, BlobStore store, Sha256 sha256, long size, String contentType,
+            String filename) throws IOException {
+        String etag = "\"" + sha256.hex() + "\"";
+        exchange.getResponseHeaders().put(Headers.ETAG, etag);
+        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
+        if (Conditional.notModified(exchange, etag)) {
+            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+            exchange.endExchange();
+            return;
+        }
+        ByteRange range = Conditional.range(exchange, size, etag);
+        Blob blob = store.get(StoragePaths.blob(sha256), range);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        if (range != null) {
+            exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
+            exchange.getResponseHeaders().put(Headers.CONTENT_RANGE,
+                    "bytes " + range.first() + "-" + range.last() + "/" + blob.size());
+        }
+        long length = range == null ? blob.size() : range.length();
+        exchange.setResponseContentLength(length);
+        if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) {
+            exchange.endExchange();
+            return;
+        }
+        boolean toEnd = range == null || range.last() == blob.size() - 1;
+        Optional<FileChannel> channel = toEnd ? blob.openChannel() : Optional.empty();
+        if (channel.isPresent()) {
+            sendFile(exchange.getResponseSender(), channel.get());
+        } else {
+            copyBlocking(exchange, blob);
+        }
+    }
+
+    private static void sendFile(Sender sender, FileChannel channel) {
+        // zero copy: Undertow transfers from the file channel to the socket (sendfile where it can)
+        sender.transferFrom(channel, new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange exchange, Sender s) {
+                closeQuietly(channel);
+                IoCallback.END_EXCHANGE.onComplete(exchange, s);
+            }
+
+            @Override
+            public void onException(HttpServerExchange exchange, Sender s, IOException exception) {
+                closeQuietly(channel);
+                IoCallback.END_EXCHANGE.onException(exchange, s, exception);
+            }
+        });
+    }
+
+    private static void copyBlocking(HttpServerExchange exchange, Blob blob) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch((Runnable) () -> copyBlocking(exchange, blob));
+            return;
+        }
+        exchange.startBlocking();
+        try (InputStream in = blob.open(); OutputStream out = exchange.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "download interrupted: {0}", e.getMessage());
+            org.xnio.IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing useful to do
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package io.pkgr.registry.pypi;
+
+import io.pkgr.bundle.Sha256;
+import io.pkgr.registry.http.Json;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.PutResult;
+import io.pkgr.registry.storage.RepoPath;
+import io.pkgr.registry.storage.StagedBlob;
+import io.pkgr.registry.storage.StoragePaths;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * PyPI projects → files → records, held in memory: built from {@code pypi/} at start-up, changed
+ * only through this class (storage first, memory second). Each project's pages are rendered once
+ * per change and served from memory, so no request scans storage. Changes to one project are
+ * serialised on its entry.
+ */
+public final class PypiCatalog {
+
+    private static final System.Logger LOG = System.getLogger(PypiCatalog.class.getName());
+
+    private final BlobStore store;
+    private final ConcurrentMap<String, Project> projects = new ConcurrentHashMap<>();
+    // the sorted names are cached until a project appears or disappears; the generation makes a
+    // list computed during such a change stale at once, without a lock shared with the projects
+    private final AtomicLong namesGeneration = new AtomicLong();
+    private volatile Names names;
+
+    private record Names(long generation, List<String> sorted) {
+    }
+
+    private PypiCatalog(BlobStore store) {
+        this.store = store;
+    }
+
+    /** Reads every PyPI file record in {@code store}; unreadable records are logged and skipped. */
+    public static PypiCatalog load(BlobStore store) throws IOException {
+        PypiCatalog catalog = new PypiCatalog(store);
+        List<RepoPath> paths = store.list(StoragePaths.PYPI).stream().filter(StoragePaths::isPypiRecord).toList();
+        AtomicInteger skipped = new AtomicInteger();
+        // records are small independent files: read them on every core
+        paths.parallelStream().forEach(path -> {
+            try (InputStream in = store.get(path, null).open()) {
+                PypiFileRecord record = Json.MAPPER.readValue(in, PypiFileRecord.class);
+                record.parsedVersion();
+                if (!StoragePaths.pypiRecord(record.project(), record.filename()).equals(path)) {
+                    throw new IOException("record names " + record.project() + "/" + record.filename());
+                }
+                Project project = catalog.project(record.project());
+                synchronized (project) {
+                    project.put(record);
+                }
+            } catch (IOException | RuntimeException e) {
+                skipped.incrementAndGet();
+                LOG.log(Level.WARNING, "skipping unreadable PyPI record {0}: {1}", path, e.getMessage());
+            }
+        });
+        LOG.log(Level.DEBUG, "PyPI catalog loaded: {0} files of {1} projects ({2} skipped)",
+                catalog.fileCount(), catalog.projectCount(), skipped.get());
+        return catalog;
+    }
+
+    /** The project page of {@code normalized} in {@code format}; empty when the project has no files. */
+    Optional<Page> projectPage(String normalized, SimpleFormat format) {
+        Project project = projects.get(normalized);
+        if (project == null) {
+            return Optional.empty();
+        }
+        synchronized (project) {
+            if (project.files.isEmpty()) {
+                return Optional.empty();
+            }
+            if (format.json()) {
+                if (project.json == null) {
+                    project.json = Page.of(SimplePages.project(normalized, project.files.values(), true), "j");
+                }
+                return Optional.of(project.json);
+            }
+            if (project.html == null) {
+                project.html = Page.of(SimplePages.project(normalized, project.files.values(), false), "h");
+            }
+            return Optional.of(project.html);
+        }
+    }
+
+    /** Normalized names of every project with at least one file, sorted. */
+    List<String> projectNames() {
+        long generation = namesGeneration.get();
+        Names cached = names;
+        if (cached != null && cached.generation() == generation) {
+            return cached.sorted();
+        }
+        List<String> sorted = projects.entrySet().stream().filter(e -> e.getValue().hasFiles())
+                .map(java.util.Map.Entry::getKey).sorted().toList();
+        names = new Names(generation, sorted);
+        return sorted;
+    }
+
+    boolean exists(String normalized) {
+        Project project = projects.get(normalized);
+        return project != null && project.hasFiles();
+    }
+
+    Optional<PypiFileRecord> find(String normalized, String filename) {
+        Project project = projects.get(normalized);
+        if (project == null) {
+            return Optional.empty();
+        }
+        synchronized (project) {
+            return Optional.ofNullable(project.files.get(filename));
+        }
+    }
+
+    /** Every file of {@code normalized}, by filename. */
+    List<PypiFileRecord> files(String normalized) {
+        Project project = projects.get(normalized);
+        if (project == null) {
+            return List.of();
+        }
+        synchronized (project) {
+            return List.copyOf(project.files.values());
+        }
+    }
+
+    /**
+     * Stores an upload: the same filename with the same sha256 is idempotent (not created), with
+     * another sha256 a {@link FileExistsException}. Metadata and file blobs are committed before
+     * the record, so a crash in between leaves unreferenced blobs, never a record without bytes.
+     */
+    UploadOutcome upload(PypiFileRecord candidate, StagedBlob staged, byte[] metadata) throws IOException {
+        Project project = project(candidate.project());
+        synchronized (project) {
+            PypiFileRecord existing = project.files.get(candidate.filename());
+            if (existing != null) {
+                return sameOrConflict(existing, candidate);
+            }
+            if (metadata != null) {
+                store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
+            }
+            staged.commitIfAbsent(StoragePaths.blob(candidate.digest()));
+            RepoPath recordPath = StoragePaths.pypiRecord(candidate.project(), candidate.filename());
+            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(Json.bytes(candidate)));
+            if (!put.created()) {
+                // another process sharing the storage got there first: its record wins
+                try (InputStream in = store.get(recordPath, null).open()) {
+                    PypiFileRecord theirs = Json.MAPPER.readValue(in, PypiFileRecord.class);
+                    put(project, theirs);
+                    return sameOrConflict(theirs, candidate);
+                }
+            }
+            put(project, candidate);
+            return new UploadOutcome(true, candidate);
+        }
+    }
+
+    private static UploadOutcome sameOrConflict(PypiFileRecord existing, PypiFileRecord candidate) {
+        if (existing.sha256().equals(candidate.sha256())) {
+            return new UploadOutcome(false, existing);
+        }
+        throw new FileExistsException(existing);
+    }
+
+    /** Marks one file yanked (or not); it stays downloadable for those who pinned it. */
+    Optional<PypiFileRecord> setYanked(String normalized, String filename, boolean yanked, String reason) throws IOException {
+        Project project = projects.get(normalized);
+        if (project == null) {
+            return Optional.empty();
+        }
+        synchronized (project) {
+            PypiFileRecord record = project.files.get(filename);
+            return record == null ? Optional.empty() : Optional.of(yank(project, record, yanked, reason));
+        }
+    }
+
+    /** Marks every file of one release yanked (or not); empty list when the release has no files. */
+    List<PypiFileRecord> setYankedRelease(String normalized, Pep440Version version, boolean yanked, String reason)
+            throws IOException {
+        Project project = projects.get(normalized);
+        if (project == null) {
+            return List.of();
+        }
+        synchronized (project) {
+            List<PypiFileRecord> changed = new ArrayList<>();
+            for (PypiFileRecord record : List.copyOf(project.files.values())) {
+                if (record.parsedVersion().compareTo(version) == 0) {
+                    changed.add(yank(project, record, yanked, reason));
+                }
+            }
+            return changed;
+        }
+    }
+
+    private PypiFileRecord yank(Project project, PypiFileRecord record, boolean yanked, String reason) throws IOException {
+        PypiFileRecord changed = record.withYank(yanked, reason);
+        if (!changed.equals(record)) {
+            store.replace(StoragePaths.pypiRecord(record.project(), record.filename()), Json.bytes(changed));
+            put(project, changed);
+        }
+        return changed;
+    }
+
+    /** Removes a file's record (an admin action); the blobs stay, other records may share them. */
+    Optional<PypiFileRecord> delete(String normalized, String filename) throws IOException {
+        Project project = projects.get(normalized);
+        if (project == null) {
+            return Optional.empty();
+        }
+        synchronized (project) {
+            PypiFileRecord record = project.files.get(filename);
+            if (record == null) {
+                return Optional.empty();
+            }
+            store.delete(StoragePaths.pypiRecord(normalized, filename));
+            project.files.remove(filename);
+            project.changed();
+            namesGeneration.incrementAndGet();
+            return Optional.of(record);
+        }
+    }
+
+    public int projectCount() {
+        return (int) projects.values().stream().filter(Project::hasFiles).count();
+    }
+
+    public int fileCount() {
+        return projects.values().stream().mapToInt(p -> {
+            synchronized (p) {
+                return p.files.size();
+            }
+        }).sum();
+    }
+
+    private void put(Project project, PypiFileRecord record) {
+        boolean wasEmpty = project.files.isEmpty();
+        project.put(record);
+        if (wasEmpty) {
+            namesGeneration.incrementAndGet();
+        }
+    }
+
+    private Project project(String normalized) {
+        return projects.computeIfAbsent(normalized, n -> {
+            namesGeneration.incrementAndGet();
+            return new Project();
+        });
+    }
+
+    /** One project's files; guarded by synchronizing on the entry. */
+    private static final class Project {
+        final TreeMap<String, PypiFileRecord> files = new TreeMap<>();
+        Page html;
+        Page json;
+
+        void put(PypiFileRecord record) {
+            files.put(record.filename(), record);
+            changed();
+        }
+
+        void changed() {
+            html = null;
+            json = null;
+        }
+
+        synchronized boolean hasFiles() {
+            return !files.isEmpty();
+        }
+    }
+}
