@@ -37,6 +37,10 @@ import picocli.CommandLine.Spec;
                 io.pkgr.cli.catalog.ShowCommand.class,
                 io.pkgr.cli.catalog.YankCommand.class,
                 io.pkgr.cli.user.UserCommand.class,
+                io.pkgr.cli.run.LockCommand.class,
+                io.pkgr.cli.run.InstallCommand.class,
+                io.pkgr.cli.run.RunCommand.class,
+                io.pkgr.cli.run.CacheCommand.class,
                 io.pkgr.cli.serve.ServeCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class PkgrCommand implements Callable<Integer> {

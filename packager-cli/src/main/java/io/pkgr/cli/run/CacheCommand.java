@@ -1,0 +1,289 @@
+package io.pkgr.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.Progress;
+import io.pkgr.cli.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pkgr cache}: where the cache is, what it holds, and removing what has not been used lately. */
+@Command(name = "cache",
+        header = "Show and clean the cache of bundles and environments.",
+        description = {
+                "",
+                "The cache ($PKGR_CACHE_DIR, else $XDG_CACHE_HOME/pkgr or ~/.cache/pkgr) holds",
+                "bundles/sha256/ (pulled bundles and their version records), envs/ (one installed",
+                "environment per digest, runtime and platform) and runs/ (run directories).",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  pkgr cache path",
+                "  pkgr cache list",
+                "  pkgr cache gc --keep-days 14",
+        },
+        mixinStandardHelpOptions = true,
+        subcommands = {CacheCommand.PathCommand.class, CacheCommand.ListCommand.class, CacheCommand.GcCommand.class})
+public final class CacheCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** {@code pkgr cache path}. */
+    @Command(name = "path", header = "Print the cache directory.", mixinStandardHelpOptions = true)
+    public static final class PathCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final Settings settings;
+
+        public PathCommand(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().println(new CacheLayout(settings.cacheDir()).root());
+            spec.commandLine().getOut().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code pkgr cache list}. */
+    @Command(name = "list", header = "List installed environments: bundle, version, runtime, size, last used.",
+            mixinStandardHelpOptions = true)
+    public static final class ListCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "One JSON object per line")
+        boolean json;
+
+        private final Settings settings;
+
+        public ListCommand(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            CacheLayout layout = new CacheLayout(settings.cacheDir());
+            for (Path dir : envDirs(layout)) {
+                Path marker = dir.resolve(CacheLayout.READY_MARKER);
+                long size = FileOps.size(dir);
+                if (!Files.isRegularFile(marker)) {
+                    if (json) {
+                        out.println(JSON.createObjectNode().put("dir", dir.toString()).put("ready", false).put("size", size));
+                    } else {
+                        out.printf("%-30s %-12s %-8s %10s  %-20s %s%n", "(incomplete)", "", "", Progress.human(size), "",
+                                dir.getFileName());
+                    }
+                    continue;
+                }
+                JsonNode m = JSON.readTree(marker.toFile());
+                Instant used = Files.getLastModifiedTime(marker).toInstant();
+                if (json) {
+                    out.println(JSON.createObjectNode().put("name", m.path("name").asText())
+                            .put("version", m.path("version").asText()).put("runtime", m.path("runtime").asText())
+                            .put("sha256", m.path("sha256").asText()).put("size", size)
+                            .put("lastUsed", used.toString()).put("dir", dir.toString()).put("ready", true));
+                } else {
+                    out.printf("%-30s %-12s %-8s %10s  %-20s %s%n", m.path("name").asText(), m.path("version").asText(),
+                            m.path("runtime").asText(), Progress.human(size), used.toString().substring(0, 19) + "Z",
+                            dir.getFileName());
+                }
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code pkgr cache gc}. */
+    @Command(name = "gc", header = "Remove environments, bundles and run directories not used for N days.",
+            description = {
+                    "Environments in use (their lock is held) are never removed; incomplete ones are.",
+                    "A bundle (and its record) goes when no environment uses it and it is older than N days.",
+            },
+            mixinStandardHelpOptions = true)
+    public static final class GcCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--keep-days", paramLabel = "N", defaultValue = "30",
+                description = "Keep what was used in the last N days (default: ${DEFAULT-VALUE}; 0 removes everything not in use)")
+        int keepDays;
+
+        @Option(names = "--dry-run", description = "Print what would be removed")
+        boolean dryRun;
+
+        private final Settings settings;
+
+        public GcCommand(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (keepDays < 0) {
+                throw new CliException(ExitCode.USAGE, "--keep-days must be 0 or more");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            CacheLayout layout = new CacheLayout(settings.cacheDir());
+            Instant cutoff = Instant.now().minus(Duration.ofDays(keepDays));
+            long freed = 0;
+            int envs = 0;
+            int bundles = 0;
+            int runs = 0;
+            Set<String> keptDigests = new HashSet<>();
+            for (Path dir : envDirs(layout)) {
+                String key = dir.getFileName().toString();
+                Path marker = dir.resolve(CacheLayout.READY_MARKER);
+                boolean ready = Files.isRegularFile(marker);
+                Instant used = ready ? Files.getLastModifiedTime(marker).toInstant() : Instant.EPOCH;
+                if (ready && used.isAfter(cutoff)) {
+                    keptDigests.add(key.substring(0, 64));
+                    continue;
+                }
+                long size = FileOps.size(dir);
+                if (dryRun) {
+                    out.println("would remove " + dir);
+                    freed += size;
+                    envs++;
+                    continue;
+                }
+                if (removeUnlessInUse(layout, key, dir)) {
+                    freed += size;
+                    envs++;
+                } else {
+                    keptDigests.add(key.substring(0, 64));
+                }
+            }
+            if (Files.isDirectory(layout.bundlesDir())) {
+                try (Stream<Path> files = Files.list(layout.bundlesDir())) {
+                    for (Path f : files.toList()) {
+                        String name = f.getFileName().toString();
+                        if (name.length() < 64 || keptDigests.contains(name.substring(0, 64))
+                                || Files.getLastModifiedTime(f).toInstant().isAfter(cutoff)) {
+                            continue;
+                        }
+                        freed += Files.size(f);
+                        if (name.endsWith(".pkgr")) {
+                            bundles++;
+                        }
+                        if (dryRun) {
+                            out.println("would remove " + f);
+                        } else {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                }
+            }
+            if (Files.isDirectory(layout.runsDir())) {
+                try (Stream<Path> dirs = Files.list(layout.runsDir())) {
+                    for (Path d : dirs.toList()) {
+                        if (Files.getLastModifiedTime(d).toInstant().isAfter(cutoff)) {
+                            continue;
+                        }
+                        freed += FileOps.size(d);
+                        runs++;
+                        if (dryRun) {
+                            out.println("would remove " + d);
+                        } else {
+                            FileOps.deleteTree(d);
+                        }
+                    }
+                }
+            }
+            if (!dryRun) {
+                pruneIndex(layout);
+            }
+            out.println((dryRun ? "would remove " : "removed ") + envs + " environment(s), " + bundles + " bundle(s), "
+                    + runs + " run director" + (runs == 1 ? "y" : "ies") + "; " + Progress.human(freed)
+                    + (dryRun ? " would be freed" : " freed"));
+            out.flush();
+            return ExitCode.OK;
+        }
+
+        /** Takes the environment's lock without waiting: a run or install holding it keeps the environment. */
+        private static boolean removeUnlessInUse(CacheLayout layout, String key, Path dir) throws IOException {
+            Path lockFile = layout.envLock(key);
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock == null) {
+                    return false;
+                }
+                try {
+                    // Unpublish first, so a concurrent reader never uses a half-deleted environment.
+                    Files.deleteIfExists(dir.resolve(CacheLayout.READY_MARKER));
+                    FileOps.deleteTree(dir);
+                } finally {
+                    lock.release();
+                }
+            }
+            Files.deleteIfExists(lockFile);
+            return true;
+        }
+
+        /** Index entries whose record is gone would send warm runs to the registry for nothing; drop them. */
+        private static void pruneIndex(CacheLayout layout) throws IOException {
+            if (!Files.isDirectory(layout.indexDir())) {
+                return;
+            }
+            List<Path> stale = new ArrayList<>();
+            try (Stream<Path> walk = Files.walk(layout.indexDir())) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    String hex = Files.readString(f).trim();
+                    if (!hex.matches("[0-9a-f]{64}") || !Files.exists(layout.bundlesDir().resolve(hex + ".json"))) {
+                        stale.add(f);
+                    }
+                }
+            }
+            for (Path f : stale) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    static List<Path> envDirs(CacheLayout layout) throws IOException {
+        if (!Files.isDirectory(layout.envsDir())) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(layout.envsDir())) {
+            return s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+}

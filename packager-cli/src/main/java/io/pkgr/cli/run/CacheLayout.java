@@ -1,0 +1,89 @@
+package io.pkgr.cli.run;
+
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.Version;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Which path of the cache holds what; the only class that knows the layout.
+ *
+ * <pre>
+ * CACHE/bundles/sha256/HEX.pkgr                     downloaded bundles, verified
+ * CACHE/bundles/sha256/HEX.json                     their version records (manifest), for offline runs
+ * CACHE/index/REPOSITORY/NAME/VERSION               HEX: which digest NAME==VERSION had on REPOSITORY
+ * CACHE/envs/HEX-RUNTIME-PLATFORM/                  extracted bundle (+ venv/), .pkgr-ready written last
+ * CACHE/envs/.HEX-RUNTIME-PLATFORM.lock             the file lock its builders take
+ * CACHE/runs/NAME-VERSION-TIME-RANDOM/              one fresh working directory per run
+ * CACHE/install.log                                 one line per environment built
+ * </pre>
+ */
+final class CacheLayout {
+
+    static final String READY_MARKER = ".pkgr-ready";
+
+    private final Path root;
+
+    CacheLayout(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path bundlesDir() {
+        return root.resolve("bundles").resolve("sha256");
+    }
+
+    Path bundleFile(Sha256 sha256) {
+        return bundlesDir().resolve(sha256.hex() + ".pkgr");
+    }
+
+    Path recordFile(Sha256 sha256) {
+        return bundlesDir().resolve(sha256.hex() + ".json");
+    }
+
+    Path indexDir() {
+        return root.resolve("index");
+    }
+
+    Path indexFile(String repository, BundleName name, Version version) {
+        return indexDir().resolve(repository.toLowerCase(Locale.ROOT)).resolve(name.normalized())
+                .resolve(version.toString());
+    }
+
+    Path envsDir() {
+        return root.resolve("envs");
+    }
+
+    Path envDir(String key) {
+        return envsDir().resolve(key);
+    }
+
+    Path envLock(String key) {
+        return envsDir().resolve("." + key + ".lock");
+    }
+
+    Path runsDir() {
+        return root.resolve("runs");
+    }
+
+    Path installLog() {
+        return root.resolve("install.log");
+    }
+
+    /** {@code linux-x86_64}, {@code macos-aarch64}: environments hold native code, so they are per platform. */
+    static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String osId = os.startsWith("mac") ? "macos" : os.startsWith("windows") ? "windows" : os.replaceAll("[^a-z0-9]", "");
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        String archId = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch.replaceAll("[^a-z0-9_]", "");
+        };
+        return osId + "-" + archId;
+    }
+}

@@ -1,0 +1,114 @@
+package io.pkgr.cli.run;
+
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Runs the entrypoint as the leader of its own process group (via {@code setsid}), with the
+ * terminal's stdin/stdout/stderr, forwards SIGTERM, SIGINT and SIGHUP to the whole group, and
+ * stops the group on timeout (SIGTERM, then SIGKILL after a grace period), like coreutils timeout.
+ */
+final class ChildProcess {
+
+    /** The exit code coreutils {@code timeout} uses, which Airflow and shell scripts already know. */
+    static final int TIMED_OUT = 124;
+    private static final String[] FORWARDED = {"TERM", "INT", "HUP"};
+    private static final Path[] SETSID = {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")};
+
+    private ChildProcess() {
+    }
+
+    /** Runs to completion and returns the child's exit code (128+N when a signal N ended it) or 124 on timeout. */
+    static int run(Launch launch, Path cwd, Duration timeout, Duration killAfter, String what, PrintWriter err) {
+        List<String> cmd = new ArrayList<>();
+        Path setsid = setsid();
+        if (setsid != null) {
+            cmd.add(setsid.toString());
+        }
+        cmd.addAll(launch.command());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).inheritIO();
+        pb.environment().clear();
+        pb.environment().putAll(launch.env());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new CliException(127, "cannot start " + launch.command().get(0) + ": " + e.getMessage());
+        }
+        // setsid execs in place (a JVM child is never a group leader), so the group id is the pid.
+        long group = setsid != null ? p.pid() : -1;
+        List<Signal> installed = new ArrayList<>();
+        List<SignalHandler> previous = new ArrayList<>();
+        for (String name : FORWARDED) {
+            try {
+                Signal signal = new Signal(name);
+                previous.add(Signal.handle(signal, s -> signal(p, group, s.getName())));
+                installed.add(signal);
+            } catch (IllegalArgumentException ignored) {
+                // not supported here (or -Xrs): the child still gets its group's signals from a terminal
+            }
+        }
+        try {
+            if (timeout == null) {
+                return p.waitFor();
+            }
+            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return p.exitValue();
+            }
+            err.println("pkgr: " + what + " timed out after " + Durations.format(timeout) + "; sent SIGTERM to its process group"
+                    + " (SIGKILL after " + Durations.format(killAfter) + ")");
+            err.flush();
+            signal(p, group, "TERM");
+            if (!p.waitFor(killAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+                signal(p, group, "KILL");
+                p.waitFor();
+            }
+            return TIMED_OUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            signal(p, group, "KILL");
+            throw new CliException(ExitCode.FAILURE, "interrupted while waiting for " + what);
+        } finally {
+            for (int i = 0; i < installed.size(); i++) {
+                Signal.handle(installed.get(i), previous.get(i));
+            }
+        }
+    }
+
+    /** Sends a signal to the child's process group (or just the child when there is no group). */
+    private static void signal(Process p, long group, String name) {
+        String target = group > 0 ? "-" + group : String.valueOf(p.pid());
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, "--", target)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            if (name.equals("KILL")) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path setsid() {
+        for (Path p : SETSID) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

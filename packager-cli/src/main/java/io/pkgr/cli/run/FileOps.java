@@ -1,0 +1,40 @@
+package io.pkgr.cli.run;
+
+import io.pkgr.bundle.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Atomic writes, tree removal and sizes for the cache (the writes go through {@link AtomicFiles}). */
+final class FileOps {
+
+    private FileOps() {
+    }
+
+    /** Writes beside the target, fsyncs and renames into place: readers see all or nothing. */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        AtomicFiles.write(target, "rw-r--r--", content);
+    }
+
+    /** Deletes a tree without following links (a venv links to its interpreter). */
+    static void deleteTree(Path root) {
+        AtomicFiles.deleteTree(root);
+    }
+
+    /** Bytes under a tree (links not followed). */
+    static long size(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.pkgr.cli.run;
+
+import io.pkgr.bundle.Lockfile;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.RepositoryOption;
+import io.pkgr.cli.Settings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pkgr install}: prepare a bundle's environment in the cache without running it. */
+@Command(name = "install",
+        sortOptions = false,
+        header = "Pull, verify and install a bundle into the cache without running it.",
+        customSynopsis = {
+                "pkgr install [OPTIONS] NAME==VERSION | NAME@sha256:HEX",
+                "       pkgr install [OPTIONS] --lock pkgr.lock [TASK]",
+        },
+        description = {
+                "",
+                "Does everything 'pkgr run' does before starting the entrypoint: pull, verify the sha256,",
+                "install into the content-addressed cache (once, under a lock). Prints the environment",
+                "directory of each bundle. Use it in an image build (then runs start warm and need no",
+                "network) or to warm a worker. With --lock and no TASK, installs every entry.",
+                "",
+                "Options:",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  pkgr install churn-model==1.4.0",
+                "  pkgr install --lock pkgr.lock                  every task of the lock",
+                "  PKGR_CACHE_DIR=/opt/pkgr pkgr install --lock pkgr.lock train     (in a Dockerfile)",
+        })
+public final class InstallCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RepositoryOption repositoryOption = new RepositoryOption();
+
+    @Option(names = "--lock", paramLabel = "FILE", description = "Install the entries of this pkgr.lock (all, or TASK)")
+    Path lock;
+
+    @Option(names = "--python", paramLabel = "PATH", description = "python: the interpreter for the venv (default: $PKGR_PYTHON or the best python3.x)")
+    String python;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar or install messages")
+    boolean quiet;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
+    @Parameters(paramLabel = "SPEC|TASK", arity = "0..1", hidden = true)
+    String word;
+
+    private final Settings settings;
+
+    public InstallCommand() {
+        this(Settings.fromSystem());
+    }
+
+    public InstallCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        String repository = repositoryOption.name();
+        PrintWriter err = spec.commandLine().getErr();
+        CacheLayout layout = new CacheLayout(settings.cacheDir());
+        Resolver resolver = new Resolver(settings, layout);
+        Environments environments = new Environments(layout, settings, err, quiet);
+        List<ResolvedBundle> bundles = new ArrayList<>();
+        if (lock != null && word == null) {
+            Lockfile lockfile = Lockfile.read(settings.resolve(lock.toString()));
+            Set<String> seen = new LinkedHashSet<>();
+            for (Lockfile.Entry e : lockfile.entries().values()) {
+                if (seen.add(e.sha256().hex())) {
+                    bundles.add(resolver.resolve(e, repository));
+                }
+            }
+        } else if (word != null) {
+            bundles.add(Target.resolve(settings, resolver, lock, repository, List.of(word), false).bundle());
+        } else {
+            throw new CliException(ExitCode.USAGE, "expected NAME==VERSION, NAME@sha256:HEX or --lock FILE [TASK]");
+        }
+        for (ResolvedBundle b : bundles) {
+            out.println(environments.prepare(b, python, resolver).dir());
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,247 @@
+package io.pkgr.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.bundle.BundleSpec;
+import io.pkgr.bundle.Lockfile;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.Version;
+import io.pkgr.bundle.VersionSpec;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.RepositoryOption;
+import io.pkgr.cli.Settings;
+import io.pkgr.cli.registry.RegistryClient;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pkgr lock}: resolve specs (ranges allowed) to exact versions and digests in pkgr.lock. */
+@Command(name = "lock",
+        sortOptions = false,
+        header = "Resolve bundle specs or a tasks file to exact versions and sha256 in pkgr.lock.",
+        customSynopsis = {
+                "pkgr lock [OPTIONS] SPEC...              e.g. churn-model^1.4 etl==2.0.1",
+                "       pkgr lock [OPTIONS] --tasks pkgr.tasks.yaml",
+                "       pkgr lock --check [SPEC... | --tasks pkgr.tasks.yaml]",
+        },
+        description = {
+                "",
+                "Resolves each spec against the registry: the highest non-yanked version a range",
+                "(^1.4, ~1.4.2, >=1.2,<2, latest) allows; an exact version or a digest as given.",
+                "Writes pkgr.lock with the exact version, sha256 and repository of each entry; entries",
+                "are named by bundle (SPEC...) or by task (--tasks). 'pkgr run --lock pkgr.lock TASK'",
+                "then runs exactly that, verified by digest.",
+                "",
+                "pkgr.tasks.yaml:",
+                "  repository: private          # optional default",
+                "  tasks:",
+                "    train: {bundle: churn-model^1.4, entrypoint: train}",
+                "    score: {bundle: churn-model==1.4.0, entrypoint: score, repository: other}",
+                "",
+                "--check writes nothing and exits 5 when the lock is stale (a newer matching version,",
+                "a changed digest, an entry added or removed), 0 when it is up to date. Without SPEC",
+                "or --tasks it reads pkgr.tasks.yaml beside the lock file.",
+                "",
+                "Options:",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  pkgr lock churn-model^1.4",
+                "  pkgr lock -r private --tasks pkgr.tasks.yaml",
+                "  pkgr lock --check || echo 'pkgr.lock is stale: run pkgr lock'",
+        })
+public final class LockCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RepositoryOption repositoryOption = new RepositoryOption();
+
+    @Option(names = "--tasks", paramLabel = "FILE", description = "Lock every task of this tasks file")
+    Path tasks;
+
+    @Option(names = {"-o", "--lock-file"}, paramLabel = "FILE", defaultValue = Lockfile.FILE_NAME,
+            description = "The lock file to write or check (default: ${DEFAULT-VALUE})")
+    Path lockFile;
+
+    @Option(names = "--check", description = "Do not write; exit 5 if the lock file is stale")
+    boolean check;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
+    @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)
+    List<String> specs = new ArrayList<>();
+
+    private final Settings settings;
+
+    public LockCommand() {
+        this(Settings.fromSystem());
+    }
+
+    public LockCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        String repository = repositoryOption.name();
+        PrintWriter err = spec.commandLine().getErr();
+        Path lockPath = settings.resolve(lockFile.toString());
+        Path tasksPath = tasks != null ? settings.resolve(tasks.toString()) : null;
+        if (tasksPath != null && !specs.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "give SPEC... or --tasks FILE, not both");
+        }
+        if (tasksPath == null && specs.isEmpty()) {
+            Path beside = lockPath.toAbsolutePath().getParent().resolve(TasksFile.FILE_NAME);
+            if (!Files.isRegularFile(beside)) {
+                throw new CliException(ExitCode.USAGE, "nothing to lock: give SPEC... (e.g. churn-model^1.4) or --tasks "
+                        + TasksFile.FILE_NAME);
+            }
+            tasksPath = beside;
+        }
+        Resolver resolver = new Resolver(settings, new CacheLayout(settings.cacheDir()));
+        Map<String, Lockfile.Entry> entries = new TreeMap<>();
+        if (tasksPath != null) {
+            TasksFile file = TasksFile.read(tasksPath);
+            for (Map.Entry<String, TasksFile.Task> t : file.tasks().entrySet()) {
+                TasksFile.Task task = t.getValue();
+                String repo = repository != null ? repository : task.repository() != null ? task.repository()
+                        : Repositories.pick(settings, null);
+                entries.put(t.getKey(), lock(resolver.client(repo), repo, task.bundle(), task.entrypoint(), t.getKey(), err));
+            }
+        } else {
+            String repo = Repositories.pick(settings, repository);
+            for (String s : specs) {
+                BundleSpec bundleSpec = BundleSpec.parse(s);
+                String key = bundleSpec.name().value();
+                if (entries.containsKey(key)) {
+                    throw new CliException(ExitCode.USAGE, bundleSpec.name() + " is given twice");
+                }
+                entries.put(key, lock(resolver.client(repo), repo, bundleSpec, null, key, err));
+            }
+        }
+        Lockfile fresh = new Lockfile(new TreeMap<>(entries));
+        if (check) {
+            return check(lockPath, fresh, out, err);
+        }
+        fresh.write(lockPath);
+        for (Map.Entry<String, Lockfile.Entry> e : fresh.entries().entrySet()) {
+            out.println(describe(e.getKey(), e.getValue()));
+        }
+        out.println("wrote " + lockFile + " (" + entries.size() + (entries.size() == 1 ? " entry)" : " entries)"));
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private int check(Path lockPath, Lockfile fresh, PrintWriter out, PrintWriter err) {
+        if (!Files.isRegularFile(lockPath)) {
+            throw new CliException(ExitCode.CONFLICT, lockFile + " does not exist: run 'pkgr lock' to create it");
+        }
+        Lockfile current = Lockfile.read(lockPath);
+        List<String> changes = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(current.entries().keySet());
+        keys.addAll(fresh.entries().keySet());
+        for (String key : keys) {
+            Lockfile.Entry was = current.entries().get(key);
+            Lockfile.Entry now = fresh.entries().get(key);
+            if (was == null) {
+                changes.add(key + ": not in the lock (would lock " + now.bundle() + " " + now.version() + ")");
+            } else if (now == null) {
+                changes.add(key + ": locked but no longer asked for");
+            } else if (!was.version().equals(now.version())) {
+                changes.add(key + ": locked " + was.bundle() + " " + was.version() + ", now resolves to " + now.version());
+            } else if (!was.sha256().equals(now.sha256())) {
+                changes.add(key + ": " + was.bundle() + " " + was.version() + " was locked as " + was.sha256()
+                        + " but the registry now has " + now.sha256());
+            } else if (!Objects.equals(was.entrypoint(), now.entrypoint()) || !Objects.equals(was.repository(), now.repository())
+                    || !was.bundle().equals(now.bundle())) {
+                changes.add(key + ": entrypoint, repository or bundle changed");
+            }
+        }
+        if (changes.isEmpty()) {
+            out.println(lockFile + " is up to date (" + fresh.entries().size() + " entries)");
+            out.flush();
+            return ExitCode.OK;
+        }
+        changes.forEach(c -> err.println("  " + c));
+        throw new CliException(ExitCode.CONFLICT, lockFile + " is stale (" + changes.size() + " change"
+                + (changes.size() == 1 ? "" : "s") + "): run 'pkgr lock' to update it");
+    }
+
+    private static Lockfile.Entry lock(RegistryClient client, String repo, BundleSpec spec, String entrypoint,
+                                       String key, PrintWriter err) {
+        JsonNode list = client.versions(spec.name());
+        Version chosen = null;
+        Sha256 sha = null;
+        List<Version> candidates = new ArrayList<>();
+        for (JsonNode v : list.path("versions")) {
+            Version version = Version.parse(v.path("version").asText());
+            Sha256 digest = Sha256.parse(v.path("sha256").asText());
+            boolean yanked = v.path("yanked").asBoolean(false);
+            if (spec.version() instanceof VersionSpec.Digest d) {
+                if (d.sha256().equals(digest)) {
+                    chosen = version;
+                    sha = digest;
+                }
+            } else if (spec.version() instanceof VersionSpec.Exact e) {
+                if (e.version().equals(version)) {
+                    chosen = version;
+                    sha = digest;
+                    if (yanked) {
+                        err.println("pkgr: warning: " + spec.name() + " " + version + " is yanked"
+                                + (v.hasNonNull("yank_reason") ? " (" + v.get("yank_reason").asText() + ")" : ""));
+                    }
+                }
+            } else if (!yanked) {
+                candidates.add(version);
+            }
+        }
+        if (chosen == null && !(spec.version() instanceof VersionSpec.Digest) && !(spec.version() instanceof VersionSpec.Exact)) {
+            chosen = spec.version().best(candidates).orElse(null);
+            if (chosen != null) {
+                for (JsonNode v : list.path("versions")) {
+                    if (Version.parse(v.path("version").asText()).equals(chosen)) {
+                        sha = Sha256.parse(v.path("sha256").asText());
+                    }
+                }
+            }
+        }
+        if (chosen == null) {
+            throw new CliException(ExitCode.NOT_FOUND, key + ": no " + (candidates.isEmpty() ? "" : "non-yanked ")
+                    + "version of " + spec.name() + " on '" + repo + "' matches " + spec.version()
+                    + (candidates.isEmpty() ? "" : " (there are: " + String.join(", ", candidates.stream().map(Version::toString).toList()) + ")"));
+        }
+        if (entrypoint != null) {
+            Manifest manifest = Manifest.parseJson(client.record(spec.name(), chosen).path("manifest").toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (!manifest.entrypoints().containsKey(entrypoint)) {
+                throw new CliException(ExitCode.USAGE, key + ": " + spec.name() + " " + chosen + " has no entrypoint '"
+                        + entrypoint + "' (it has: " + String.join(", ", manifest.entrypoints().keySet()) + ")");
+            }
+        }
+        return new Lockfile.Entry(spec.name(), chosen, sha, repo, entrypoint);
+    }
+
+    private static String describe(String key, Lockfile.Entry e) {
+        return key + "  " + e.bundle() + " " + e.version() + "  " + e.sha256().shortHex()
+                + (e.entrypoint() != null ? "  " + e.entrypoint() : "") + "  (" + e.repository() + ")";
+    }
+}

@@ -1,0 +1,20 @@
+package io.pkgr.cli.run;
+
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.Version;
+
+/**
+ * One exact bundle: what a pinned spec or a lock entry resolved to.
+ *
+ * @param repository the repository it comes from (null when it was found by digest in the cache only)
+ * @param size       the archive size in bytes, for the progress bar (0 when unknown)
+ */
+record ResolvedBundle(BundleName name, Version version, Sha256 sha256, long size, Manifest manifest, String repository) {
+
+    @Override
+    public String toString() {
+        return name + " " + version;
+    }
+}

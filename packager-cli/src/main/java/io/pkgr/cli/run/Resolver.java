@@ -1,0 +1,163 @@
+package io.pkgr.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.BundleSpec;
+import io.pkgr.bundle.Lockfile;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.Version;
+import io.pkgr.bundle.VersionSpec;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.Settings;
+import io.pkgr.cli.config.ConfigStore;
+import io.pkgr.cli.registry.RegistryClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns a pinned spec or a lock entry into a {@link ResolvedBundle}: the local cache first (so a
+ * warm run needs no network), then the registry's version record, which is cached for next time.
+ * Only the record is fetched here, never the bundle: parameters are checked before any download.
+ */
+final class Resolver {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Settings settings;
+    private final CacheLayout cache;
+    private final Map<String, RegistryClient> clients = new HashMap<>();
+
+    Resolver(Settings settings, CacheLayout cache) {
+        this.settings = settings;
+        this.cache = cache;
+    }
+
+    /** The client for a repository, created on first use (a warm run never creates one). */
+    RegistryClient client(String repository) {
+        return clients.computeIfAbsent(repository, r -> new RegistryClient(new ConfigStore(settings).repository(r)));
+    }
+
+    /** Resolves NAME==VERSION or NAME@sha256:HEX; ranges are refused. */
+    ResolvedBundle resolve(BundleSpec spec, String repositoryOption) {
+        if (!spec.version().isPinned()) {
+            throw new CliException(ExitCode.USAGE, "'" + spec + "' is not a pinned version: a task runs exactly what it pins."
+                    + " Use NAME==VERSION or NAME@sha256:HEX, or resolve the range once with 'pkgr lock " + spec
+                    + "' and run with --lock pkgr.lock");
+        }
+        if (spec.version() instanceof VersionSpec.Digest d) {
+            ResolvedBundle cached = cached(d.sha256(), null);
+            if (cached != null) {
+                if (!cached.name().sameAs(spec.name())) {
+                    throw new CliException(ExitCode.INTEGRITY, spec.name() + "@" + d.sha256() + " is " + cached.name()
+                            + " " + cached.version() + ", not " + spec.name());
+                }
+                return cached;
+            }
+            String repo = Repositories.pick(settings, repositoryOption);
+            JsonNode versions = client(repo).versions(spec.name());
+            for (JsonNode v : versions.path("versions")) {
+                if (d.sha256().hex().equals(v.path("sha256").asText())) {
+                    return fetch(repo, spec.name(), Version.parse(v.path("version").asText()), d.sha256());
+                }
+            }
+            throw new CliException(ExitCode.NOT_FOUND, "no version of " + spec.name() + " on '" + repo + "' has "
+                    + d.sha256());
+        }
+        Version version = ((VersionSpec.Exact) spec.version()).version();
+        String repo = Repositories.pick(settings, repositoryOption);
+        Path index = cache.indexFile(repo, spec.name(), version);
+        if (Files.isRegularFile(index)) {
+            try {
+                ResolvedBundle cached = cached(Sha256.parse(Files.readString(index).trim()), repo);
+                if (cached != null && cached.name().sameAs(spec.name()) && cached.version().equals(version)) {
+                    return cached;
+                }
+            } catch (IOException | RuntimeException e) {
+                // a damaged index entry: ask the registry
+            }
+        }
+        return fetch(repo, spec.name(), version, null);
+    }
+
+    /** Resolves a lock entry: its sha256 is the truth, whatever the registry says now. */
+    ResolvedBundle resolve(Lockfile.Entry entry, String repositoryOption) {
+        ResolvedBundle cached = cached(entry.sha256(), null);
+        if (cached != null && cached.name().sameAs(entry.bundle()) && cached.version().equals(entry.version())) {
+            return cached;
+        }
+        String repo = repositoryOption != null ? repositoryOption
+                : entry.repository() != null ? entry.repository() : Repositories.pick(settings, null);
+        return fetch(repo, entry.bundle(), entry.version(), entry.sha256());
+    }
+
+    /** The cached record for a digest, or null. */
+    ResolvedBundle cached(Sha256 sha256, String repository) {
+        Path file = cache.recordFile(sha256);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonNode record = JSON.readTree(file.toFile());
+            if (!sha256.hex().equals(record.path("sha256").asText())) {
+                return null;
+            }
+            return fromRecord(record, repository != null ? repository : textOrNull(record, "repository"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ResolvedBundle fetch(String repo, BundleName name, Version version, Sha256 expected) {
+        JsonNode record = client(repo).record(name, version);
+        Sha256 actual = Sha256.parse(record.path("sha256").asText());
+        if (expected != null && !expected.equals(actual)) {
+            throw new CliException(ExitCode.INTEGRITY, "registry '" + repo + "' has " + name + " " + version + " as "
+                    + actual + " but " + expected + " was pinned; nothing was installed");
+        }
+        ResolvedBundle resolved = fromRecord(record, repo);
+        save(record, resolved);
+        return resolved;
+    }
+
+    private void save(JsonNode record, ResolvedBundle r) {
+        try {
+            ObjectNode copy = record.deepCopy();
+            copy.put("repository", r.repository());
+            Files.createDirectories(cache.bundlesDir());
+            FileOps.writeAtomically(cache.recordFile(r.sha256()), JSON.writeValueAsBytes(copy));
+            Path index = cache.indexFile(r.repository(), r.name(), r.version());
+            Files.createDirectories(index.getParent());
+            FileOps.writeAtomically(index, (r.sha256().hex() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot write to the cache " + cache.root() + ": " + e.getMessage());
+        }
+    }
+
+    private static ResolvedBundle fromRecord(JsonNode record, String repository) {
+        JsonNode manifestNode = record.get("manifest");
+        if (manifestNode == null || !manifestNode.isObject()) {
+            throw new CliException(ExitCode.REGISTRY, "the version record has no manifest (is it a pkgr registry?)");
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.parseJson(JSON.writeValueAsBytes(manifestNode));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.REGISTRY, "unreadable manifest in the version record: " + e.getMessage());
+        }
+        return new ResolvedBundle(manifest.name(), manifest.version(), Sha256.parse(record.path("sha256").asText()),
+                record.path("size").asLong(0), manifest, repository);
+    }
+
+    private static String textOrNull(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

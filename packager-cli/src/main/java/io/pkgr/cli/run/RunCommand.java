@@ -1,0 +1,220 @@
+package io.pkgr.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pkgr.bundle.Entrypoint;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.RepositoryOption;
+import io.pkgr.cli.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pkgr run}: pull an exact bundle version, install it into the cache once, and run an entrypoint. */
+@Command(name = "run",
+        sortOptions = false,
+        modelTransformer = RunCommand.StopAtPositional.class,
+        header = "Run an entrypoint of an exact bundle version in its cached environment.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = {
+                "pkgr run [OPTIONS] NAME==VERSION ENTRYPOINT [--param=value ...]",
+                "       pkgr run [OPTIONS] NAME@sha256:HEX ENTRYPOINT [--param=value ...]",
+                "       pkgr run [OPTIONS] --lock pkgr.lock TASK [--param=value ...]",
+        },
+        description = {
+                "",
+                "Checks the parameters against the entrypoint's typed params first (exit 2 naming the",
+                "parameter, before any download), pulls the bundle and verifies its sha256 (exit 7 on a",
+                "mismatch, nothing installed), installs it once into the cache (python: a venv with the",
+                "vendored wheels, offline; jvm: java -cp files:deps/*.jar; exec: the files as they are),",
+                "then runs the entrypoint in a fresh working directory. A warm run needs no network.",
+                "",
+                "pkgr's options go BEFORE the bundle; every word after ENTRYPOINT is a parameter.",
+                "Ranges (^1.4, >=1.2, latest) are refused: resolve them once with 'pkgr lock'.",
+                "",
+                "The entrypoint gets PKGR_BUNDLE, PKGR_VERSION, PKGR_SHA256, PKGR_RUN_DIR and PKGR_OUTPUT.",
+                "If it writes JSON to $PKGR_OUTPUT, pkgr prints it compacted as the last stdout line",
+                "(Airflow XCom) and copies it to --output-file. Exit code: the entrypoint's own; 124 on",
+                "--timeout; 2 usage/params, 3 not found, 4 auth, 6 registry, 7 integrity.",
+                "",
+                "Options:",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  pkgr run churn-model==1.4.0 train --start-date=2024-05-01 --epochs=20",
+                "  pkgr run -r private churn-model@sha256:3f2a...e1 score --day=2024-05-01",
+                "  pkgr run --lock pkgr.lock train --start-date={{ ds }}",
+                "  pkgr run --timeout 2h --output-file /airflow/xcom/return.json churn-model==1.4.0 train --start-date=2024-05-01",
+                "",
+                "Environment: PKGR_REPOSITORY (default -r), PKGR_PYTHON (default --python), PKGR_CACHE_DIR.",
+                "See docs/run.md for the run contract and cache layout.",
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RepositoryOption repositoryOption = new RepositoryOption();
+
+    @Option(names = "--lock", paramLabel = "FILE", description = "Run the TASK entry of this pkgr.lock (version and sha256 as locked)")
+    Path lock;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "Stop the entrypoint's process group after DURATION (90s, 15m, 2h); exit 124")
+    Duration timeout;
+
+    @Option(names = "--kill-after", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s",
+            description = "After --timeout's SIGTERM, SIGKILL the group if still running (default: ${DEFAULT-VALUE})")
+    Duration killAfter;
+
+    @Option(names = "--output-file", paramLabel = "PATH",
+            description = "Copy the entrypoint's JSON result here (e.g. /airflow/xcom/return.json)")
+    Path outputFile;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable for the entrypoint (repeatable)")
+    Map<String, String> extraEnv = new LinkedHashMap<>();
+
+    @Option(names = "--workdir", paramLabel = "DIR",
+            description = "Create the fresh run directory under DIR instead of the cache's runs/ (kept after the run)")
+    Path workdir;
+
+    @Option(names = "--keep-run-dir", description = "Keep the run directory under the cache even when the run succeeds")
+    boolean keepRunDir;
+
+    @Option(names = "--python", paramLabel = "PATH",
+            description = "python: the interpreter for the venv (default: $PKGR_PYTHON, else the newest python3.x that satisfies the bundle)")
+    String python;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar or install messages")
+    boolean quiet;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
+    @Parameters(paramLabel = "ARGS", arity = "1..*", hidden = true)
+    List<String> words = List.of();
+
+    private final Settings settings;
+
+    public RunCommand() {
+        this(Settings.fromSystem());
+    }
+
+    public RunCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        String repository = repositoryOption.name();
+        PrintWriter err = spec.commandLine().getErr();
+        CacheLayout layout = new CacheLayout(settings.cacheDir());
+        Resolver resolver = new Resolver(settings, layout);
+        Target target = Target.resolve(settings, resolver, lock, repository, words, true);
+        ResolvedBundle bundle = target.bundle();
+        Map<String, String> params = Params.parse(target.rest());
+        // Checked against the version record's manifest: no download for a bad DAG.
+        bundle.manifest().entrypoint(target.entrypoint()).arguments(params);
+
+        Environments.Environment env = new Environments(layout, settings, err, quiet).prepare(bundle, python, resolver);
+        // Run what the verified bundle says, not what a cached record says.
+        Manifest manifest = Manifest.parseJson(Files.readAllBytes(env.dir().resolve(Manifest.JSON_FILE)));
+        Entrypoint entrypoint = manifest.entrypoint(target.entrypoint());
+        List<String> arguments = entrypoint.arguments(params);
+
+        boolean underCache = workdir == null;
+        Path runDir = newRunDir(underCache ? layout.runsDir() : settings.resolve(workdir.toString()), bundle);
+        Path output = runDir.resolve(".pkgr-output.json");
+        Map<String, String> childEnv = new LinkedHashMap<>(settings.env());
+        childEnv.putAll(extraEnv);
+        childEnv.put("PKGR_BUNDLE", bundle.name().value());
+        childEnv.put("PKGR_VERSION", bundle.version().toString());
+        childEnv.put("PKGR_SHA256", bundle.sha256().hex());
+        childEnv.put("PKGR_ENTRYPOINT", target.entrypoint());
+        childEnv.put("PKGR_ENV_DIR", env.dir().toString());
+        childEnv.put("PKGR_RUN_DIR", runDir.toString());
+        childEnv.put("PKGR_OUTPUT", output.toString());
+        Launch launch = Launch.of(env, entrypoint.command(), arguments, childEnv);
+
+        out.flush();
+        err.flush();
+        int code = ChildProcess.run(launch, runDir, timeout, killAfter, bundle + " " + target.entrypoint(), err);
+        forwardOutput(output, out, err);
+        if (underCache && code == 0 && !keepRunDir) {
+            FileOps.deleteTree(runDir);
+        } else if (code != 0 && !quiet) {
+            err.println("pkgr: " + bundle + " " + target.entrypoint() + " exited with " + code + "; its run directory is "
+                    + runDir);
+            err.flush();
+        }
+        return code;
+    }
+
+    private void forwardOutput(Path output, PrintWriter out, PrintWriter err) throws IOException {
+        if (!Files.isRegularFile(output) || Files.size(output) == 0) {
+            return;
+        }
+        JsonNode result;
+        try {
+            result = JSON.readTree(output.toFile());
+        } catch (IOException e) {
+            result = null;
+        }
+        if (result == null || result.isMissingNode()) {
+            err.println("pkgr: the entrypoint wrote something that is not JSON to PKGR_OUTPUT; not forwarded");
+            err.flush();
+            return;
+        }
+        String compact = JSON.writeValueAsString(result);
+        out.println(compact);
+        out.flush();
+        if (outputFile != null) {
+            Path target = settings.resolve(outputFile.toString());
+            FileOps.writeAtomically(target, (compact + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Path newRunDir(Path base, ResolvedBundle bundle) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"));
+        String name = bundle.name().normalized() + "-" + bundle.version() + "-" + stamp + "-"
+                + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        try {
+            return Files.createDirectories(base.resolve(name.replace('+', '_')));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot create the run directory under " + base + ": " + e.getMessage());
+        }
+    }
+
+    /** Everything after the bundle belongs to the entrypoint, even words that look like pkgr options. */
+    public static final class StopAtPositional implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec commandSpec) {
+            commandSpec.parser().stopAtPositional(true);
+            return commandSpec;
+        }
+    }
+}
