@@ -1,0 +1,160 @@
+package io.pkgr.cli.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Python (venv + vendored wheels, offline) and jvm (java -cp files:deps) bundles end to end. */
+class PythonAndJvmRunTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    Registry registry;
+
+    @BeforeEach
+    void start() throws IOException {
+        registry = new Registry(tmp);
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
+    @Test
+    void pythonBundleRunsInAVenvWithItsVendoredWheelsAndNoPip() throws Exception {
+        Path wheels = tmp.resolve("wheels");
+        wheel("tinylib", "0.1.0", "def greet(who):\n    return 'hello ' + who\n", wheels);
+        wheel("tinyother", "2.0.0", "VALUE = 42\n", wheels);
+        Path project = registry.project("churn", """
+                name: churn-model
+                version: 1.4.0
+                runtime: python
+                python: ">=3.9"
+                requirements: ["tinylib==0.1.0", "tinyother==2.0.0"]
+                include: ["src/**"]
+                entrypoints:
+                  train:
+                    command: ["python", "-m", "churn.train"]
+                    params:
+                      start-date: {type: date, required: true}
+                      epochs: {type: int, default: 10}
+                """, Map.of("src/churn/__init__.py", "", "src/churn/train.py", """
+                import json, os, sys, importlib.util
+                import tinylib, tinyother
+                result = {
+                    "greeting": tinylib.greet("churn"),
+                    "value": tinyother.VALUE,
+                    "args": sys.argv[1:],
+                    "in_venv": sys.prefix != sys.base_prefix,
+                    "has_pip": importlib.util.find_spec("pip") is not None,
+                }
+                with open(os.environ["PKGR_OUTPUT"], "w") as f:
+                    json.dump(result, f)
+                """));
+        registry.buildAndPublish(project, "--find-links", wheels.toString(), "--python", Registry.SYSTEM_PYTHON);
+
+        Registry.Result cold = registry.pkgr("run", "churn-model==1.4.0", "train", "--start-date=2024-05-01");
+        Registry.Result warm = registry.pkgr("run", "churn-model==1.4.0", "train", "--start-date=2024-05-02", "--epochs=3");
+
+        assertEquals(0, cold.exitCode(), cold.err());
+        assertEquals(0, warm.exitCode(), warm.err());
+        JsonNode result = JSON.readTree(warm.lastLine());
+        assertEquals("hello churn", result.get("greeting").asText());
+        assertEquals(42, result.get("value").asInt());
+        // canonical pkgr.json keeps params sorted by name, so that is their order on the command line
+        assertEquals("[\"--epochs=3\",\"--start-date=2024-05-02\"]", result.get("args").toString());
+        assertTrue(result.get("in_venv").asBoolean());
+        assertFalse(result.get("has_pip").asBoolean(), "the venv is created without pip");
+        assertEquals(1, registry.installs());
+    }
+
+    @Test
+    void pythonConstraintNoInterpreterSatisfiesIsAUsageError() throws Exception {
+        Path project = registry.project("future", """
+                name: future
+                version: 1.0.0
+                runtime: python
+                python: ">=4.0"
+                include: ["src/**"]
+                entrypoints:
+                  main: {command: ["python", "-c", "print(1)"]}
+                """, Map.of("src/x.py", ""));
+        registry.buildAndPublish(project);
+
+        Registry.Result r = registry.pkgr("run", "future==1.0.0", "main");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains(">=4.0"), r.err());
+        assertEquals(0, registry.installs());
+    }
+
+    @Test
+    void jvmBundleRunsWithFilesOnTheClasspath() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("java-src"));
+        Files.writeString(src.resolve("Hello.java"), """
+                import java.nio.file.*;
+                public class Hello {
+                    public static void main(String[] args) throws Exception {
+                        Files.writeString(Path.of(System.getenv("PKGR_OUTPUT")),
+                            "{\\"args\\": \\"" + String.join(" ", args) + "\\", \\"cp\\": \\"" + (System.getProperty("java.class.path").contains("/files") ? "files" : "?") + "\\"}");
+                        System.exit(args.length == 1 ? 0 : 5);
+                    }
+                }
+                """);
+        Path project = registry.project("hello-jvm", """
+                name: hello-jvm
+                version: 0.1.0
+                runtime: jvm
+                include: ["Hello.class"]
+                entrypoints:
+                  main:
+                    command: ["java", "Hello"]
+                    params:
+                      n: {type: int, required: true}
+                """, Map.of());
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", project.toString(), src.resolve("Hello.java").toString()));
+        registry.buildAndPublish(project);
+
+        Registry.Result r = registry.pkgr("run", "hello-jvm==0.1.0", "main", "--n=7");
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("{\"args\":\"--n=7\",\"cp\":\"files\"}", r.lastLine());
+    }
+
+    private static void wheel(String name, String version, String code, Path wheels) throws Exception {
+        Path src = Files.createDirectories(wheels.resolveSibling("wheel-src").resolve(name));
+        Files.createDirectories(src.resolve(name));
+        Files.writeString(src.resolve(name + "/__init__.py"), code);
+        Files.writeString(src.resolve("setup.py"), "from setuptools import setup\nsetup(name='" + name + "', version='"
+                + version + "', packages=['" + name + "'])\n");
+        Files.createDirectories(wheels);
+        Process p = new ProcessBuilder(Registry.SYSTEM_PYTHON, "-m", "pip", "--isolated", "wheel", "--no-deps",
+                "--no-build-isolation", "--no-index", "-w", wheels.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("pip wheel failed:\n" + out);
+        }
+    }
+}
