@@ -22,7 +22,7 @@ public final class BundleSources {
     /** Always left out, whatever the manifest says. */
     public static final List<String> ALWAYS_EXCLUDED = List.of(
             ".git/**", ".hg/**", ".svn/**", "dist/**", "**/__pycache__/**", "**/*.pyc", ".venv/**", "venv/**",
-            "**/.DS_Store", "**/*.pkgr", "target/**", "**/.pytest_cache/**");
+            "**/.DS_Store", "**/*.pkgr", "**/.pytest_cache/**");
 
     private BundleSources() {
     }
@@ -41,6 +41,7 @@ public final class BundleSources {
         manifest.exclude().forEach(p -> excludes.add(Glob.compile(p)));
         ALWAYS_EXCLUDED.forEach(p -> excludes.add(Glob.compile(p)));
         boolean[] used = new boolean[includes.size()];
+        boolean[] excludedOnly = new boolean[includes.size()];
         TreeMap<String, Path> selected = new TreeMap<>();
         Path realRoot;
         try {
@@ -59,6 +60,9 @@ public final class BundleSources {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     String rel = relative(root, file);
                     if (excludes.stream().anyMatch(g -> g.matches(rel))) {
+                        for (int i = 0; i < includes.size(); i++) {
+                            excludedOnly[i] |= includes.get(i).matches(rel);
+                        }
                         return FileVisitResult.CONTINUE;
                     }
                     boolean included = false;
@@ -90,7 +94,9 @@ public final class BundleSources {
         for (int i = 0; i < used.length; i++) {
             if (!used[i]) {
                 throw new BundleException(BundleException.Code.INVALID_MANIFEST, Manifest.YAML_FILE + ": include["
-                        + i + "]: '" + manifest.include().get(i) + "' matches no files");
+                        + i + "]: '" + manifest.include().get(i) + "' matches no files"
+                        + (excludedOnly[i] ? " (only excluded ones: see exclude and the always-excluded "
+                        + String.join(", ", ALWAYS_EXCLUDED) + ")" : ""));
             }
         }
         return selected;

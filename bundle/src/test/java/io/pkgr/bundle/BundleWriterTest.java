@@ -151,6 +151,18 @@ class BundleWriterTest {
     }
 
     @Test
+    void includeMatchingOnlyExcludedFilesSaysSo() throws IOException {
+        Path root = project(tmp.resolve("p"), false, "rw-r--r--", 0);
+        Files.writeString(root.resolve("pkgr.yaml"), YAML.replace("\"run.sh\"", "\"conf/*.tmp\""));
+        Manifest manifest = Manifest.readYaml(root.resolve("pkgr.yaml"));
+
+        BundleException e = assertThrows(BundleException.class, () -> BundleSources.select(root, manifest));
+
+        assertTrue(e.getMessage().startsWith("pkgr.yaml: include[2]: 'conf/*.tmp' matches no files (only excluded ones"),
+                e.getMessage());
+    }
+
+    @Test
     void symlinkLeavingTheProjectIsRefused() throws IOException {
         Path root = project(tmp.resolve("p"), false, "rw-r--r--", 0);
         Files.writeString(tmp.resolve("secret"), "s3cr3t");

@@ -33,11 +33,13 @@ final class Templates {
                     """;
             case JVM -> """
                     dependencies: []              # pinned Maven coordinates, e.g. - com.fasterxml.jackson.core:jackson-databind:2.17.2
-                    include: ["src/**"]           # add your built jar, e.g. "target/*.jar"
+                    # Your compiled code: every jar in the bundle is on the classpath. Build it first, e.g.
+                    #   javac -d target/classes src/main/java/hello/Main.java && jar cf target/hello.jar -C target/classes .
+                    include: ["target/*.jar"]
                     entrypoints:
                       hello:                      # pkgr run NAME==VERSION hello --who=team
-                        command: ["java", "files/src/Hello.java"]
-                        description: Say hello (single-file source launch; use a main class from your jar instead)
+                        command: ["java", "hello.Main"]   # pkgr adds -cp with your jars and the dependencies
+                        description: Say hello
                         params:
                           who: {type: string, default: world}
                     """;
@@ -45,7 +47,7 @@ final class Templates {
                     include: ["bin/**"]
                     entrypoints:
                       hello:                      # pkgr run NAME==VERSION hello --who=team
-                        command: ["files/bin/hello.sh"]
+                        command: ["bin/hello.sh"]   # a path with '/' is relative to the packed project
                         description: Say hello
                         params:
                           who: {type: string, default: world}
@@ -80,8 +82,10 @@ final class Templates {
                             if __name__ == "__main__":
                                 main()
                             """);
-            case JVM -> Map.of("src/Hello.java", """
-                    public class Hello {
+            case JVM -> Map.of("src/main/java/hello/Main.java", """
+                    package hello;
+
+                    public class Main {
                         public static void main(String[] args) {
                             String who = "world";
                             for (String a : args) {

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  *
  * <p>Rule for the first word of {@code command}: {@code python}/{@code python3} (python runtime)
  * is the venv's interpreter and {@code java} (jvm runtime) is the JVM pkgr runs on (or
- * {@code $JAVA_HOME/bin/java}) with {@code -cp files:deps/**.jar} added; a word with a {@code /}
+ * {@code $JAVA_HOME/bin/java}) with {@code -cp files:files/**.jar:deps/**.jar} added; a word with a {@code /}
  * is a path relative to the bundle's {@code files/} (the project root as packaged); any other
  * word is looked up on the child's PATH (for python, {@code venv/bin} comes first).
  */
@@ -77,12 +77,14 @@ record Launch(List<String> command, Map<String, String> env) {
     private static String classpath(Environments.Environment e) {
         List<String> parts = new ArrayList<>();
         parts.add(e.files().toString());
-        Path deps = e.dir().resolve("deps");
-        if (Files.isDirectory(deps)) {
-            try (Stream<Path> walk = Files.walk(deps)) {
-                walk.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(p -> parts.add(p.toString()));
-            } catch (IOException ignored) {
-                // verified at install; a vanished jar shows up as the JVM's own error
+        // the project's own jars (e.g. files/target/app.jar) come before the vendored ones
+        for (Path dir : List.of(e.files(), e.dir().resolve("deps"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    walk.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(p -> parts.add(p.toString()));
+                } catch (IOException ignored) {
+                    // verified at install; a vanished jar shows up as the JVM's own error
+                }
             }
         }
         return String.join(File.pathSeparator, parts);

@@ -80,7 +80,7 @@ class PublishingEndToEndTest {
         assertTrue(publish.out().startsWith("published nightly-export 0.1.0  sha256:"), publish.out());
 
         Cli.Result show = assertOk(cli.run("show", "-r", "private", "nightly-export==0.1.0"));
-        assertTrue(show.out().contains("hello: files/bin/hello.sh"), show.out());
+        assertTrue(show.out().contains("hello: bin/hello.sh"), show.out());
         assertTrue(show.out().contains("--who=STRING  (default world)"), show.out());
         assertTrue(show.out().contains("pin:       nightly-export==0.1.0"), show.out());
 
