@@ -138,8 +138,10 @@ class PublishingEndToEndTest {
     }
 
     @Test
-    void pythonBundleVendorsARequirementAsAWheel() throws Exception {
+    void pythonBundleVendorsARequirementServedByTheRegistrysPypiFace() throws Exception {
         Path wheels = PythonFixtures.wheel(home, "tinylib", "1.2.0");
+        PythonFixtures.twineUpload(wheels.resolve("tinylib-1.2.0-py3-none-any.whl"), server.url.resolve("legacy/"),
+                "admin", server.adminPassword);
         Path dir = Files.createDirectories(home.resolve("churn"));
         Files.createDirectories(dir.resolve("src/churn"));
         Files.writeString(dir.resolve("src/churn/__init__.py"), "");
@@ -154,11 +156,34 @@ class PublishingEndToEndTest {
                   train: {command: [python, -m, churn.train], params: {start-date: {type: date, required: true}}}
                 """);
 
-        Cli.Result build = assertOk(cli.in(dir).run("build", "--find-links", wheels.toString(), "--python", "/usr/bin/python3"));
+        Cli.Result build = assertOk(cli.in(dir).run("build", "-r", "private", "--python", PythonFixtures.PYTHON));
 
         assertTrue(build.out().contains("(2 files,"), build.out());
         var manifest = io.pkgr.bundle.BundleReader.verify(dir.resolve("dist/churn-model-1.4.0.pkgr")).manifest();
-        assertTrue(manifest.files().containsKey("deps/tinylib-1.2.0-py3-none-any.whl"), manifest.files().toString());
+        assertEquals(Files.size(wheels.resolve("tinylib-1.2.0-py3-none-any.whl")),
+                manifest.files().get("deps/tinylib-1.2.0-py3-none-any.whl").size());
+    }
+
+    @Test
+    void pythonRequirementMissingFromTheRegistryFailsNamingTheRegistryWithoutItsPassword() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("needy"));
+        Files.createDirectories(dir.resolve("src"));
+        Files.writeString(dir.resolve("src/x.py"), "");
+        Files.writeString(dir.resolve("pkgr.yaml"), """
+                name: needy
+                version: 1.0.0
+                runtime: python
+                requirements: [not-published==9.9.9]
+                entrypoints:
+                  go: {command: [python, src/x.py]}
+                """);
+
+        Cli.Result r = cli.in(dir).run("build", "-r", "private", "--python", PythonFixtures.PYTHON);
+
+        assertEquals(ExitCode.REGISTRY, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("pip could not fetch the requirements from " + server.url + "simple/"), r.err());
+        assertFalse(r.err().contains(server.adminPassword), r.err());
+        assertFalse(Files.exists(dir.resolve("dist")));
     }
 
     @Test

@@ -35,6 +35,20 @@ final class PythonFixtures {
         return wheels;
     }
 
+    /** Uploads a file with the real twine to the registry's legacy upload URL. */
+    static void twineUpload(Path file, java.net.URI legacyUrl, String user, String password) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(PYTHON, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
+                "--repository-url", legacyUrl.toString(), "-u", user, "-p", password, file.toString())
+                .redirectErrorStream(true);
+        pb.environment().put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("twine upload failed:\n" + out);
+        }
+    }
+
     private static String quote(String s) {
         return "'" + s + "'";
     }
