@@ -22,7 +22,7 @@ public record Entrypoint(List<String> command, Map<String, Param> params, String
     public List<String> arguments(Map<String, String> given) {
         for (String name : given.keySet()) {
             if (!params.containsKey(name)) {
-                String hint = params.keySet().stream().filter(p -> Text.distance(p, name) <= 2).findFirst()
+                String hint = params.keySet().stream().filter(p -> Spelling.distance(p, name) <= 2).findFirst()
                         .map(p -> " (did you mean --" + p + "?)")
                         .orElse(params.isEmpty() ? " (this entrypoint takes no parameters)"
                                 : " (known: " + String.join(", ", params.keySet().stream().map(p -> "--" + p).toList()) + ")");

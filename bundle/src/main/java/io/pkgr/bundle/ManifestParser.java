@@ -46,11 +46,11 @@ final class ManifestParser {
     }
 
     static Manifest parse(String source, byte[] content, boolean json) {
-        Node root;
+        LocatedNode root;
         try {
-            root = Node.parse(json ? new JsonFactory() : new YAMLFactory(), content);
-        } catch (Node.ParseException e) {
-            throw new BundleException(BundleException.Code.INVALID_MANIFEST, source + ":" + e.line + ": " + e.getMessage());
+            root = LocatedNode.parse(json ? new JsonFactory() : new YAMLFactory(), content);
+        } catch (LocatedNode.ParseException e) {
+            throw new BundleException(BundleException.Code.INVALID_MANIFEST, source + ":" + e.line() + ": " + e.getMessage());
         }
         ManifestParser parser = new ManifestParser(source, json);
         Manifest manifest = parser.manifest(root);
@@ -64,8 +64,8 @@ final class ManifestParser {
         problems.add(source + ":" + line + ": " + (path.isEmpty() ? "" : path + ": ") + message);
     }
 
-    private Manifest manifest(Node root) {
-        if (!(root instanceof Node.Mapping top)) {
+    private Manifest manifest(LocatedNode root) {
+        if (!(root instanceof LocatedNode.Mapping top)) {
             problem(root.line(), "", "expected a mapping of fields (name, version, runtime, entrypoints, …), got "
                     + root.describe());
             return null;
@@ -153,7 +153,7 @@ final class ManifestParser {
                 exclude, entrypoints, files);
     }
 
-    private void checkPatterns(Node.Mapping top, String field, List<String> patterns) {
+    private void checkPatterns(LocatedNode.Mapping top, String field, List<String> patterns) {
         for (int i = 0; i < patterns.size(); i++) {
             String p = patterns.get(i);
             if (p.isEmpty() || p.startsWith("/") || p.contains("\\") || List.of(p.split("/")).contains("..")) {
@@ -163,14 +163,14 @@ final class ManifestParser {
         }
     }
 
-    private Map<String, Entrypoint> entrypoints(Node.Mapping top) {
+    private Map<String, Entrypoint> entrypoints(LocatedNode.Mapping top) {
         Map<String, Entrypoint> result = new LinkedHashMap<>();
-        Node node = top.entries().get("entrypoints");
+        LocatedNode node = top.entries().get("entrypoints");
         if (node == null) {
             problem(top.line(), "entrypoints", "missing (a bundle needs at least one entrypoint)");
             return result;
         }
-        if (!(node instanceof Node.Mapping eps) || eps.entries().isEmpty()) {
+        if (!(node instanceof LocatedNode.Mapping eps) || eps.entries().isEmpty()) {
             problem(node.line(), "entrypoints", "expected a mapping of entrypoint names to commands, got "
                     + node.describe());
             return result;
@@ -180,24 +180,24 @@ final class ManifestParser {
             if (!IDENTIFIER.matcher(epName).matches()) {
                 problem(eps.keyLines().get(epName), path, "invalid entrypoint name (use lower-case letters, digits, '-' and '_')");
             }
-            if (!(epNode instanceof Node.Mapping ep)) {
+            if (!(epNode instanceof LocatedNode.Mapping ep)) {
                 problem(epNode.line(), path, "expected a mapping with command and params, got " + epNode.describe());
                 return;
             }
             checkKeys(ep, path, ENTRYPOINT_KEYS);
             List<String> command = new ArrayList<>();
-            Node commandNode = ep.entries().get("command");
+            LocatedNode commandNode = ep.entries().get("command");
             if (commandNode == null) {
                 problem(ep.line(), path + ".command", "missing (e.g. [\"python\", \"-m\", \"mypkg.main\"])");
-            } else if (!(commandNode instanceof Node.Sequence seq)) {
+            } else if (!(commandNode instanceof LocatedNode.Sequence seq)) {
                 problem(commandNode.line(), path + ".command", "expected a list like [\"python\", \"-m\", \"mypkg.main\"], got "
                         + commandNode.describe());
             } else if (seq.items().isEmpty()) {
                 problem(commandNode.line(), path + ".command", "is empty");
             } else {
                 for (int i = 0; i < seq.items().size(); i++) {
-                    Node item = seq.items().get(i);
-                    if (!(item instanceof Node.Scalar s) || s.isNull() || s.text().isEmpty()) {
+                    LocatedNode item = seq.items().get(i);
+                    if (!(item instanceof LocatedNode.Scalar s) || s.isNull() || s.text().isEmpty()) {
                         problem(item.line(), path + ".command[" + i + "]", "expected a non-empty string");
                     } else {
                         command.add(s.text());
@@ -211,13 +211,13 @@ final class ManifestParser {
         return result;
     }
 
-    private Map<String, Param> params(Node.Mapping ep, String epPath) {
+    private Map<String, Param> params(LocatedNode.Mapping ep, String epPath) {
         Map<String, Param> result = new LinkedHashMap<>();
-        Node node = ep.entries().get("params");
-        if (node == null || (node instanceof Node.Scalar s && s.isNull())) {
+        LocatedNode node = ep.entries().get("params");
+        if (node == null || (node instanceof LocatedNode.Scalar s && s.isNull())) {
             return result;
         }
-        if (!(node instanceof Node.Mapping params)) {
+        if (!(node instanceof LocatedNode.Mapping params)) {
             problem(node.line(), epPath + ".params", "expected a mapping of parameter names, got " + node.describe());
             return result;
         }
@@ -227,7 +227,7 @@ final class ManifestParser {
                 problem(params.keyLines().get(paramName), path,
                         "invalid parameter name (use lower-case letters, digits, '-' and '_')");
             }
-            if (!(paramNode instanceof Node.Mapping p)) {
+            if (!(paramNode instanceof LocatedNode.Mapping p)) {
                 problem(paramNode.line(), path, "expected a mapping like {type: int, default: 10}, got "
                         + paramNode.describe());
                 return;
@@ -253,13 +253,13 @@ final class ManifestParser {
                 problem(line(p, "choices"), path + ".choices", "only applies to type enum");
             }
             String defaultValue = null;
-            Node def = p.entries().get("default");
-            if (def != null && !(def instanceof Node.Scalar s && s.isNull())) {
+            LocatedNode def = p.entries().get("default");
+            if (def != null && !(def instanceof LocatedNode.Scalar s && s.isNull())) {
                 String raw;
-                if (def instanceof Node.Scalar s) {
+                if (def instanceof LocatedNode.Scalar s) {
                     raw = s.text();
                 } else if (type == ParamType.JSON) {
-                    raw = Node.toJson(def).toString();
+                    raw = LocatedNode.toJson(def).toString();
                 } else {
                     problem(def.line(), path + ".default", "expected a " + type.id() + " value, got " + def.describe());
                     return;
@@ -278,14 +278,14 @@ final class ManifestParser {
         return result;
     }
 
-    private TreeMap<String, FileEntry> files(Node.Mapping top) {
+    private TreeMap<String, FileEntry> files(LocatedNode.Mapping top) {
         TreeMap<String, FileEntry> result = new TreeMap<>();
-        Node node = top.entries().get("files");
+        LocatedNode node = top.entries().get("files");
         if (node == null) {
             problem(top.line(), "files", "missing");
             return result;
         }
-        if (!(node instanceof Node.Mapping files)) {
+        if (!(node instanceof LocatedNode.Mapping files)) {
             problem(node.line(), "files", "expected a mapping, got " + node.describe());
             return result;
         }
@@ -297,7 +297,7 @@ final class ManifestParser {
                 problem(files.keyLines().get(path), field, e.getMessage());
                 return;
             }
-            if (!(entryNode instanceof Node.Mapping entry)) {
+            if (!(entryNode instanceof LocatedNode.Mapping entry)) {
                 problem(entryNode.line(), field, "expected {sha256, size}");
                 return;
             }
@@ -323,62 +323,62 @@ final class ManifestParser {
         return result;
     }
 
-    private void checkKeys(Node.Mapping m, String path, Set<String> known) {
+    private void checkKeys(LocatedNode.Mapping m, String path, Set<String> known) {
         for (String key : m.entries().keySet()) {
             if (!known.contains(key)) {
-                String hint = known.stream().filter(k -> Text.distance(k, key) <= 2).sorted().findFirst()
+                String hint = known.stream().filter(k -> Spelling.distance(k, key) <= 2).sorted().findFirst()
                         .map(k -> " (did you mean '" + k + "'?)").orElse("");
                 problem(m.keyLines().get(key), path.isEmpty() ? key : path + "." + key, "unknown field" + hint);
             }
         }
     }
 
-    private String scalar(Node.Mapping m, String key, String parent, boolean required) {
+    private String scalar(LocatedNode.Mapping m, String key, String parent, boolean required) {
         String path = parent.isEmpty() ? key : parent + "." + key;
-        Node n = m.entries().get(key);
-        if (n == null || (n instanceof Node.Scalar s && s.isNull())) {
+        LocatedNode n = m.entries().get(key);
+        if (n == null || (n instanceof LocatedNode.Scalar s && s.isNull())) {
             if (required) {
                 problem(n == null ? m.line() : n.line(), path, "missing");
             }
             return null;
         }
-        if (!(n instanceof Node.Scalar s)) {
+        if (!(n instanceof LocatedNode.Scalar s)) {
             problem(n.line(), path, "expected a single value, got " + n.describe());
             return null;
         }
         return s.text();
     }
 
-    private boolean bool(Node.Mapping m, String key, String parent) {
-        Node n = m.entries().get(key);
+    private boolean bool(LocatedNode.Mapping m, String key, String parent) {
+        LocatedNode n = m.entries().get(key);
         if (n == null) {
             return false;
         }
-        if (n instanceof Node.Scalar s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+        if (n instanceof LocatedNode.Scalar s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
             return s.token() == JsonToken.VALUE_TRUE;
         }
         problem(n.line(), parent + "." + key, "expected true or false, got " + n.describe());
         return false;
     }
 
-    private List<String> strings(Node.Mapping m, String key) {
+    private List<String> strings(LocatedNode.Mapping m, String key) {
         return strings(m, key, "");
     }
 
-    private List<String> strings(Node.Mapping m, String key, String parent) {
+    private List<String> strings(LocatedNode.Mapping m, String key, String parent) {
         String path = parent.isEmpty() ? key : parent + "." + key;
-        Node n = m.entries().get(key);
-        if (n == null || (n instanceof Node.Scalar s && s.isNull())) {
+        LocatedNode n = m.entries().get(key);
+        if (n == null || (n instanceof LocatedNode.Scalar s && s.isNull())) {
             return List.of();
         }
-        if (!(n instanceof Node.Sequence seq)) {
+        if (!(n instanceof LocatedNode.Sequence seq)) {
             problem(n.line(), path, "expected a list, got " + n.describe());
             return List.of();
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < seq.items().size(); i++) {
-            Node item = seq.items().get(i);
-            if (item instanceof Node.Scalar s && !s.isNull()) {
+            LocatedNode item = seq.items().get(i);
+            if (item instanceof LocatedNode.Scalar s && !s.isNull()) {
                 out.add(s.text());
             } else {
                 problem(item.line(), path + "[" + i + "]", "expected a string, got " + item.describe());
@@ -387,14 +387,14 @@ final class ManifestParser {
         return out;
     }
 
-    private static int line(Node.Mapping m, String key) {
-        Node n = m.entries().get(key);
+    private static int line(LocatedNode.Mapping m, String key) {
+        LocatedNode n = m.entries().get(key);
         return n == null ? m.line() : n.line();
     }
 
-    private static int itemLine(Node.Mapping m, String key, int index) {
-        Node n = m.entries().get(key);
-        if (n instanceof Node.Sequence s && index < s.items().size()) {
+    private static int itemLine(LocatedNode.Mapping m, String key, int index) {
+        LocatedNode n = m.entries().get(key);
+        if (n instanceof LocatedNode.Sequence s && index < s.items().size()) {
             return s.items().get(index).line();
         }
         return n == null ? m.line() : n.line();

@@ -119,20 +119,7 @@ final class Python {
         if (name.contains("/")) {
             return Files.isExecutable(Path.of(name)) ? name : null;
         }
-        String path = env.get("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
-                return p.toString();
-            }
-        }
-        return null;
+        return Launch.which(name, env.get("PATH"));
     }
 
     private static String capture(List<String> cmd) {

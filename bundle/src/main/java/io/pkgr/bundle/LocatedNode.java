@@ -17,16 +17,20 @@ import java.util.Map;
 
 /**
  * A parsed YAML or JSON document that remembers the line of every value, so validation errors
- * can say {@code pkgr.yaml:7: entrypoints.train.params.epochs.type: ...}.
+ * can say {@code pkgr.yaml:7: entrypoints.train.params.epochs.type: ...}. Duplicate keys are
+ * refused; nesting and string sizes are bounded.
  */
-sealed interface Node {
+public sealed interface LocatedNode {
 
+    /** The 1-based line the value starts on. */
     int line();
 
+    /** "a string", "a mapping", … for messages. */
     String describe();
 
-    record Scalar(String text, JsonToken token, int line) implements Node {
-        boolean isNull() {
+    /** A single value; {@code text} is its source text. */
+    record Scalar(String text, JsonToken token, int line) implements LocatedNode {
+        public boolean isNull() {
             return token == JsonToken.VALUE_NULL;
         }
 
@@ -42,14 +46,16 @@ sealed interface Node {
         }
     }
 
-    record Mapping(Map<String, Node> entries, Map<String, Integer> keyLines, int line) implements Node {
+    /** A mapping in source order, with the line of each key. */
+    record Mapping(Map<String, LocatedNode> entries, Map<String, Integer> keyLines, int line) implements LocatedNode {
         @Override
         public String describe() {
             return "a mapping";
         }
     }
 
-    record Sequence(List<Node> items, int line) implements Node {
+    /** A list. */
+    record Sequence(List<LocatedNode> items, int line) implements LocatedNode {
         @Override
         public String describe() {
             return "a list";
@@ -58,15 +64,25 @@ sealed interface Node {
 
     /** A parse failure with the line it happened on. */
     final class ParseException extends Exception {
-        final int line;
+        private final int line;
 
         ParseException(String message, int line) {
             super(message);
             this.line = line;
         }
+
+        public int line() {
+            return line;
+        }
     }
 
-    static Node parse(JsonFactory factory, byte[] content) throws ParseException {
+    /** Parses YAML content. */
+    static LocatedNode parseYaml(byte[] content) throws ParseException {
+        return parse(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory(), content);
+    }
+
+    /** Parses with any Jackson format factory (JSON, YAML). */
+    static LocatedNode parse(JsonFactory factory, byte[] content) throws ParseException {
         factory.setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(64).maxStringLength(1 << 20).maxNumberLength(100).build());
         try (JsonParser p = factory.createParser(content)) {
@@ -74,7 +90,7 @@ sealed interface Node {
             if (t == null) {
                 throw new ParseException("the file is empty", 1);
             }
-            Node root = read(p, 0);
+            LocatedNode root = read(p, 0);
             if (p.nextToken() != null) {
                 throw new ParseException("more than one document", line(p));
             }
@@ -87,18 +103,18 @@ sealed interface Node {
         }
     }
 
-    private static Node read(JsonParser p, int depth) throws IOException, ParseException {
+    private static LocatedNode read(JsonParser p, int depth) throws IOException, ParseException {
         int line = line(p);
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {
-                Map<String, Node> entries = new LinkedHashMap<>();
+                Map<String, LocatedNode> entries = new LinkedHashMap<>();
                 Map<String, Integer> keyLines = new LinkedHashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     int keyLine = line(p);
                     p.nextToken();
-                    Node value = read(p, depth + 1);
+                    LocatedNode value = read(p, depth + 1);
                     if (entries.putIfAbsent(key, value) != null) {
                         throw new ParseException("duplicate key '" + Text.printable(key) + "'", keyLine);
                     }
@@ -107,7 +123,7 @@ sealed interface Node {
                 return new Mapping(entries, keyLines, line);
             }
             case START_ARRAY -> {
-                List<Node> items = new ArrayList<>();
+                List<LocatedNode> items = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     items.add(read(p, depth + 1));
                 }
@@ -133,7 +149,7 @@ sealed interface Node {
     }
 
     /** Converts back to a Jackson tree (for {@code json} parameter defaults). */
-    static JsonNode toJson(Node node) {
+    static JsonNode toJson(LocatedNode node) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (node instanceof Mapping m) {
             ObjectNode o = f.objectNode();
