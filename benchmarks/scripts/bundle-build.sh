@@ -28,7 +28,7 @@ PY
 fi
 "$root/pkgr" --version >/dev/null   # build the CLI outside the timing
 du -sh "$work/tree"
-hyperfine -N -w 1 -r "${RUNS:-5}" --export-markdown "$work/bundle-build.md" \
+hyperfine -N -w 1 -r "${RUNS:-5}" --export-markdown "$work/bundle-build.md" --export-json "$work/bundle-build.json" \
   "tar czf $work/tree.tgz -C $work/tree src" \
   "env PKGR_JAVA_OPTS=-Xmx64m $root/pkgr build -C $work/tree -o $work/out"
 for cmd in "tar czf $work/tree.tgz -C $work/tree src" "env PKGR_JAVA_OPTS=-Xmx64m $root/pkgr build -C $work/tree -o $work/out"; do
