@@ -53,7 +53,7 @@ final class BundlePublisher {
             throw new ApiException(ErrorCode.UPLOADS_BUSY, java.util.Map.of("Retry-After", "1"), maxConcurrentUploads);
         }
         metrics.uploadStarted();
-        try (StagedBlob staged = store.stage(request.body(), maxUploadBytes)) {
+        try (StagedBlob staged = store.stageSha256(request.body(), maxUploadBytes)) {
             Digests digests = staged.digests();
             request.declaredSha256().ifPresent(declared -> {
                 if (!declared.hex().equals(digests.sha256())) {

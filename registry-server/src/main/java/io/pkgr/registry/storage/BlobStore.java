@@ -41,6 +41,15 @@ public interface BlobStore extends Closeable {
      */
     StagedBlob stage(InputStream content, long maxBytes) throws IOException;
 
+    /**
+     * Like {@link #stage(InputStream, long)} for callers that need only sha256 (the native API):
+     * a backend may then skip md5 and blake2b-256, which cost twice what sha256 does, and leave
+     * them null in {@link StagedBlob#digests()}. By default it computes all three.
+     */
+    default StagedBlob stageSha256(InputStream content, long maxBytes) throws IOException {
+        return stage(content, maxBytes);
+    }
+
     /** Throws unless a write would succeed now (for readiness probes). */
     void checkWritable() throws IOException;
 }

@@ -109,7 +109,7 @@ final class FileSystemBlobStore implements BlobStore {
         Path target = fileOf(path);
         Files.createDirectories(target.getParent());
         // temp beside the target: same directory, same file system, so the link is atomic
-        try (FileStaged staged = write(target.getParent(), content, Long.MAX_VALUE)) {
+        try (FileStaged staged = write(target.getParent(), content, Long.MAX_VALUE, true)) {
             return staged.commitIfAbsent(path);
         }
     }
@@ -138,8 +138,9 @@ final class FileSystemBlobStore implements BlobStore {
             return List.of();
         }
         List<RepoPath> paths = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile).forEach(file -> {
+        // find, not walk + isRegularFile: the walk has read each file's attributes already (one stat, not two)
+        try (Stream<Path> files = Files.find(dir, Integer.MAX_VALUE, (file, attributes) -> attributes.isRegularFile())) {
+            files.forEach(file -> {
                 String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
                 try {
                     paths.add(RepoPath.of(relative));
@@ -167,7 +168,12 @@ final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public StagedBlob stage(InputStream content, long maxBytes) throws IOException {
-        return write(tempDir, content, maxBytes);
+        return write(tempDir, content, maxBytes, true);
+    }
+
+    @Override
+    public StagedBlob stageSha256(InputStream content, long maxBytes) throws IOException {
+        return write(tempDir, content, maxBytes, false);
     }
 
     @Override
@@ -189,13 +195,13 @@ final class FileSystemBlobStore implements BlobStore {
         return root;
     }
 
-    private FileStaged write(Path dir, InputStream content, long maxBytes) throws IOException {
+    private FileStaged write(Path dir, InputStream content, long maxBytes, boolean allDigests) throws IOException {
         Path temp = newTempFile(dir);
         try {
             Digests digests;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(channel)) {
-                digests = new DigestingCopy().copy(content, out, maxBytes);
+                digests = new DigestingCopy(allDigests).copy(content, out, maxBytes);
                 channel.force(true);
             }
             return new FileStaged(temp, digests);

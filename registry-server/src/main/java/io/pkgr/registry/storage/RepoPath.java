@@ -1,7 +1,6 @@
 package io.pkgr.registry.storage;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A storage key: slash-separated segments that can never climb out of the store.
@@ -14,7 +13,6 @@ public record RepoPath(String value) implements Comparable<RepoPath> {
 
     static final int MAX_LENGTH = 1024;
     static final int MAX_SEGMENT = 255;
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_+\\-][A-Za-z0-9._+\\-]*");
 
     public RepoPath {
         if (value == null || value.isEmpty()) {
@@ -23,11 +21,35 @@ public record RepoPath(String value) implements Comparable<RepoPath> {
         if (value.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("storage path longer than " + MAX_LENGTH + " characters");
         }
-        for (String segment : value.split("/", -1)) {
-            if (segment.length() > MAX_SEGMENT || !SEGMENT.matcher(segment).matches()) {
-                throw new IllegalArgumentException("invalid storage path segment in '" + printable(value) + "'");
+        int start = 0;
+        for (int i = 0; i <= value.length(); i++) {
+            if (i == value.length() || value.charAt(i) == '/') {
+                if (!validSegment(value, start, i)) {
+                    throw new IllegalArgumentException("invalid storage path segment in '" + printable(value) + "'");
+                }
+                start = i + 1;
             }
         }
+    }
+
+    /**
+     * {@code value[from, to)} matches {@code [A-Za-z0-9_+-][A-Za-z0-9._+-]*} and is at most
+     * {@link #MAX_SEGMENT} long. A loop, not a regex: every request and every record read at
+     * start-up builds paths.
+     */
+    private static boolean validSegment(String value, int from, int to) {
+        if (to == from || to - from > MAX_SEGMENT) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '_' || c == '+' || c == '-' || c == '.' && i > from;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a path, throwing {@link IllegalArgumentException} when it is not a safe relative path. */
