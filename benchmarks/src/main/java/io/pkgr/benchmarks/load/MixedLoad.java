@@ -61,8 +61,8 @@ public final class MixedLoad {
         int seconds = Integer.parseInt(args[6]);
         int writePercent = Integer.parseInt(args[7]);
 
-        // enough new versions for ~2,000 publishes/s over the window; more than that is reported as exhausted
-        int writes = Math.max(1000, 2000 * seconds * writePercent / 100);
+        // enough new versions for ~5,000 operations/s over the window; more than that is reported as exhausted
+        int writes = Math.max(1000, 5000 * seconds * writePercent / 100);
         ConcurrentLinkedQueue<Upload> uploads = new ConcurrentLinkedQueue<>(docker ? blobs(writes) : bundles(name, writes));
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -72,6 +72,7 @@ public final class MixedLoad {
         int[] readCount = new int[clients];
         int[] writeCount = new int[clients];
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
         AtomicLong bytesRead = new AtomicLong();
         AtomicInteger exhausted = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -98,8 +99,10 @@ public final class MixedLoad {
                     long t0 = System.nanoTime();
                     try {
                         if (write) {
-                            boolean ok = docker ? pushBlob(http, base, auth, name, upload) : publish(http, base, auth, name, upload);
-                            if (!ok) {
+                            int status = docker ? pushBlob(http, base, auth, name, upload) : publish(http, base, auth, name, upload);
+                            if (status == 503) {
+                                busy.incrementAndGet();   // the server's upload limit answered: Retry-After
+                            } else if (status / 100 != 2) {
                                 errors.incrementAndGet();
                             }
                             record(writeNanos, writeCount, id, System.nanoTime() - t0);
@@ -135,9 +138,9 @@ public final class MixedLoad {
         long[] w = merge(writeNanos, writeCount);
         System.out.printf(java.util.Locale.ROOT,
                 "ops_per_s=%.0f reads_per_s=%.0f publishes_per_s=%.1f read_p50_ms=%.2f read_p99_ms=%.2f "
-                        + "publish_p50_ms=%.2f publish_p99_ms=%.2f errors=%d exhausted=%d reads=%d publishes=%d%n",
+                        + "publish_p50_ms=%.2f publish_p99_ms=%.2f errors=%d busy=%d exhausted=%d reads=%d publishes=%d%n",
                 (r.length + w.length) / elapsed, r.length / elapsed, w.length / elapsed, pct(r, 50), pct(r, 99),
-                pct(w, 50), pct(w, 99), errors.get(), exhausted.get(), r.length, w.length);
+                pct(w, 50), pct(w, 99), errors.get(), busy.get(), exhausted.get(), r.length, w.length);
         System.exit(0);
     }
 
@@ -173,29 +176,29 @@ public final class MixedLoad {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)] / 1e6;
     }
 
-    private static boolean publish(HttpClient http, String base, String auth, String name, Upload upload)
+    private static int publish(HttpClient http, String base, String auth, String name, Upload upload)
             throws IOException, InterruptedException {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/bundles/" + name + "/" + upload.version))
                 .header("Authorization", auth).header("X-Checksum-Sha256", upload.digest)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(upload.body)).build(), HttpResponse.BodyHandlers.discarding());
-        return r.statusCode() == 201 || r.statusCode() == 200;
+        return r.statusCode();
     }
 
-    private static boolean pushBlob(HttpClient http, String base, String auth, String repo, Upload upload)
+    private static int pushBlob(HttpClient http, String base, String auth, String repo, Upload upload)
             throws IOException, InterruptedException {
         HttpResponse<Void> started = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/blobs/uploads/"))
                 .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding());
         String location = started.headers().firstValue("Location").orElse(null);
         if (started.statusCode() != 202 || location == null) {
-            return false;
+            return started.statusCode() == 202 ? 500 : started.statusCode();
         }
         URI put = URI.create(base).resolve(location);
         String sep = put.getQuery() == null ? "?" : "&";
         HttpResponse<Void> done = http.send(HttpRequest.newBuilder(URI.create(put + sep + "digest=sha256:" + upload.digest))
                 .header("Authorization", auth).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(upload.body)).build(), HttpResponse.BodyHandlers.discarding());
-        return done.statusCode() == 201;
+        return done.statusCode();
     }
 
     /** Bundles NAME 9.0.0 … 9.0.(n-1), each with one small file, written before the timed window. */
