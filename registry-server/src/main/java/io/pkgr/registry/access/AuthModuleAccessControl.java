@@ -3,8 +3,15 @@ package io.pkgr.registry.access;
 import io.pkgr.auth.AccessRules;
 import io.pkgr.auth.AuthResult;
 import io.pkgr.auth.Authenticator;
+import io.pkgr.bundle.Sha256;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** {@link AccessControl} backed by the {@code auth} module's htpasswd authenticator and YAML access rules. */
 public final class AuthModuleAccessControl implements AccessControl {
@@ -12,14 +19,48 @@ public final class AuthModuleAccessControl implements AccessControl {
     private final Authenticator authenticator;
     private final AccessRules rules;
 
+    private static final long HINT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final int HINT_MAX_ENTRIES = 1024;
+
+    // keys are a salted sha256 of the header (never the credentials themselves) → hint expiry (nanoTime)
+    private final ConcurrentHashMap<String, Long> verified = new ConcurrentHashMap<>();
+    private final byte[] salt = randomSalt();
+
     public AuthModuleAccessControl(Authenticator authenticator, AccessRules rules) {
         this.authenticator = authenticator;
         this.rules = rules;
     }
 
+    /**
+     * True when the last check of exactly this header succeeded less than a minute ago: then
+     * {@link #authenticate} answers from the auth module's verification cache (10 minutes), and
+     * the request stays on its IO thread instead of a round trip through a worker. Only a hint: if
+     * the cache dropped the entry meanwhile (htpasswd reloaded, more than its 10,000 entries), one
+     * hash check runs on the IO thread and the hint goes with a failed outcome.
+     */
+    @Override
+    public boolean isCached(String authorizationHeader) {
+        if (authorizationHeader == null) {
+            return true;
+        }
+        Long until = verified.get(hintKey(authorizationHeader));
+        return until != null && until - System.nanoTime() > 0;
+    }
+
     @Override
     public AuthOutcome authenticate(String authorizationHeader, InetAddress client) {
         AuthResult result = authenticator.authenticate(authorizationHeader, client.getHostAddress());
+        if (authorizationHeader != null) {
+            String key = hintKey(authorizationHeader);
+            if (result.status() == AuthResult.Status.OK) {
+                if (verified.size() >= HINT_MAX_ENTRIES) {
+                    verified.clear();
+                }
+                verified.put(key, System.nanoTime() + HINT_NANOS);
+            } else {
+                verified.remove(key);
+            }
+        }
         return switch (result.status()) {
             case ANONYMOUS -> new AuthOutcome.Anonymous();
             case OK -> new AuthOutcome.Authenticated(result.user());
@@ -37,6 +78,18 @@ public final class AuthModuleAccessControl implements AccessControl {
     @Override
     public boolean anonymousReadEnabled() {
         return rules.anonymousRead();
+    }
+
+    private static byte[] randomSalt() {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return salt;
+    }
+
+    private String hintKey(String header) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(salt);
+        return HexFormat.of().formatHex(digest.digest(header.getBytes(StandardCharsets.UTF_8)));
     }
 
     public long cacheHits() {

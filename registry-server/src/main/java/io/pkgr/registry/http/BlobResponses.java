@@ -29,6 +29,8 @@ public final class BlobResponses {
     private static final System.Logger LOG = System.getLogger(BlobResponses.class.getName());
     /** Blobs up to this size are read on the IO thread and sent from memory (see {@link #sendInline}). */
     static final int INLINE_MAX = 64 * 1024;
+    /** Small blobs (manifests, PEP 658 metadata, small bundles) served from memory: 32 MiB at most. */
+    private static final SmallBlobCache SMALL_BLOBS = new SmallBlobCache(32L << 20, INLINE_MAX);
 
     private BlobResponses() {
     }
@@ -45,7 +47,8 @@ public final class BlobResponses {
             return;
         }
         ByteRange range = Conditional.range(exchange, size, etag);
-        Blob blob = store.get(StoragePaths.blob(sha256), range);
+        byte[] cached = range == null ? SMALL_BLOBS.get(sha256) : null;
+        Blob blob = cached == null ? store.get(StoragePaths.blob(sha256), range) : null;
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
         exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
@@ -54,16 +57,20 @@ public final class BlobResponses {
             exchange.getResponseHeaders().put(Headers.CONTENT_RANGE,
                     "bytes " + range.first() + "-" + range.last() + "/" + blob.size());
         }
-        long length = range == null ? blob.size() : range.length();
+        long length = cached != null ? cached.length : range == null ? blob.size() : range.length();
         exchange.setResponseContentLength(length);
         if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) {
             exchange.endExchange();
             return;
         }
+        if (cached != null) {
+            exchange.getResponseSender().send(ByteBuffer.wrap(cached));
+            return;
+        }
         boolean toEnd = range == null || range.last() == blob.size() - 1;
         Optional<FileChannel> channel = toEnd ? blob.openChannel() : Optional.empty();
         if (channel.isPresent() && length <= INLINE_MAX && exchange.isInIoThread()) {
-            sendInline(exchange, channel.get(), length);
+            sendInline(exchange, channel.get(), length, range == null ? sha256 : null);
         } else if (channel.isPresent()) {
             sendFile(exchange.getResponseSender(), channel.get());
         } else {
@@ -74,9 +81,11 @@ public final class BlobResponses {
     /**
      * A small blob is read with one {@code read(2)} right here on the IO thread (it is in the page
      * cache nearly always; nginx does the same in its event loop) and sent with the headers: no
-     * hand-off to a worker thread and back, which costs more than the read itself.
+     * hand-off to a worker thread and back, which costs more than the read itself. A whole blob
+     * ({@code whole} is its digest) is then cached: the next request for it makes no system call.
      */
-    private static void sendInline(HttpServerExchange exchange, FileChannel channel, long length) throws IOException {
+    private static void sendInline(HttpServerExchange exchange, FileChannel channel, long length, Sha256 whole)
+            throws IOException {
         ByteBuffer body = ByteBuffer.allocate((int) length);
         try (channel) {
             long position = channel.position();
@@ -88,6 +97,9 @@ public final class BlobResponses {
             }
         }
         body.flip();
+        if (whole != null) {
+            SMALL_BLOBS.put(whole, body.array());
+        }
         exchange.getResponseSender().send(body);
     }
 
