@@ -13,6 +13,7 @@ import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.ErrorResponder;
 import io.pkgr.registry.http.Route;
+import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.ops.AccessLogHandler;
 import io.pkgr.registry.ops.OperationsHandlers;
 import io.pkgr.registry.ops.RegistryMetrics;
@@ -96,9 +97,10 @@ final class RegistryAssembly {
     private HttpHandler createRoutes() {
         OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get);
         RoutingHandler authenticated = new RoutingHandler(false);
-        new BundleRoutes(catalog, store, access, metrics, config.maxUploadBytes(), config.maxConcurrentUploads())
+        UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
+        new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
-        new PypiRoutes(pypi, store, access, metrics, config.maxUploadBytes(), config.maxConcurrentUploads())
+        new PypiRoutes(pypi, store, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
         authenticated.setFallbackHandler(exchange ->
                 ErrorResponder.send(exchange, new ApiException(ErrorCode.NOT_FOUND, exchange.getRequestPath())));

@@ -24,11 +24,11 @@ import java.util.stream.Stream;
  * A real server on port 0 over a {@code @TempDir}, with users at bcrypt cost 4 (fast tests):
  * {@code admin} (everything), {@code alice} (publish + yank on team-*), {@code bob} (read on *).
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
 
-    static final String ADMIN = "admin:admin-pw";
-    static final String ALICE = "alice:alice-pw";
-    static final String BOB = "bob:bob-pw";
+    public static final String ADMIN = "admin:admin-pw";
+    public static final String ALICE = "alice:alice-pw";
+    public static final String BOB = "bob:bob-pw";
     static final String RULES = """
             rules:
               - bundles: ["*"]
@@ -42,8 +42,8 @@ final class TestRegistry implements AutoCloseable {
                 allow: [read]
             """;
 
-    final Path data;
-    final RegistryServer server;
+    public final Path data;
+    public final RegistryServer server;
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -56,7 +56,7 @@ final class TestRegistry implements AutoCloseable {
         return start(data, c -> c);
     }
 
-    static TestRegistry start(Path data, UnaryOperator<ServerConfig> customize) throws IOException {
+    public static TestRegistry start(Path data, UnaryOperator<ServerConfig> customize) throws IOException {
         writeUsers(data);
         ServerConfig config = customize.apply(ServerConfig.defaults().withDataDir(data).withHost("127.0.0.1").withPort(0));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -82,11 +82,11 @@ final class TestRegistry implements AutoCloseable {
         return URI.create(server.baseUri() + path);
     }
 
-    static String basic(String userColonPassword) {
+    public static String basic(String userColonPassword) {
         return "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
     }
 
-    HttpRequest.Builder request(String path, String credentials) {
+    public HttpRequest.Builder request(String path, String credentials) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60));
         if (credentials != null) {
             builder.header("Authorization", basic(credentials));
@@ -111,7 +111,7 @@ final class TestRegistry implements AutoCloseable {
         return send(request(path, credentials).DELETE().build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -122,7 +122,7 @@ final class TestRegistry implements AutoCloseable {
         }
     }
 
-    HttpResponse<byte[]> getBytes(HttpRequest request) {
+    public HttpResponse<byte[]> getBytes(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -146,7 +146,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** Every file in the data directory except the auth files, relative: "nothing stored changed" compares these. */
-    List<String> storedFiles() {
+    public List<String> storedFiles() {
         try (Stream<Path> walk = Files.walk(data)) {
             return walk.filter(Files::isRegularFile).map(p -> data.relativize(p).toString())
                     .filter(p -> !p.equals("htpasswd") && !p.equals("access.yaml") && !p.startsWith(".htpasswd"))

@@ -10,8 +10,8 @@ import io.pkgr.registry.catalog.VersionConflictException;
 import io.pkgr.registry.catalog.VersionRecord;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.Json;
-import io.pkgr.registry.ops.RegistryMetrics;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobTooLargeException;
 import io.pkgr.registry.storage.Digests;
@@ -19,7 +19,6 @@ import io.pkgr.registry.storage.StagedBlob;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Semaphore;
 
 /**
  * The publish path: stream the body to a staged temp while hashing (bounded memory), check the
@@ -30,18 +29,14 @@ final class BundlePublisher {
 
     private final BlobStore store;
     private final Catalog catalog;
-    private final RegistryMetrics metrics;
+    private final UploadSlots uploads;
     private final long maxUploadBytes;
-    private final int maxConcurrentUploads;
-    private final Semaphore uploads;
 
-    BundlePublisher(BlobStore store, Catalog catalog, RegistryMetrics metrics, long maxUploadBytes, int maxConcurrentUploads) {
+    BundlePublisher(BlobStore store, Catalog catalog, UploadSlots uploads, long maxUploadBytes) {
         this.store = store;
         this.catalog = catalog;
-        this.metrics = metrics;
+        this.uploads = uploads;
         this.maxUploadBytes = maxUploadBytes;
-        this.maxConcurrentUploads = maxConcurrentUploads;
-        this.uploads = new Semaphore(maxConcurrentUploads);
     }
 
     long maxUploadBytes() {
@@ -49,10 +44,7 @@ final class BundlePublisher {
     }
 
     PublishOutcome publish(PublishRequest request) throws IOException {
-        if (!uploads.tryAcquire()) {
-            throw new ApiException(ErrorCode.UPLOADS_BUSY, java.util.Map.of("Retry-After", "1"), maxConcurrentUploads);
-        }
-        metrics.uploadStarted();
+        UploadSlots.Slot slot = uploads.acquire();
         try (StagedBlob staged = store.stageSha256(request.body(), maxUploadBytes)) {
             Digests digests = staged.digests();
             request.declaredSha256().ifPresent(declared -> {
@@ -75,8 +67,7 @@ final class BundlePublisher {
             VersionRecord existing = e.existing();
             throw new ApiException(ErrorCode.VERSION_EXISTS, existing.name(), existing.version(), existing.sha256());
         } finally {
-            metrics.uploadFinished();
-            uploads.release();
+            slot.close();
         }
     }
 

@@ -18,9 +18,9 @@ import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.registry.http.ClientGoneException;
 import io.pkgr.registry.http.Conditional;
 import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.http.Route;
-import io.pkgr.registry.ops.RegistryMetrics;
 import io.pkgr.registry.storage.Blob;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.ByteRange;
@@ -63,12 +63,12 @@ public final class BundleRoutes {
     private final AccessControl access;
     private final BundlePublisher publisher;
 
-    public BundleRoutes(Catalog catalog, BlobStore store, AccessControl access, RegistryMetrics metrics,
-            long maxUploadBytes, int maxConcurrentUploads) {
+    public BundleRoutes(Catalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
+            long maxUploadBytes) {
         this.catalog = catalog;
         this.store = store;
         this.access = access;
-        this.publisher = new BundlePublisher(store, catalog, metrics, maxUploadBytes, maxConcurrentUploads);
+        this.publisher = new BundlePublisher(store, catalog, uploads, maxUploadBytes);
     }
 
     /** Adds every route to {@code routes}. */

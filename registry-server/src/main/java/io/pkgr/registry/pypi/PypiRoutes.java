@@ -12,10 +12,10 @@ import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.registry.http.ClientGoneException;
 import io.pkgr.registry.http.Conditional;
 import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.ErrorResponder;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.http.Route;
-import io.pkgr.registry.ops.RegistryMetrics;
 import io.pkgr.registry.storage.BlobStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -51,12 +51,12 @@ public final class PypiRoutes {
     private final AccessControl access;
     private final PypiUploader uploader;
 
-    public PypiRoutes(PypiCatalog catalog, BlobStore store, AccessControl access, RegistryMetrics metrics,
-            long maxUploadBytes, int maxConcurrentUploads) {
+    public PypiRoutes(PypiCatalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
+            long maxUploadBytes) {
         this.catalog = catalog;
         this.store = store;
         this.access = access;
-        this.uploader = new PypiUploader(store, catalog, metrics, maxUploadBytes, maxConcurrentUploads);
+        this.uploader = new PypiUploader(store, catalog, uploads, maxUploadBytes);
     }
 
     /** Adds every route to {@code routes}. */

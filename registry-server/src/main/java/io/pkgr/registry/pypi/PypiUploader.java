@@ -3,7 +3,7 @@ package io.pkgr.registry.pypi;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
-import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobTooLargeException;
 import io.pkgr.registry.storage.Digests;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -41,18 +40,14 @@ final class PypiUploader {
 
     private final BlobStore store;
     private final PypiCatalog catalog;
-    private final RegistryMetrics metrics;
+    private final UploadSlots uploads;
     private final long maxUploadBytes;
-    private final int maxConcurrentUploads;
-    private final Semaphore uploads;
 
-    PypiUploader(BlobStore store, PypiCatalog catalog, RegistryMetrics metrics, long maxUploadBytes, int maxConcurrentUploads) {
+    PypiUploader(BlobStore store, PypiCatalog catalog, UploadSlots uploads, long maxUploadBytes) {
         this.store = store;
         this.catalog = catalog;
-        this.metrics = metrics;
+        this.uploads = uploads;
         this.maxUploadBytes = maxUploadBytes;
-        this.maxConcurrentUploads = maxConcurrentUploads;
-        this.uploads = new Semaphore(maxConcurrentUploads);
     }
 
     long maxUploadBytes() {
@@ -65,10 +60,7 @@ final class PypiUploader {
     }
 
     UploadOutcome upload(Request request) throws IOException {
-        if (!uploads.tryAcquire()) {
-            throw new ApiException(ErrorCode.UPLOADS_BUSY, Map.of("Retry-After", "1"), maxConcurrentUploads);
-        }
-        metrics.uploadStarted();
+        UploadSlots.Slot slot = uploads.acquire();
         StagedBlob staged = null;
         try {
             Map<String, List<String>> fields = new LinkedHashMap<>();
@@ -117,8 +109,7 @@ final class PypiUploader {
             if (staged != null) {
                 staged.close();
             }
-            metrics.uploadFinished();
-            uploads.release();
+            slot.close();
         }
     }
 
