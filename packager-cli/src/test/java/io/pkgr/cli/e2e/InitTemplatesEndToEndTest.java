@@ -11,36 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What `pkgr init` scaffolds builds, publishes and runs as it is, for every runtime. */
-class InitTemplatesEndToEndTest {
-
-    @TempDir
-    static Path serverDir;
-    static ServerProcess server;
-
-    @TempDir
-    Path home;
-    Cli cli;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerProcess.start(serverDir.resolve("data"));
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+class InitTemplatesEndToEndTest extends RegistryProcessTest {
 
     @BeforeEach
     void configure() {
-        cli = new Cli(home);
         cli.env.put("PKGR_REPOSITORIES_PRIVATE_URL", server.url.toString());
         cli.env.put("PKGR_HTTP_BASIC_PRIVATE_USERNAME", "admin");
         cli.env.put("PKGR_HTTP_BASIC_PRIVATE_PASSWORD", server.adminPassword);

@@ -17,36 +17,14 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The publishing side of the CLI against a real {@code pkgr serve} process. */
-class PublishingEndToEndTest {
-
-    @TempDir
-    static Path serverDir;
-    static ServerProcess server;
-
-    @TempDir
-    Path home;
-    Cli cli;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerProcess.start(serverDir.resolve("data"));
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+class PublishingEndToEndTest extends RegistryProcessTest {
 
     @BeforeEach
     void configure() {
-        cli = new Cli(home);
         assertOk(cli.run("config", "repositories.private", server.url.toString()));
         assertOk(cli.run("config", "http-basic.private", "admin", server.adminPassword));
     }
