@@ -46,21 +46,38 @@ public final class BundleReader {
 
     /** Checks a bundle file completely with the default limits and returns its manifest and digest. */
     public static BundleInfo verify(Path bundle) {
-        return new BundleReader(Limits.DEFAULT).read(bundle, null);
+        return new BundleReader(Limits.DEFAULT).read(bundle, null, null);
+    }
+
+    /**
+     * Like {@link #verify(Path)} for bytes whose sha256 the caller computed as they arrived (an
+     * upload, a download): the archive is not hashed a second time and {@code sha256} is reported.
+     */
+    public static BundleInfo verify(Path bundle, Sha256 sha256) {
+        return new BundleReader(Limits.DEFAULT).read(bundle, null, sha256);
     }
 
     /** Checks and unpacks a bundle into {@code target}, which must not exist yet. */
     public static BundleInfo extract(Path bundle, Path target) {
-        return new BundleReader(Limits.DEFAULT).extractTo(bundle, target);
+        return new BundleReader(Limits.DEFAULT).extractTo(bundle, target, null);
+    }
+
+    /** Like {@link #extract(Path, Path)} for bytes already hashed by the caller (see {@link #verify(Path, Sha256)}). */
+    public static BundleInfo extract(Path bundle, Path target, Sha256 sha256) {
+        return new BundleReader(Limits.DEFAULT).extractTo(bundle, target, sha256);
     }
 
     /** Checks a bundle file completely with these limits. */
     public BundleInfo check(Path bundle) {
-        return read(bundle, null);
+        return read(bundle, null, null);
     }
 
     /** Checks and unpacks a bundle into {@code target} (which must not exist) with these limits. */
     public BundleInfo extractTo(Path bundle, Path target) {
+        return extractTo(bundle, target, null);
+    }
+
+    private BundleInfo extractTo(Path bundle, Path target, Sha256 knownSha256) {
         Path absolute = target.toAbsolutePath().normalize();
         if (Files.exists(absolute)) {
             throw new BundleException(BundleException.Code.IO, "cannot extract into " + absolute + ": it already exists");
@@ -68,7 +85,7 @@ public final class BundleReader {
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
-            BundleInfo info = read(bundle, tmp);
+            BundleInfo info = read(bundle, tmp, knownSha256);
             Files.write(tmp.resolve(Manifest.JSON_FILE), info.manifest().toCanonicalJson(), StandardOpenOption.CREATE_NEW);
             try {
                 Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
@@ -83,21 +100,23 @@ public final class BundleReader {
         }
     }
 
-    private BundleInfo read(Path bundle, Path into) {
+    /** Reads (and with {@code into}, extracts) the bundle; hashes the archive unless {@code knownSha256} is given. */
+    private BundleInfo read(Path bundle, Path into, Sha256 knownSha256) {
         long archiveSize;
         try {
             archiveSize = Files.size(bundle);
         } catch (IOException e) {
             throw new BundleException(BundleException.Code.IO, "cannot read " + bundle + ": " + e.getMessage(), e);
         }
-        MessageDigest archiveDigest = Sha256.newDigest();
+        MessageDigest archiveDigest = knownSha256 == null ? Sha256.newDigest() : null;
         Map<String, FileEntry> actual = new HashMap<>();
         Set<String> directories = new HashSet<>();
         byte[] manifestBytes = null;
         int entries = 0;
         long expanded = 0;
         try (InputStream raw = Files.newInputStream(bundle);
-             CountingInputStream compressed = new CountingInputStream(new DigestInputStream(raw, archiveDigest));
+             CountingInputStream compressed = new CountingInputStream(
+                     archiveDigest == null ? raw : new DigestInputStream(raw, archiveDigest));
              GzipCompressorInputStream gz = new GzipCompressorInputStream(new BufferedInputStream(compressed, BUFFER), false);
              TarArchiveInputStream tar = new TarArchiveInputStream(gz, "UTF-8")) {
             byte[] buf = new byte[BUFFER];
@@ -190,7 +209,7 @@ public final class BundleReader {
                             "unexpected data after the end of the archive");
                 }
             }
-            while (compressed.read(buf) >= 0) {
+            while (archiveDigest != null && compressed.read(buf) >= 0) {
                 // digest the rest of the file
             }
         } catch (BundleException e) {
@@ -226,7 +245,8 @@ public final class BundleReader {
                         "bundle contains " + name + " which pkgr.json does not list");
             }
         }
-        return new BundleInfo(manifest, Sha256.of(archiveDigest.digest()), archiveSize, entries, expanded);
+        Sha256 sha256 = archiveDigest == null ? knownSha256 : Sha256.of(archiveDigest.digest());
+        return new BundleInfo(manifest, sha256, archiveSize, entries, expanded);
     }
 
     private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {

@@ -70,6 +70,16 @@ class BundleReaderTest {
     }
 
     @Test
+    void aDigestTheCallerAlreadyComputedIsReportedAndTheArchiveStillChecked() throws IOException {
+        Path ok = Archives.create().file("files/a.txt", "A").manifest().writeTo(tmp.resolve("ok.pkgr"));
+        Sha256 known = Sha256.ofFile(ok);
+
+        assertEquals(known, BundleReader.verify(ok, known).sha256());
+        Path bad = Archives.create().file("files/../x", "A").manifest().writeTo(tmp.resolve("bad.pkgr"));
+        assertThrows(BundleException.class, () -> BundleReader.verify(bad, Sha256.ofFile(bad)));
+    }
+
+    @Test
     void dotDotPathIsRefused() throws IOException {
         rejected(Archives.create().file("files/../../../evil.txt", "x").manifest(), BundleException.Code.UNSAFE_PATH,
                 "escapes the bundle with '..'");

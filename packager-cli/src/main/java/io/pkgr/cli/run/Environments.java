@@ -148,7 +148,9 @@ final class Environments {
                 download(b, bundleFile, resolver);
             }
             try {
-                BundleInfo info = BundleReader.extract(bundleFile, dir);
+                // a fresh download was hashed on its way in; a cached file is hashed again
+                BundleInfo info = cached ? BundleReader.extract(bundleFile, dir)
+                        : BundleReader.extract(bundleFile, dir, b.sha256());
                 if (!info.sha256().equals(b.sha256())) {
                     throw new BundleException(BundleException.Code.DIGEST_MISMATCH, "the file has " + info.sha256());
                 }

@@ -4,6 +4,7 @@ import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
 import io.pkgr.bundle.Manifest;
+import io.pkgr.bundle.Sha256;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.PublishOutcome;
 import io.pkgr.registry.catalog.VersionConflictException;
@@ -73,7 +74,8 @@ final class BundlePublisher {
 
     private static Manifest verify(StagedBlob staged) {
         try {
-            BundleInfo info = BundleReader.verify(staged.localFile());
+            // the upload was hashed as it streamed in: the reader need not hash the archive again
+            BundleInfo info = BundleReader.verify(staged.localFile(), new Sha256(staged.digests().sha256()));
             return info.manifest();
         } catch (BundleException e) {
             throw new ApiException(ErrorCode.BUNDLE_INVALID, e.getMessage());
