@@ -10,28 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** pkgr run/install with exec bundles against a real registry on port 0 (pkgr in-process). */
-class ExecRunTest {
-
-    @TempDir
-    Path tmp;
-
-    Registry registry;
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new Registry(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
+class ExecRunTest extends RegistryTest {
 
     @Test
     void entrypointGetsTheRunContractAndItsExitCodeIsPassedThrough() throws IOException {

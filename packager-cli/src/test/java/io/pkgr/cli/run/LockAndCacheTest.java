@@ -15,28 +15,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** pkgr lock (specs, tasks file, --check), run/install --lock, and pkgr cache. */
-class LockAndCacheTest {
-
-    @TempDir
-    Path tmp;
-
-    Registry registry;
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new Registry(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
+class LockAndCacheTest extends RegistryTest {
 
     @Test
     void lockResolvesARangeToTheHighestNonYankedVersion() throws IOException {

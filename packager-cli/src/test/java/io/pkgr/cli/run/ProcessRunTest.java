@@ -3,35 +3,16 @@ package io.pkgr.cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** pkgr run as real processes: stdout passthrough, signal forwarding, concurrent installs. */
-class ProcessRunTest {
-
-    @TempDir
-    Path tmp;
-
-    Registry registry;
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new Registry(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
+class ProcessRunTest extends RegistryTest {
 
     @Test
     void entrypointOutputStreamsThroughAndTheJsonResultIsTheLastLine() throws Exception {

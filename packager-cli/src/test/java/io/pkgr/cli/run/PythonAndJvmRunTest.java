@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,30 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Python (venv + vendored wheels, offline) and jvm (java -cp files:deps) bundles end to end. */
-class PythonAndJvmRunTest {
+class PythonAndJvmRunTest extends RegistryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-
-    Registry registry;
-
-    @BeforeEach
-    void start() throws IOException {
-        registry = new Registry(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
 
     @Test
     void pythonBundleRunsInAVenvWithItsVendoredWheelsAndNoPip() throws Exception {
