@@ -2,6 +2,8 @@ package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -40,9 +42,9 @@ record DistributionFilename(String value, Kind kind) {
             throw new IllegalArgumentException("invalid filename '" + printable(filename)
                     + "': use letters, digits, '.', '_', '+' and '-'");
         }
-        String lower = filename.toLowerCase(Locale.ROOT);
+        checkExtensionCase(filename);
         String expected = BundleName.normalize(project);
-        if (lower.endsWith(".whl")) {
+        if (filename.endsWith(".whl")) {
             String[] parts = filename.substring(0, filename.length() - 4).split("-", -1);
             if (parts.length != 5 && parts.length != 6) {
                 throw new IllegalArgumentException("invalid wheel filename '" + filename
@@ -57,9 +59,9 @@ record DistributionFilename(String value, Kind kind) {
             return new DistributionFilename(filename, Kind.WHEEL);
         }
         String stem;
-        if (lower.endsWith(".tar.gz")) {
+        if (filename.endsWith(".tar.gz")) {
             stem = filename.substring(0, filename.length() - 7);
-        } else if (lower.endsWith(".zip")) {
+        } else if (filename.endsWith(".zip")) {
             stem = filename.substring(0, filename.length() - 4);
         } else {
             throw new IllegalArgumentException("invalid filename '" + filename
@@ -76,6 +78,43 @@ record DistributionFilename(String value, Kind kind) {
         }
         throw new IllegalArgumentException("filename '" + filename + "' is not an sdist of " + project + " " + version
                 + " (expected " + expected.replace('-', '_') + "-" + version + ".tar.gz)");
+    }
+
+    /**
+     * pip and PyPI read only the lower-case extensions: {@code x.WHL} is no wheel to pip (it never
+     * installs it) and PyPI refuses it, so it is refused here rather than stored as a file of its own.
+     */
+    private static void checkExtensionCase(String filename) {
+        String lower = filename.toLowerCase(Locale.ROOT);
+        for (String extension : new String[] {".whl", ".tar.gz", ".zip"}) {
+            if (lower.endsWith(extension) && !filename.endsWith(extension)) {
+                throw new IllegalArgumentException("invalid filename '" + filename + "': the extension must be '"
+                        + extension + "' in lower case, the only spelling pip and PyPI read");
+            }
+        }
+    }
+
+    /**
+     * The compatibility tags of a wheel's filename, expanded and lower-cased as pip reads them
+     * ({@code py2.py3-none-any} is {@code py2-none-any} and {@code py3-none-any}); empty for an sdist.
+     */
+    static Set<String> wheelTags(String filename) {
+        if (!filename.endsWith(".whl")) {
+            return Set.of();
+        }
+        String[] parts = filename.substring(0, filename.length() - 4).split("-", -1);
+        if (parts.length < 5) {
+            return Set.of();
+        }
+        Set<String> tags = new TreeSet<>();
+        for (String python : parts[parts.length - 3].split("\\.")) {
+            for (String abi : parts[parts.length - 2].split("\\.")) {
+                for (String platform : parts[parts.length - 1].split("\\.")) {
+                    tags.add((python + "-" + abi + "-" + platform).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return tags;
     }
 
     private static void check(String filename, String name, String ver, String expectedName, Pep440Version version) {

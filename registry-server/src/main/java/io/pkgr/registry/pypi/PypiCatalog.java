@@ -134,14 +134,16 @@ public final class PypiCatalog {
     }
 
     /**
-     * Stores an upload: the same filename with the same sha256 is idempotent (not created), with
-     * another sha256 a {@link FileExistsException}. Metadata and file blobs are committed before
-     * the record, so a crash in between leaves unreferenced blobs, never a record without bytes.
+     * Stores an upload unless the project already has the same distribution under any spelling of
+     * its filename ({@link PypiFileRecord#sameDistributionAs}): with the same sha256 that is
+     * idempotent (not created), with another sha256 a {@link FileExistsException}. Metadata and
+     * file blobs are committed before the record, so a crash in between leaves unreferenced blobs,
+     * never a record without bytes.
      */
     UploadOutcome upload(PypiFileRecord candidate, StagedBlob staged, byte[] metadata) throws IOException {
         Project project = project(candidate.project());
         synchronized (project) {
-            PypiFileRecord existing = project.files.get(candidate.filename());
+            PypiFileRecord existing = project.sameDistribution(candidate);
             if (existing != null) {
                 return sameOrConflict(existing, candidate);
             }
@@ -261,6 +263,20 @@ public final class PypiCatalog {
         final TreeMap<String, PypiFileRecord> files = new TreeMap<>();
         Page html;
         Page json;
+
+        /** The stored file {@code candidate} would duplicate, preferring one with its bytes; null when none. */
+        PypiFileRecord sameDistribution(PypiFileRecord candidate) {
+            PypiFileRecord found = files.get(candidate.filename());
+            if (found != null) {
+                return found;
+            }
+            for (PypiFileRecord file : files.values()) {
+                if (file.sameDistributionAs(candidate) && (found == null || file.sha256().equals(candidate.sha256()))) {
+                    found = file;
+                }
+            }
+            return found;
+        }
 
         void put(PypiFileRecord record) {
             files.put(record.filename(), record);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
+import java.util.Collections;
 
 /**
  * One uploaded distribution file, as stored at {@code pypi/NAME/FILENAME.json}. The bytes live in
@@ -38,6 +39,20 @@ record PypiFileRecord(
 
     Sha256 digest() {
         return Sha256.parse(sha256);
+    }
+
+    /**
+     * Whether pip could take {@code other} for this file, so that storing both would let one replace
+     * the other: the same version (PEP 440, {@code 1.0} = {@code 1.0.0}) and either both sdists
+     * (one per release, as on PyPI) or both wheels with a compatibility tag in common. A wheel's
+     * build tag does not make it another file: pip prefers the higher build, so it would replace it.
+     */
+    boolean sameDistributionAs(PypiFileRecord other) {
+        if (!filetype.equals(other.filetype) || parsedVersion().compareTo(other.parsedVersion()) != 0) {
+            return false;
+        }
+        return !filetype.equals(DistributionFilename.Kind.WHEEL.filetype)
+                || !Collections.disjoint(DistributionFilename.wheelTags(filename), DistributionFilename.wheelTags(other.filename));
     }
 
     boolean hasMetadata() {

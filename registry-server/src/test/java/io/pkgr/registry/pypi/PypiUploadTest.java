@@ -142,6 +142,59 @@ class PypiUploadTest {
     }
 
     @Test
+    void aSecondSdistOfAReleaseIsAConflictWhateverItsSpelling() {
+        byte[] sdist = "the original sdist".getBytes(StandardCharsets.UTF_8);
+        assertEquals(200, upload(TestDists.form("team-demo", "1.0.0", "team_demo-1.0.0.tar.gz", sdist)).statusCode());
+
+        byte[] other = "another sdist".getBytes(StandardCharsets.UTF_8);
+        for (String filename : List.of("Team_Demo-1.0.0.tar.gz", "team-demo-1.0.0.tar.gz", "team.demo-1.0.tar.gz",
+                "team_demo-1.0.0.0.tar.gz", "team_demo-1.0.0.zip")) {
+            assertRejected(TestDists.form("team-demo", "1.0.0", filename, other), 409,
+                    "File already exists: team_demo-1.0.0.tar.gz");
+        }
+        assertRejected(TestDists.form("team-demo", "1.0.0", "team_demo-1.0.0.TAR.GZ", other), 400,
+                "the extension must be '.tar.gz' in lower case");
+    }
+
+    @Test
+    void wheelsWithOtherTagsAndTheSdistJoinTheRelease() throws IOException {
+        upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel));
+
+        for (String filename : List.of("team_demo-1.0.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+                "team_demo-1.0.0-py2-none-any.whl", "team_demo-1.0.0.tar.gz")) {
+            byte[] bytes = filename.endsWith(".whl") ? TestDists.wheel("team-demo", "1.0.0", filename)
+                    : filename.getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> response = upload(TestDists.form("team-demo", "1.0.0", filename, bytes));
+            assertEquals(200, response.statusCode(), response.body());
+            assertTrue(json(response).path("created").asBoolean(), response.body());
+        }
+        assertEquals(4, json(registry.get("/simple/team-demo/", BOB, "application/vnd.pypi.simple.v1+json"))
+                .path("files").size());
+    }
+
+    @Test
+    void theFormVersionAndTheFilenameVersionAgreeInCanonicalForm() {
+        HttpResponse<String> response = upload(TestDists.form("team-demo", "1.0", WHEEL, wheel));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertRejected(TestDists.form("team-demo", "1.0.1", WHEEL, wheel), 400,
+                "filename '" + WHEEL + "' has version '1.0.0', but the upload is for version 1.0.1");
+        assertRejected(TestDists.form("team-other", "1.0.0", WHEEL, wheel), 400,
+                "filename '" + WHEEL + "' names project 'team_demo', but the upload is for 'team-other'");
+    }
+
+    @Test
+    void protocolVersionIsOptionalAndOnlyVersionOneIsKnown() {
+        assertRejected(TestDists.form("team-demo", "1.0.0", WHEEL, wheel).replace("protocol_version", "2"), 400,
+                "unsupported protocol_version '2'; expected 1");
+
+        HttpResponse<String> response = upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel).without("protocol_version"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(registry.get("/simple/team-demo/", BOB, null).body().contains(">" + WHEEL + "</a>"));
+    }
+
+    @Test
     void everyWrongDigestIsRejected() {
         assertRejected(TestDists.form("team-demo", "1.0.0", WHEEL, wheel).replace("sha256_digest", "0".repeat(64)),
                 400, "sha256 digest mismatch");

@@ -26,6 +26,9 @@ final class TestDists {
             put(zip, name.replace('-', '_') + "/__init__.py", "X = '" + payload + "'\n");
             put(zip, dist + ".dist-info/METADATA", metadata(name, version));
             put(zip, dist + ".dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n");
+            // pip refuses to install a wheel without a RECORD; it does not check the (empty) hashes
+            put(zip, dist + ".dist-info/RECORD", name.replace('-', '_') + "/__init__.py,,\n"
+                    + dist + ".dist-info/METADATA,,\n" + dist + ".dist-info/WHEEL,,\n" + dist + ".dist-info/RECORD,,\n");
         }
         return bytes.toByteArray();
     }
