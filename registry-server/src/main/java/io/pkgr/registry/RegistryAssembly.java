@@ -11,8 +11,9 @@ import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
-import io.pkgr.registry.http.ErrorResponder;
+import io.pkgr.registry.http.ExchangeGuard;
 import io.pkgr.registry.http.Route;
+import io.pkgr.registry.http.Routes;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.ops.AccessLogHandler;
 import io.pkgr.registry.ops.OperationsHandlers;
@@ -25,7 +26,6 @@ import io.pkgr.registry.tls.TlsContexts;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,7 +67,7 @@ final class RegistryAssembly {
         this.access = createAccessControl();
         this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
-        this.undertow = createUndertow(root);
+        this.undertow = createUndertow(new ExchangeGuard(root, config.minUploadRate(), config.uploadRateGrace()));
         registerGauges();
     }
 
@@ -96,19 +96,15 @@ final class RegistryAssembly {
 
     private HttpHandler createRoutes() {
         OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get);
-        RoutingHandler authenticated = new RoutingHandler(false);
+        Routes authenticated = new Routes();
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
         new PypiRoutes(pypi, store, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
-        authenticated.setFallbackHandler(exchange ->
-                ErrorResponder.send(exchange, new ApiException(ErrorCode.NOT_FOUND, exchange.getRequestPath())));
-        authenticated.setInvalidMethodHandler(exchange ->
-                ErrorResponder.send(exchange, new ApiException(ErrorCode.METHOD_NOT_ALLOWED, exchange.getRequestMethod())));
 
-        RoutingHandler open = new RoutingHandler(false)
-                .get("/healthz", operations.health())
+        Routes open = new Routes();
+        open.get("/healthz", operations.health())
                 .get("/readyz", operations.ready());
         if (config.publicMetrics()) {
             open.get("/metrics", operations.metrics());
@@ -121,7 +117,6 @@ final class RegistryAssembly {
             }));
         }
         open.setFallbackHandler(new AuthenticationHandler(access, authenticated));
-        open.setInvalidMethodHandler(new AuthenticationHandler(access, authenticated));
         return open;
     }
 

@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param shutdownGrace how long {@link RegistryServer#stop()} waits for in-flight requests
  * @param publicMetrics serve {@code /metrics} without credentials (otherwise any authenticated user)
  * @param storage storage backend scheme, found with ServiceLoader ({@code file})
+ * @param minUploadRate bytes per second a request body must average once {@code uploadRateGrace} is over;
+ *     slower bodies are cut off (0 turns the check off)
+ * @param uploadRateGrace how long a request body may take before {@code minUploadRate} applies
  */
 public record ServerConfig(
         Path dataDir,
@@ -42,10 +45,15 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration shutdownGrace,
         boolean publicMetrics,
-        String storage) {
+        String storage,
+        long minUploadRate,
+        Duration uploadRateGrace) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+    /** A few KiB/s: far below any real client, far above one byte a second. */
+    public static final long DEFAULT_MIN_UPLOAD_RATE = 4 * 1024;
+    public static final Duration DEFAULT_UPLOAD_RATE_GRACE = Duration.ofSeconds(10);
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }
@@ -57,6 +65,7 @@ public record ServerConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(uploadRateGrace, "uploadRateGrace");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, not " + port);
         }
@@ -75,12 +84,16 @@ public record ServerConfig(
         if (idleTimeout.isNegative() || idleTimeout.isZero() || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        if (minUploadRate < 0 || uploadRateGrace.isNegative()) {
+            throw new IllegalArgumentException("the minimum upload rate and its grace period cannot be negative");
+        }
     }
 
     /** {@code ./data}, {@code 0.0.0.0:8080}, 2 GiB uploads, plain HTTP, text logs. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
-                16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file");
+                16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
+                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE);
     }
 
     /** The htpasswd file in effect. */
@@ -99,71 +112,92 @@ public record ServerConfig(
 
     public ServerConfig withDataDir(Path value) {
         return new ServerConfig(value, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withHost(String value) {
         return new ServerConfig(dataDir, value, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(dataDir, host, value, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withHtpasswd(Path value) {
         return new ServerConfig(dataDir, host, port, value, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withAccessFile(Path value) {
         return new ServerConfig(dataDir, host, port, htpasswd, value, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withAnonymousRead(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, value, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withMaxUploadBytes(long value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, value, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withMaxConcurrentUploads(int value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, value,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withTlsSelfSigned(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withLogFormat(LogFormat value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withIdleTimeout(Duration value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withShutdownGrace(Duration value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage,
+                minUploadRate, uploadRateGrace);
     }
 
     public ServerConfig withPublicMetrics(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage,
+                minUploadRate, uploadRateGrace);
+    }
+
+    /** Bodies slower than {@code bytesPerSecond} on average after {@code grace} are cut off; 0 turns it off. */
+    public ServerConfig withMinUploadRate(long bytesPerSecond, Duration grace) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                bytesPerSecond, grace);
     }
 }

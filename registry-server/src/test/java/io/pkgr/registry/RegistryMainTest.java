@@ -41,6 +41,17 @@ class RegistryMainTest {
     }
 
     @Test
+    void theMinimumUploadRateAndItsGraceAreReadFromFlagsAndEnvironment() {
+        ServerConfig config = RegistryMain.parse(new String[] {"--min-upload-rate", "16K"},
+                Map.of("PKGR_MIN_UPLOAD_RATE_GRACE", "30"));
+
+        assertEquals(16 * 1024, config.minUploadRate());
+        assertEquals(java.time.Duration.ofSeconds(30), config.uploadRateGrace());
+        assertEquals(4 * 1024, ServerConfig.defaults().minUploadRate(), "a few KiB/s unless told");
+        assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--min-upload-rate", "fast"}, Map.of()));
+    }
+
+    @Test
     void anUnknownFlagIsAUsageError() {
         assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--bogus", "1"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--port", "x"}, Map.of()));

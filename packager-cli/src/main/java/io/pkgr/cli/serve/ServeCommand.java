@@ -70,6 +70,12 @@ public final class ServeCommand implements Callable<Integer> {
     String logFormat;
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Idle/read/write timeout against slow clients (default: 60)")
     Integer idleTimeout;
+    @Option(names = "--min-upload-rate", paramLabel = "SIZE",
+            description = "Bytes per second a request body must keep up after its grace period, e.g. 4K (default: 4K; 0 = none)")
+    String minUploadRate;
+    @Option(names = "--min-upload-rate-grace", paramLabel = "SECONDS",
+            description = "Time a request body gets before the minimum rate applies (default: 10)")
+    Integer minUploadRateGrace;
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "Time in-flight requests get on SIGTERM (default: 30)")
     Integer shutdownGrace;
     @Option(names = "--public-metrics", description = "Serve /metrics without credentials")

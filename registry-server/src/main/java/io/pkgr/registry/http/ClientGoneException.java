@@ -12,9 +12,19 @@ public final class ClientGoneException extends IOException {
         super("client went away while sending the body: " + cause.getMessage(), cause);
     }
 
-    /** Wraps a request body so read failures are told apart from storage failures. */
+    /**
+     * Wraps a request body so read failures are told apart from storage failures. Closing the wrapper
+     * leaves the body as it is: closing Undertow's stream would read the rest of the body first, on
+     * this worker, at whatever pace the client sends it; the end of the exchange closes the
+     * connection instead when the body is unread (see {@link ExchangeGuard}).
+     */
     public static InputStream watch(InputStream body) {
         return new FilterInputStream(body) {
+            @Override
+            public void close() {
+                // see above: never drain here
+            }
+
             @Override
             public int read() throws IOException {
                 try {

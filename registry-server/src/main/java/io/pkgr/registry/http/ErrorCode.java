@@ -18,6 +18,7 @@ public enum ErrorCode {
     PROJECT_UNKNOWN(404, "no PyPI project named '%s'"),
     FILE_UNKNOWN(404, "no file %s in PyPI project '%s'"),
     METHOD_NOT_ALLOWED(405, "method %s not allowed here"),
+    BODY_TOO_SLOW(408, "the request body arrived slower than the minimum of %d bytes/s"),
     VERSION_EXISTS(409, "%s %s already exists with sha256 %s; published versions are immutable"),
     FILE_EXISTS(409, "File already exists: %s was uploaded with sha256 %s; files are immutable"),
     UPLOAD_TOO_LARGE(413, "upload is larger than the limit of %d bytes"),

@@ -5,6 +5,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.lang.System.Logger.Level;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The one place where a failure becomes a response: {@code {"error":{"code":..,"message":..}}}. */
@@ -26,8 +27,13 @@ public final class ErrorResponder {
      * also the HTTP reason phrase, which is all twine and poetry print of a failed upload.
      */
     public static void send(HttpServerExchange exchange, Throwable failure, boolean messageAsReason) {
-        if (failure instanceof ClientGoneException) {
+        Optional<ApiException> tooSlow = ExchangeGuard.cutOff(exchange);
+        if (tooSlow.isPresent()) {
+            // whatever the route made of the failed read, the cause is the client's slow body
+            failure = tooSlow.get();
+        } else if (failure instanceof ClientGoneException) {
             LOG.log(Level.DEBUG, "{0} {1}: {2}", exchange.getRequestMethod(), exchange.getRequestPath(), failure.getMessage());
+            ExchangeGuard.clientGone(exchange);
             org.xnio.IoUtils.safeClose(exchange.getConnection());
             return;
         }

@@ -1,6 +1,7 @@
 package io.pkgr.registry.ops;
 
 import io.pkgr.registry.access.Principal;
+import io.pkgr.registry.http.ExchangeGuard;
 import io.pkgr.registry.http.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -48,9 +49,9 @@ public final class AccessLogHandler implements HttpHandler {
         double seconds = (System.nanoTime() - start) / 1e9;
         PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
         String route = match == null ? routeOf(exchange.getRelativePath()) : match.getMatchedTemplate();
-        long received = Math.max(0, exchange.getRequestContentLength());
+        long received = ExchangeGuard.receivedBytes(exchange);
         long sent = exchange.getResponseBytesSent();
-        int status = exchange.getStatusCode();
+        int status = ExchangeGuard.recordedStatus(exchange);
         String method = exchange.getRequestMethod().toString();
         metrics.request(route, method, status, seconds, received, sent);
         if (!LOG.isLoggable(Level.INFO)) {
