@@ -22,7 +22,7 @@ final class ManifestParser {
             "requirements", "dependencies", "include", "exclude", "entrypoints");
     private static final Set<String> JSON_KEYS = Set.of("format", "name", "version", "description", "runtime",
             "python", "requirements", "dependencies", "include", "exclude", "entrypoints", "files");
-    private static final Set<String> ENTRYPOINT_KEYS = Set.of("command", "params", "description");
+    private static final Set<String> ENTRYPOINT_KEYS = Set.of("command", "params", "description", "booleans");
     private static final Set<String> PARAM_KEYS = Set.of("type", "required", "default", "choices", "description");
     private static final Set<String> FILE_KEYS = Set.of("sha256", "size", "executable");
 
@@ -144,7 +144,7 @@ final class ManifestParser {
         List<String> exclude = strings(top, "exclude");
         checkPatterns(top, "include", include);
         checkPatterns(top, "exclude", exclude);
-        Map<String, Entrypoint> entrypoints = entrypoints(top);
+        Map<String, Entrypoint> entrypoints = entrypoints(top, runtime);
         TreeMap<String, FileEntry> files = json ? files(top) : new TreeMap<>();
         if (!problems.isEmpty()) {
             return null;
@@ -163,7 +163,7 @@ final class ManifestParser {
         }
     }
 
-    private Map<String, Entrypoint> entrypoints(LocatedNode.Mapping top) {
+    private Map<String, Entrypoint> entrypoints(LocatedNode.Mapping top, Runtime runtime) {
         Map<String, Entrypoint> result = new LinkedHashMap<>();
         LocatedNode node = top.entries().get("entrypoints");
         if (node == null) {
@@ -206,9 +206,26 @@ final class ManifestParser {
             }
             String description = scalar(ep, "description", path, false);
             Map<String, Param> params = params(ep, path);
-            result.put(epName, new Entrypoint(command, params, description));
+            result.put(epName, new Entrypoint(command, params, description, booleans(ep, path, runtime)));
         });
         return result;
+    }
+
+    /** How the entrypoint's bool parameters are written; the runtime's default when not said. */
+    private BoolStyle booleans(LocatedNode.Mapping ep, String epPath, Runtime runtime) {
+        BoolStyle fallback = BoolStyle.defaultFor(runtime);
+        String text = scalar(ep, "booleans", epPath, false);
+        if (text == null) {
+            return fallback;
+        }
+        BoolStyle style = BoolStyle.fromId(text);
+        if (style == null) {
+            problem(line(ep, "booleans"), epPath + ".booleans", "unknown style '" + Text.printable(text) + "' (use "
+                    + String.join(", ", BoolStyle.ids()) + ": fire for Python Fire, flag for click/typer and argparse"
+                    + " BooleanOptionalAction, switch for argparse store_true, value for --x=true/false)");
+            return fallback;
+        }
+        return style;
     }
 
     private Map<String, Param> params(LocatedNode.Mapping ep, String epPath) {
@@ -420,6 +437,10 @@ final class ManifestParser {
             e.put("command", ep.command());
             if (!ep.description().isEmpty()) {
                 e.put("description", ep.description());
+            }
+            // written only when it is not the runtime's default: bundles that do not use it read as before
+            if (ep.booleans() != BoolStyle.defaultFor(m.runtime())) {
+                e.put("booleans", ep.booleans().id());
             }
             Map<String, Object> params = new TreeMap<>();
             ep.params().forEach((pn, p) -> {

@@ -48,8 +48,10 @@ public enum ParamType {
     }
 
     /**
-     * Checks {@code raw} and returns the value passed on to the entrypoint: numbers and booleans
-     * normalised, dates ISO-8601, JSON compacted.
+     * Checks {@code raw} and returns the value passed on to the entrypoint: ints and booleans
+     * normalised, JSON compacted, everything else as given (without surrounding blanks). Dates and
+     * datetimes are never rewritten: {@code 2024-05-01T00:00:00+00:00} (Airflow's {@code ts}) must
+     * reach a Python 3.9 {@code datetime.fromisoformat} exactly as the orchestrator wrote it.
      *
      * @throws IllegalArgumentException with a message saying what was expected
      */
@@ -81,17 +83,22 @@ public enum ParamType {
                 }
             case DATE:
                 try {
-                    return LocalDate.parse(raw.trim()).toString();
+                    LocalDate.parse(raw.trim());
+                    return raw.trim();
                 } catch (DateTimeParseException e) {
                     throw new IllegalArgumentException("'" + Text.printable(raw) + "' is not a date (use YYYY-MM-DD)");
                 }
             case DATETIME:
                 String s = raw.trim();
+                // Python's isoformat() and Airflow's {{ logical_date }} may separate date and time by a blank
+                String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + "T" + s.substring(11) : s;
                 try {
-                    return OffsetDateTime.parse(s).toString();
+                    OffsetDateTime.parse(iso);
+                    return s;
                 } catch (DateTimeParseException e) {
                     try {
-                        return LocalDateTime.parse(s).toString();
+                        LocalDateTime.parse(iso);
+                        return s;
                     } catch (DateTimeParseException e2) {
                         throw new IllegalArgumentException("'" + Text.printable(raw)
                                 + "' is not a datetime (use ISO-8601, e.g. 2024-05-01T00:00:00Z)");

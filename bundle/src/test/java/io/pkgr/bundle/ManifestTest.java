@@ -58,7 +58,8 @@ class ManifestTest {
         assertEquals(List.of("src/**", "conf/*.yaml"), m.include());
         Entrypoint train = m.entrypoint("train");
         assertEquals(List.of("python", "-m", "churn.train"), train.command());
-        assertEquals(List.of("start-date", "epochs", "learning-rate", "mode", "extra"), List.copyOf(train.params().keySet()));
+        // sorted by name, as pkgr.json keeps them: the order pkgr run passes them in
+        assertEquals(List.of("epochs", "extra", "learning-rate", "mode", "start-date"), List.copyOf(train.params().keySet()));
         assertEquals(new Param(ParamType.DATE, true, null, List.of(), ""), train.params().get("start-date"));
         assertEquals("10", train.params().get("epochs").defaultValue());
         assertEquals("{\"a\":[1,2]}", train.params().get("extra").defaultValue());
@@ -193,8 +194,104 @@ class ManifestTest {
 
         List<String> args = train.arguments(Map.of("start-date", "2024-05-01", "learning-rate", "0.5"));
 
-        assertEquals(List.of("--start-date=2024-05-01", "--epochs=10", "--learning-rate=0.5", "--mode=full",
-                "--extra={\"a\":[1,2]}"), args);
+        assertEquals(List.of("--epochs=10", "--extra={\"a\":[1,2]}", "--learning-rate=0.5", "--mode=full",
+                "--start-date=2024-05-01"), args);
+    }
+
+    @Test
+    void argumentsComeInTheSameOrderFromPkgrYamlAndFromPkgrJson() {
+        Manifest fromYaml = parse(EXAMPLE);
+        Manifest fromJson = Manifest.parseJson(fromYaml.toCanonicalJson());
+        Map<String, String> given = Map.of("start-date", "2024-05-01");
+
+        List<String> yamlArgs = fromYaml.entrypoint("train").arguments(given);
+        List<String> jsonArgs = fromJson.entrypoint("train").arguments(given);
+
+        assertEquals(jsonArgs, yamlArgs);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2024-05-01T00:00:00+00:00",
+            "2024-05-01T00:00:00.123456+02:00",
+            "2024-05-01 00:00:00+00:00",
+            "2024-05-01T00:00:00Z",
+            "2024-05-01T13:45:00",
+    })
+    void datetimeParametersArePassedExactlyAsGiven(String value) {
+        Entrypoint ep = parse(WITH_BOOLS.replace("runtime: python", "runtime: exec")).entrypoint("main");
+
+        List<String> args = ep.arguments(Map.of("as-of", value));
+
+        assertEquals("--as-of=" + value, args.get(0));
+    }
+
+    @Test
+    void aDatetimeThatIsNotIsoIsRefused() {
+        Entrypoint ep = parse(WITH_BOOLS).entrypoint("main");
+
+        BundleException e = assertThrows(BundleException.class, () -> ep.arguments(Map.of("as-of", "2024-05-01T25:00:00Z")));
+
+        assertTrue(e.getMessage().startsWith("parameter --as-of: '2024-05-01T25:00:00Z' is not a datetime"), e.getMessage());
+    }
+
+    static final String WITH_BOOLS = """
+            name: bools
+            version: 1.0.0
+            runtime: python
+            entrypoints:
+              main:
+                command: ["python", "-m", "x"]
+                params:
+                  as-of: {type: datetime}
+                  dry-run: {type: bool, default: true}
+            """;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "python||true|--dry-run=True",
+            "python||false|--dry-run=False",
+            "exec||false|--dry-run=false",
+            "jvm||yes|--dry-run=true",
+            "python|fire|no|--dry-run=False",
+            "python|flag|true|--dry-run",
+            "python|flag|false|--no-dry-run",
+            "python|switch|true|--dry-run",
+            "python|switch|false|",
+            "python|value|off|--dry-run=false",
+            "exec|fire|on|--dry-run=True",
+    })
+    void boolParametersAreWrittenInTheEntrypointsStyle(String runtime, String style, String given, String expected) {
+        String yaml = WITH_BOOLS.replace("runtime: python", "runtime: " + runtime);
+        if (style != null) {
+            yaml = yaml.replace("    command:", "    booleans: " + style + "\n    command:");
+        }
+        Entrypoint ep = Manifest.parseJson(parse(yaml).toCanonicalJson()).entrypoint("main");
+
+        List<String> args = ep.arguments(Map.of("dry-run", given));
+
+        assertEquals(expected == null ? List.of() : List.of(expected), args);
+    }
+
+    @Test
+    void anUnknownBoolStyleIsRefusedWithTheKnownOnes() {
+        String message = error(WITH_BOOLS.replace("    command:", "    booleans: Flags\n    command:"));
+
+        assertTrue(message.startsWith("pkgr.yaml:6: entrypoints.main.booleans: unknown style 'Flags' (use fire, flag,"
+                + " switch, value"), message);
+    }
+
+    @Test
+    void theDefaultBoolStyleIsLeftOutOfPkgrJsonSoOlderReadersStillReadIt() {
+        String plain = new String(parse(WITH_BOOLS).toCanonicalJson(), StandardCharsets.UTF_8);
+        String flag = new String(parse(WITH_BOOLS.replace("    command:", "    booleans: flag\n    command:"))
+                .toCanonicalJson(), StandardCharsets.UTF_8);
+        String explicitDefault = new String(parse(WITH_BOOLS.replace("    command:", "    booleans: fire\n    command:"))
+                .toCanonicalJson(), StandardCharsets.UTF_8);
+
+        assertTrue(!plain.contains("booleans"), plain);
+        assertEquals(plain, explicitDefault);
+        assertTrue(flag.contains("\"booleans\":\"flag\""), flag);
     }
 
     @ParameterizedTest

@@ -17,6 +17,7 @@ import java.util.Locale;
  * CACHE/envs/.HEX-RUNTIME-PLATFORM.lock             the file lock its builders take
  * CACHE/runs/NAME-VERSION-TIME-RANDOM/              one fresh working directory per run
  * CACHE/install.log                                 one line per environment built
+ * CACHE/interpreters.json                           what each Python interpreter answered, by real path + mtime
  * </pre>
  */
 final class CacheLayout {
@@ -72,6 +73,10 @@ final class CacheLayout {
 
     Path installLog() {
         return root.resolve("install.log");
+    }
+
+    Path interpreterProbes() {
+        return root.resolve("interpreters.json");
     }
 
     /** {@code linux-x86_64}, {@code macos-aarch64}: environments hold native code, so they are per platform. */

@@ -48,12 +48,14 @@ final class Environments {
     private final Settings settings;
     private final PrintWriter err;
     private final boolean quiet;
+    private final boolean verbose;
 
-    Environments(CacheLayout layout, Settings settings, PrintWriter err, boolean quiet) {
+    Environments(CacheLayout layout, Settings settings, PrintWriter err, boolean quiet, boolean verbose) {
         this.layout = layout;
         this.settings = settings;
         this.err = err;
         this.quiet = quiet;
+        this.verbose = verbose;
     }
 
     /** Where a bundle lives once installed. */
@@ -74,11 +76,13 @@ final class Environments {
     /** Finds or builds the environment of {@code bundle}; {@code python} is --python (or null). */
     Environment prepare(ResolvedBundle bundle, String python, Resolver resolver) {
         String explicitPython = python != null ? python : settings.get("PKGR_PYTHON");
+        String explicitFrom = python != null ? "--python" : "PKGR_PYTHON";
         String key = key(bundle, explicitPython);
         Path dir = layout.envDir(key);
         Environment env = new Environment(dir, bundle, key);
         if (problem(env) == null) {
             touch(dir);
+            sayReady(env);
             return env;
         }
         ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
@@ -90,13 +94,14 @@ final class Environments {
                 String problem = problem(env);
                 if (problem == null) {
                     touch(dir);
+                    sayReady(env);
                     return env;
                 }
                 if (!problem.equals(NOT_INSTALLED)) {
                     err.println("pkgr: the cached environment of " + bundle + " is damaged (" + problem + "); rebuilding it");
                     err.flush();
                 }
-                build(env, explicitPython, resolver);
+                build(env, explicitPython, explicitFrom, resolver);
                 return env;
             }
         } catch (IOException e) {
@@ -136,7 +141,24 @@ final class Environments {
         return null;
     }
 
-    private void build(Environment env, String explicitPython, Resolver resolver) throws IOException {
+    /** With -v: which environment (and, for python, which interpreter built it) a warm run uses. */
+    private void sayReady(Environment env) {
+        if (!verbose) {
+            return;
+        }
+        String python = "";
+        try {
+            JsonNode marker = JSON.readTree(env.dir().resolve(CacheLayout.READY_MARKER).toFile());
+            python = marker.hasNonNull("python") ? " (python " + marker.get("python").asText()
+                    + (marker.hasNonNull("python_version") ? " " + marker.get("python_version").asText() : "") + ")" : "";
+        } catch (IOException e) {
+            // the marker was checked a moment ago; say less rather than fail
+        }
+        err.println("pkgr: using the installed environment " + env.dir() + python);
+        err.flush();
+    }
+
+    private void build(Environment env, String explicitPython, String explicitFrom, Resolver resolver) throws IOException {
         long start = System.nanoTime();
         ResolvedBundle b = env.bundle();
         Path dir = env.dir();
@@ -167,17 +189,22 @@ final class Environments {
                         + e.getMessage() + "; nothing was installed");
             }
         }
-        String interpreter = null;
+        Python.Choice interpreter = null;
         try {
             StringBuilder log = new StringBuilder();
             if (b.manifest().runtime() == Runtime.PYTHON) {
-                Python python = new Python(settings.env());
-                interpreter = python.choose(explicitPython, b.manifest().python());
-                python.createVenv(interpreter, env.venv(), log);
+                Python python = new Python(settings.env(), new InterpreterProbes(layout.interpreterProbes()));
+                interpreter = python.choose(explicitPython, explicitFrom, b.manifest().python());
+                if (verbose) {
+                    err.println("pkgr: python: " + interpreter.path() + " (Python " + interpreter.version() + "; "
+                            + interpreter.how() + ")");
+                    err.flush();
+                }
+                python.createVenv(interpreter.path(), env.venv(), log);
                 Path venvPython = env.venv().resolve("bin").resolve("python");
                 List<Path> wheels = wheels(dir.resolve("deps"));
                 if (!wheels.isEmpty()) {
-                    python.installWheels(venvPython, wheels, interpreter, log);
+                    python.installWheels(venvPython, wheels, interpreter.path(), log);
                 }
                 if (Files.isDirectory(env.files())) {
                     python.compile(venvPython, env.files(), log);
@@ -196,7 +223,7 @@ final class Environments {
                 marker.put("repository", b.repository());
             }
             if (interpreter != null) {
-                marker.put("python", interpreter);
+                marker.put("python", interpreter.path()).put("python_version", interpreter.version());
             }
             // Written last: whoever sees it sees a complete environment.
             FileOps.writeAtomically(dir.resolve(CacheLayout.READY_MARKER), JSON.writeValueAsBytes(marker));

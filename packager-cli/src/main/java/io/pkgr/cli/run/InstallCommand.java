@@ -60,6 +60,9 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar or install messages")
     boolean quiet;
 
+    @Option(names = {"-v", "--verbose"}, description = "Say which environment is used and which Python interpreter builds it")
+    boolean verbose;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
     boolean help;
 
@@ -83,7 +86,7 @@ public final class InstallCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CacheLayout layout = new CacheLayout(settings.cacheDir());
         Resolver resolver = new Resolver(settings, layout);
-        Environments environments = new Environments(layout, settings, err, quiet);
+        Environments environments = new Environments(layout, settings, err, quiet, verbose);
         List<ResolvedBundle> bundles = new ArrayList<>();
         if (lock != null && word == null) {
             Lockfile lockfile = Lockfile.read(settings.resolve(lock.toString()));

@@ -19,29 +19,38 @@ import java.util.concurrent.TimeUnit;
  */
 final class Python {
 
-    /** Interpreters tried, best first, when neither --python nor PKGR_PYTHON names one. */
-    private static final List<String> CANDIDATES = List.of("python3.13", "python3.12", "python3.11", "python3.10",
-            "python3.9", "python3", "/usr/bin/python3");
-    private static final String VERSION_SCRIPT = "import sys;print('%d.%d.%d' % sys.version_info[:3])";
+    /**
+     * Interpreters tried, in order, when neither --python nor PKGR_PYTHON names one: the
+     * {@code python3} the PATH selects first (what a user gets by typing it, and under pyenv the one
+     * launcher that is sure to work), then versioned names, newest first, then the system's.
+     */
+    static final List<String> CANDIDATES = List.of("python3", "python3.13", "python3.12", "python3.11", "python3.10",
+            "python3.9", "/usr/bin/python3");
+
+    /** The interpreter a venv is built with, its version, and how it was found (for -v). */
+    record Choice(String path, String version, String how) {
+    }
 
     private final Map<String, String> env;
+    private final InterpreterProbes probes;
 
-    Python(Map<String, String> env) {
+    Python(Map<String, String> env, InterpreterProbes probes) {
         this.env = env;
+        this.probes = probes;
     }
 
     /** The interpreter to build the venv with: the explicit one (checked) or the first candidate that fits. */
-    String choose(String explicit, String constraint) {
+    Choice choose(String explicit, String explicitFrom, String constraint) {
         if (explicit != null) {
-            String version = version(explicit);
-            if (version == null) {
+            InterpreterProbes.Probe probe = probes.probe(which(explicit) != null ? which(explicit) : explicit);
+            if (probe == null) {
                 throw new CliException(ExitCode.USAGE, "cannot run python interpreter '" + explicit + "'");
             }
-            if (constraint != null && !Pep440.satisfies(version, constraint)) {
-                throw new CliException(ExitCode.USAGE, explicit + " is Python " + version + " but the bundle needs python "
-                        + constraint);
+            if (constraint != null && !Pep440.satisfies(probe.version(), constraint)) {
+                throw new CliException(ExitCode.USAGE, explicit + " is Python " + probe.version()
+                        + " but the bundle needs python " + constraint);
             }
-            return explicit;
+            return choice(explicit, probe, "from " + explicitFrom);
         }
         List<String> seen = new ArrayList<>();
         for (String candidate : CANDIDATES) {
@@ -49,18 +58,27 @@ final class Python {
             if (path == null) {
                 continue;
             }
-            String version = version(path);
-            if (version == null) {
+            InterpreterProbes.Probe probe = probes.probe(path);
+            if (probe == null) {
                 continue;
             }
-            seen.add(candidate + " " + version);
-            if (constraint == null || Pep440.satisfies(version, constraint)) {
-                return path;
+            seen.add(candidate + " " + probe.version());
+            if (constraint == null || Pep440.satisfies(probe.version(), constraint)) {
+                return choice(path, probe, candidate + " on PATH, the first candidate that fits");
             }
         }
         throw new CliException(ExitCode.USAGE, "no python interpreter satisfies the bundle's python " + constraint
                 + (seen.isEmpty() ? " (none found on PATH)" : " (found: " + String.join(", ", seen) + ")")
                 + "; pass --python PATH or set PKGR_PYTHON");
+    }
+
+    /** A launcher (pyenv shim) is replaced by the interpreter it ran, so the install does not pay for it again. */
+    private static Choice choice(String path, InterpreterProbes.Probe probe, String how) {
+        boolean launcher = InterpreterProbes.isLauncher(Path.of(path));
+        String chosen = launcher ? probe.executable() : path;
+        String detail = how + (launcher ? "; " + path + " is a launcher for it" : "")
+                + (probe.cached() ? "; remembered probe" : "; probed");
+        return new Choice(chosen, probe.version(), detail);
     }
 
     /** Creates {@code venv} with {@code interpreter}, without pip: nothing is fetched. */
@@ -96,44 +114,25 @@ final class Python {
         hosts.add("python3");
         List<String> seen = new ArrayList<>();
         for (String host : hosts) {
-            String out = capture(List.of(host, "-m", "pip", "--version"));
-            if (out == null || !out.startsWith("pip ")) {
+            String path = which(host);
+            InterpreterProbes.Probe probe = path == null ? null : probes.probe(path);
+            if (probe == null || probe.pip() == null) {
                 continue;
             }
-            String v = out.substring(4, out.indexOf(' ', 4) > 0 ? out.indexOf(' ', 4) : out.length());
-            seen.add(host + " has pip " + v);
-            if (Pep440.compare(v, "22.3") >= 0) {
-                return host;
+            seen.add(host + " has pip " + probe.pip());
+            if (Pep440.compare(probe.pip(), "22.3") >= 0) {
+                return path;
             }
         }
         throw new CliException(ExitCode.FAILURE, "installing wheels needs pip 22.3 or newer in some interpreter ("
                 + (seen.isEmpty() ? "no pip found" : String.join(", ", seen)) + "); set PKGR_PIP_PYTHON to one that has it");
     }
 
-    String version(String interpreter) {
-        String out = capture(List.of(interpreter, "-c", VERSION_SCRIPT));
-        return out != null && out.matches("\\d+\\.\\d+\\.\\d+") ? out : null;
-    }
-
     private String which(String name) {
-        if (name.contains("/")) {
+        if (name.contains("/") || Path.of(name).isAbsolute()) {
             return Files.isExecutable(Path.of(name)) ? name : null;
         }
         return Launch.which(name, env.get("PATH"));
-    }
-
-    private static String capture(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     private static void exec(List<String> cmd, StringBuilder log, String failure) {

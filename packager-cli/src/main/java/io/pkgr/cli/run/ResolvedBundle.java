@@ -10,8 +10,11 @@ import io.pkgr.bundle.Version;
  *
  * @param repository the repository it comes from (null when it was found by digest in the cache only)
  * @param size       the archive size in bytes, for the progress bar (0 when unknown)
+ * @param yanked     the version record says yanked (as fetched: a cached record is not asked again)
+ * @param yankReason the publisher's reason, or null
  */
-record ResolvedBundle(BundleName name, Version version, Sha256 sha256, long size, Manifest manifest, String repository) {
+record ResolvedBundle(BundleName name, Version version, Sha256 sha256, long size, Manifest manifest, String repository,
+                      boolean yanked, String yankReason) {
 
     @Override
     public String toString() {

@@ -153,7 +153,8 @@ final class Resolver {
             throw new CliException(ExitCode.REGISTRY, "unreadable manifest in the version record: " + e.getMessage());
         }
         return new ResolvedBundle(manifest.name(), manifest.version(), Sha256.parse(record.path("sha256").asText()),
-                record.path("size").asLong(0), manifest, repository);
+                record.path("size").asLong(0), manifest, repository, record.path("yanked").asBoolean(false),
+                textOrNull(record, "yank_reason"));
     }
 
     private static String textOrNull(JsonNode n, String field) {

@@ -97,6 +97,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable for the entrypoint (repeatable)")
     Map<String, String> extraEnv = new LinkedHashMap<>();
 
+    @Option(names = "--pass-credentials",
+            description = "Pass pkgr's own secrets (PKGR_HTTP_BASIC_*_PASSWORD, PKGR_*TOKEN) on to the entrypoint;"
+                    + " by default they are removed from its environment")
+    boolean passCredentials;
+
     @Option(names = "--workdir", paramLabel = "DIR",
             description = "Create the fresh run directory under DIR instead of the cache's runs/ (kept after the run)")
     Path workdir;
@@ -110,6 +115,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar or install messages")
     boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say which environment is used and which Python interpreter builds it")
+    boolean verbose;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
     boolean help;
@@ -136,11 +144,22 @@ public final class RunCommand implements Callable<Integer> {
         Resolver resolver = new Resolver(settings, layout);
         Target target = Target.resolve(settings, resolver, lock, repository, words, true);
         ResolvedBundle bundle = target.bundle();
+        if (EntrypointHelp.asked(bundle.manifest(), target.entrypoint(), target.rest())) {
+            // from the version record: nothing is downloaded to say what an entrypoint takes
+            EntrypointHelp.print(out, bundle, target.entrypoint());
+            return ExitCode.OK;
+        }
         Map<String, String> params = Params.parse(target.rest());
         // Checked against the version record's manifest: no download for a bad DAG.
         bundle.manifest().entrypoint(target.entrypoint()).arguments(params);
+        if (bundle.yanked()) {
+            // a pin is a pin: it runs, as pip installs a yanked version pinned with ==
+            err.println("pkgr: warning: " + bundle + " is yanked" + (bundle.yankReason() != null
+                    ? " (" + bundle.yankReason() + ")" : "") + "; running it because it is pinned");
+            err.flush();
+        }
 
-        Environments.Environment env = new Environments(layout, settings, err, quiet).prepare(bundle, python, resolver);
+        Environments.Environment env = new Environments(layout, settings, err, quiet, verbose).prepare(bundle, python, resolver);
         // Run what the verified bundle says, not what a cached record says.
         Manifest manifest = Manifest.parseJson(Files.readAllBytes(env.dir().resolve(Manifest.JSON_FILE)));
         Entrypoint entrypoint = manifest.entrypoint(target.entrypoint());
@@ -150,6 +169,9 @@ public final class RunCommand implements Callable<Integer> {
         Path runDir = newRunDir(underCache ? layout.runsDir() : settings.resolve(workdir.toString()), bundle);
         Path output = runDir.resolve(".pkgr-output.json");
         Map<String, String> childEnv = new LinkedHashMap<>(settings.env());
+        if (!passCredentials) {
+            childEnv.keySet().removeIf(RunCommand::isSecret);
+        }
         childEnv.putAll(extraEnv);
         childEnv.put("PKGR_BUNDLE", bundle.name().value());
         childEnv.put("PKGR_VERSION", bundle.version().toString());
@@ -166,12 +188,21 @@ public final class RunCommand implements Callable<Integer> {
         forwardOutput(output, out, err);
         if (underCache && code == 0 && !keepRunDir) {
             FileOps.deleteTree(runDir);
-        } else if (code != 0 && !quiet) {
+        } else if (code != 0) {
+            // printed even with -q: it is the one place a failed task's files can be found
             err.println("pkgr: " + bundle + " " + target.entrypoint() + " exited with " + code + "; its run directory is "
                     + runDir);
             err.flush();
         }
         return code;
+    }
+
+    /**
+     * pkgr's own secrets: the registry passwords of poetry-style configuration and any pkgr token.
+     * A pipeline step, and every library it imports, would otherwise read the registry password.
+     */
+    static boolean isSecret(String name) {
+        return name.startsWith("PKGR_") && (name.endsWith("_PASSWORD") || name.contains("TOKEN"));
     }
 
     private void forwardOutput(Path output, PrintWriter out, PrintWriter err) throws IOException {
