@@ -8,6 +8,7 @@ import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Runtime;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.config.ConfigStore;
 import io.pkgr.cli.config.Repository;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,6 +53,9 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "Project directory holding pkgr.yaml (default: .)")
     Path directory;

@@ -2,6 +2,7 @@ package io.pkgr.cli.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.registry.RegistryClient;
@@ -22,6 +23,9 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     RepositoryOption repository;

@@ -7,6 +7,7 @@ import io.pkgr.bundle.Version;
 import io.pkgr.bundle.VersionSpec;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Progress;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.Settings;
@@ -38,6 +39,9 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     RepositoryOption repository;

@@ -5,6 +5,7 @@ import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.VersionSpec;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.registry.RegistryClient;
@@ -31,6 +32,9 @@ public final class YankCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     RepositoryOption repository;

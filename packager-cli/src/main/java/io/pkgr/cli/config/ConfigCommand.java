@@ -2,6 +2,7 @@ package io.pkgr.cli.config;
 
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Secrets;
 import io.pkgr.cli.Settings;
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Spec;
                 "  repositories.NAME URL       a registry's base URL (http://, https://)",
                 "  http-basic.NAME USER [PASS] its credentials; without PASS you are asked for it",
                 "Settings live in CONFIG_DIR/config.json, credentials in CONFIG_DIR/credentials.json",
-                "(mode 0600). CONFIG_DIR is $PKGR_CONFIG_DIR or ~/.config/pkgr. The environment wins:",
-                "PKGR_REPOSITORIES_<NAME>_URL, PKGR_HTTP_BASIC_<NAME>_USERNAME/_PASSWORD.",
+                "(mode 0600). CONFIG_DIR is $PKGR_CONFIG_DIR, else $XDG_CONFIG_HOME/pkgr, else",
+                "~/.config/pkgr. The environment wins, each variable over its own field:",
+                "PKGR_REPOSITORIES_<NAME>_URL, PKGR_HTTP_BASIC_<NAME>_USERNAME, …_PASSWORD.",
         },
         footer = {
                 "",
@@ -39,6 +42,9 @@ public final class ConfigCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "repositories.NAME or http-basic.NAME")
     String key;

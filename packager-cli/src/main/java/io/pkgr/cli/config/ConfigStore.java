@@ -91,12 +91,15 @@ public final class ConfigStore {
             throw new CliException(ExitCode.USAGE, "unknown repository '" + name + "': set it with 'pkgr config repositories."
                     + name + " URL' or PKGR_REPOSITORIES_" + Settings.envName("", name, "") + "_URL");
         }
+        // Field by field: a CI secret holding only the password still wins over the stored one.
+        Map<String, String> stored = credentials();
         String user = settings.get(Settings.envName("PKGR_HTTP_BASIC_", name, "_USERNAME"));
-        String password = settings.get(Settings.envName("PKGR_HTTP_BASIC_", name, "_PASSWORD"));
         if (user == null) {
-            Map<String, String> creds = credentials();
-            user = creds.get("http-basic." + name + ".username");
-            password = creds.get("http-basic." + name + ".password");
+            user = stored.get("http-basic." + name + ".username");
+        }
+        String password = settings.get(Settings.envName("PKGR_HTTP_BASIC_", name, "_PASSWORD"));
+        if (password == null) {
+            password = stored.get("http-basic." + name + ".password");
         }
         return new Repository(name, parseUrl(url), user, password);
     }

@@ -2,6 +2,7 @@ package io.pkgr.cli.config;
 
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.Secrets;
 import io.pkgr.cli.Settings;
@@ -33,6 +34,9 @@ public final class LoginCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     RepositoryOption repository;

@@ -5,6 +5,7 @@ import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Runtime;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,6 +36,9 @@ public final class InitCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--runtime", paramLabel = "python|jvm|exec", defaultValue = "python",
             description = "How entrypoints run (default: python)")

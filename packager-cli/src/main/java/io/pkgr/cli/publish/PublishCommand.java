@@ -6,6 +6,7 @@ import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Progress;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.Settings;
@@ -49,6 +50,9 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     RepositoryOption repository;

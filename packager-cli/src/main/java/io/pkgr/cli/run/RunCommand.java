@@ -225,7 +225,11 @@ public final class RunCommand implements Callable<Integer> {
         out.flush();
         if (outputFile != null) {
             Path target = settings.resolve(outputFile.toString());
-            FileOps.writeAtomically(target, (compact + "\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                FileOps.writeAtomically(target, (compact + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw CliException.cannotWrite("the output file", target, e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.pkgr.cli.serve;
 
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.registry.RegistryMain;
 import io.pkgr.registry.RegistryServer;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,6 +45,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ./data)")
     Path data;

@@ -3,6 +3,7 @@ package io.pkgr.cli.user;
 import io.pkgr.auth.HtpasswdWriter;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +37,9 @@ public final class UserCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    HelpOption help;
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
@@ -51,7 +56,9 @@ public final class UserCommand implements Callable<Integer> {
     static final class Add implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @picocli.CommandLine.Mixin
+        @Mixin
+        HelpOption help;
+        @Mixin
         FileOption file;
         @Parameters(paramLabel = "USER")
         String user;
@@ -90,7 +97,9 @@ public final class UserCommand implements Callable<Integer> {
     static final class Remove implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @picocli.CommandLine.Mixin
+        @Mixin
+        HelpOption help;
+        @Mixin
         FileOption file;
         @Parameters(paramLabel = "USER")
         String user;
@@ -110,7 +119,9 @@ public final class UserCommand implements Callable<Integer> {
     static final class ListUsers implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @picocli.CommandLine.Mixin
+        @Mixin
+        HelpOption help;
+        @Mixin
         FileOption file;
 
         @Override

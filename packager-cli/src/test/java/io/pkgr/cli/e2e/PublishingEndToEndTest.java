@@ -249,6 +249,33 @@ class PublishingEndToEndTest extends RegistryProcessTest {
     }
 
     @Test
+    void aPasswordFromTheEnvironmentOverridesTheStoredOneSoAWrongOneExitsWith4() throws IOException {
+        Path dir = project("env-password");
+        assertOk(cli.in(dir).run("build"));
+        List<String> before = storedFiles();
+        cli.env.put("PKGR_HTTP_BASIC_PRIVATE_PASSWORD", "wrong");
+
+        Cli.Result publish = cli.run("publish", "-r", "private");
+        Cli.Result login = cli.run("login", "-r", "private");
+
+        assertEquals(ExitCode.AUTH, publish.exitCode(), publish.toString());
+        assertTrue(publish.err().contains("refused the credentials"), publish.err());
+        assertEquals(before, storedFiles());
+        assertEquals(ExitCode.AUTH, login.exitCode(), login.toString());
+        assertFalse(login.out().contains("logged in"), login.out());
+    }
+
+    @Test
+    void aUsernameFromTheEnvironmentIsUsedWithTheStoredPassword() {
+        assertOk(cli.run("config", "http-basic.private", "someone-else", server.adminPassword));
+        cli.env.put("PKGR_HTTP_BASIC_PRIVATE_USERNAME", "admin");
+
+        Cli.Result login = assertOk(cli.run("login", "-r", "private"));
+
+        assertTrue(login.out().contains("as admin"), login.out());
+    }
+
+    @Test
     void twoBuildsInDifferentDirectoriesAreByteIdentical() throws IOException {
         Path a = project("twin");
         Path b = Files.createDirectories(home.resolve("elsewhere/twin"));

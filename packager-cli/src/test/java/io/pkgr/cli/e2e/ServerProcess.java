@@ -22,19 +22,26 @@ final class ServerProcess implements AutoCloseable {
     final Process process;
     final URI url;
     final String adminPassword;
-    final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Every line the server has printed so far (stdout and stderr). */
+    final List<String> log;
 
-    private ServerProcess(Process process, URI url, String adminPassword) {
+    private ServerProcess(Process process, URI url, String adminPassword, List<String> log) {
         this.process = process;
         this.url = url;
         this.adminPassword = adminPassword;
+        this.log = log;
     }
 
     static ServerProcess start(Path data, String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
                 "io.pkgr.cli.Main", "serve", "--data", data.toString(), "--host", "127.0.0.1", "--port", "0"));
         cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return start(new ProcessBuilder(cmd));
+    }
+
+    /** Starts this server command (which must print its {@code listening on} line) and waits until it listens. */
+    static ServerProcess start(ProcessBuilder command) throws IOException, InterruptedException {
+        Process p = command.redirectErrorStream(true).start();
         BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String[]> ready = new CompletableFuture<>();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -61,8 +68,7 @@ final class ServerProcess implements AutoCloseable {
         pump.start();
         try {
             String[] r = ready.get(60, TimeUnit.SECONDS);
-            ServerProcess server = new ServerProcess(p, URI.create(r[0] + "/"), r[1]);
-            return server;
+            return new ServerProcess(p, URI.create(r[0] + "/"), r[1], lines);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             p.destroyForcibly();
             throw new IllegalStateException("server did not start: " + String.join("\n", lines), e);
