@@ -120,6 +120,11 @@ final class RegistryAssembly {
         return open;
     }
 
+    private static long entityCap(long maxUploadBytes) {
+        long formFields = 1L << 20;
+        return maxUploadBytes > Long.MAX_VALUE - formFields ? Long.MAX_VALUE : maxUploadBytes + formFields;
+    }
+
     private Undertow createUndertow(HttpHandler handler) throws IOException {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
         Undertow.Builder builder = Undertow.builder()
@@ -132,6 +137,10 @@ final class RegistryAssembly {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, Math.min(timeoutMillis, 10_000))
                 .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
+                // Undertow cuts any body over 2 MiB by default; the routes answer 413 themselves at
+                // --max-upload-size, so Undertow's own cap only backs that up (a multipart upload
+                // carries its form fields besides the file)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, entityCap(config.maxUploadBytes()))
                 .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
                 .setSocketOption(Options.WRITE_TIMEOUT, timeoutMillis)
                 .setHandler(handler);

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What HTTP itself asks of every answer: Allow on 405, HEAD on probes, nosniff on JSON. */
+/** What HTTP itself asks of every answer: Allow on 405, HEAD on probes, nosniff on JSON, strict headers. */
 class HttpHygieneTest {
 
     @TempDir
@@ -73,5 +77,34 @@ class HttpHygieneTest {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 path + " answers JSON");
         assertEquals(List.of("nosniff"), response.headers().allValues("X-Content-Type-Options"), path);
+    }
+
+    @Test
+    void aHeaderLineWithoutAColonIsRefusedWith400() throws IOException {
+        String request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nthis line has no colon\r\n\r\n";
+
+        String answer = rawExchange(request);
+
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+    }
+
+    @Test
+    void aWellFormedRawRequestIsStillAnswered() throws IOException {
+        String answer = rawExchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+
+    /** Sends {@code request} as written, then reads until the server closes or 5 s pass. */
+    private String rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", registry.server.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] head = in.readNBytes(12);
+            return new String(head, StandardCharsets.ISO_8859_1);
+        }
     }
 }
