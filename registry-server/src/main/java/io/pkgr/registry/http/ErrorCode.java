@@ -19,6 +19,8 @@ public enum ErrorCode {
     FILE_UNKNOWN(404, "no file %s in PyPI project '%s'"),
     METHOD_NOT_ALLOWED(405, "method %s not allowed here"),
     VERSION_EXISTS(409, "%s %s already exists with sha256 %s; published versions are immutable"),
+    VERSION_PRECEDENCE_EXISTS(409, "%s %s differs from the published %3$s only in build metadata, which SemVer 2.0"
+            + " (section 10) ignores when ordering versions: %3$s already holds that place; publish another version"),
     FILE_EXISTS(409, "File already exists: %s was uploaded with sha256 %s; files are immutable"),
     UPLOAD_TOO_LARGE(413, "upload is larger than the limit of %d bytes"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type '%s'; send the bundle as application/octet-stream"),
