@@ -112,7 +112,7 @@ final class RegistryAssembly {
     }
 
     private HttpHandler createRoutes() {
-        OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get);
+        OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get, config.minFreeBytes());
         RoutingHandler authenticated = new RoutingHandler(false);
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param shutdownGrace how long {@link RegistryServer#stop()} waits for in-flight requests
  * @param publicMetrics serve {@code /metrics} without credentials (otherwise any authenticated user)
  * @param storage storage backend scheme, found with ServiceLoader ({@code file})
+ * @param minFreeBytes {@code /readyz} fails while storage has less free space than this (0: never)
  */
 public record ServerConfig(
         Path dataDir,
@@ -42,10 +43,13 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration shutdownGrace,
         boolean publicMetrics,
-        String storage) {
+        String storage,
+        long minFreeBytes) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+    /** Below this much free space the registry stops reporting ready, before uploads start to fail. */
+    public static final long DEFAULT_MIN_FREE_BYTES = 100L * 1024 * 1024;
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }
@@ -63,6 +67,9 @@ public record ServerConfig(
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("max upload size must be positive");
         }
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("min free space cannot be negative");
+        }
         if (maxConcurrentUploads <= 0) {
             throw new IllegalArgumentException("max concurrent uploads must be positive");
         }
@@ -77,10 +84,11 @@ public record ServerConfig(
         }
     }
 
-    /** {@code ./data}, {@code 0.0.0.0:8080}, 2 GiB uploads, plain HTTP, text logs. */
+    /** {@code ./data}, {@code 0.0.0.0:8080}, 2 GiB uploads, plain HTTP, text logs, ready above 100 MiB free. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
-                16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file");
+                16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
+                DEFAULT_MIN_FREE_BYTES);
     }
 
     /** The htpasswd file in effect. */
@@ -99,71 +107,85 @@ public record ServerConfig(
 
     public ServerConfig withDataDir(Path value) {
         return new ServerConfig(value, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withHost(String value) {
         return new ServerConfig(dataDir, value, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(dataDir, host, value, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withHtpasswd(Path value) {
         return new ServerConfig(dataDir, host, port, value, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withAccessFile(Path value) {
         return new ServerConfig(dataDir, host, port, htpasswd, value, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withAnonymousRead(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, value, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withMaxUploadBytes(long value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, value, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withMaxConcurrentUploads(int value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, value,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage, minFreeBytes);
     }
 
     public ServerConfig withTlsSelfSigned(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage);
+                null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage, minFreeBytes);
     }
 
     public ServerConfig withLogFormat(LogFormat value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics,
+                storage, minFreeBytes);
     }
 
     public ServerConfig withIdleTimeout(Duration value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage, minFreeBytes);
     }
 
     public ServerConfig withShutdownGrace(Duration value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage, minFreeBytes);
     }
 
     public ServerConfig withPublicMetrics(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage);
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage, minFreeBytes);
+    }
+
+    public ServerConfig withMinFreeBytes(long value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage, value);
     }
 }

@@ -76,6 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shutdownGrace;
     @Option(names = "--public-metrics", description = "Serve /metrics without credentials")
     boolean publicMetrics;
+    @Option(names = "--min-free-space", paramLabel = "SIZE", description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
+    String minFreeSpace;
 
     private final Settings settings;
 

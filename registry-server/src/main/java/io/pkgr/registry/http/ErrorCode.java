@@ -28,6 +28,8 @@ public enum ErrorCode {
     BUNDLE_INVALID(422, "bundle rejected: %s"),
     MANIFEST_MISMATCH(422, "the bundle's manifest says %s %s but it was published as %s %s"),
     TOO_MANY_ATTEMPTS(429, "too many failed logins; retry in %d seconds"),
+    INSUFFICIENT_STORAGE(507, "the registry's storage is full; nothing was stored or changed. Retry once an operator"
+            + " has freed space"),
     UPLOADS_BUSY(503, "too many uploads in progress (limit %d); retry shortly"),
     UNAVAILABLE(503, "%s"),
     INTERNAL(500, "internal error; see the server log (ref %s)");
