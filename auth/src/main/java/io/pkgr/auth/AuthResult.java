@@ -9,7 +9,7 @@ package io.pkgr.auth;
  */
 public record AuthResult(Status status, String user, long retryAfterSeconds) {
 
-    /** What the server should do: carry on, or answer 400/401/429. */
+    /** What the server should do: carry on, or answer 401/429. */
     public enum Status {
         /** No Authorization header: continue as anonymous (rules decide). */
         ANONYMOUS,
@@ -17,7 +17,7 @@ public record AuthResult(Status status, String user, long retryAfterSeconds) {
         OK,
         /** Unknown user or wrong password: 401 with {@code WWW-Authenticate: Basic}. */
         BAD_CREDENTIALS,
-        /** Not a readable Basic header: 400 (or 401). */
+        /** Not a readable Basic header: 401 with {@code WWW-Authenticate: Basic}, so the client asks again. */
         MALFORMED,
         /** Too many failures from this address or for this user: 429 with {@code Retry-After}. */
         RATE_LIMITED

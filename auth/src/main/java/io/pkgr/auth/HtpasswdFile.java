@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -97,21 +96,19 @@ public final class HtpasswdFile {
     }
 
     /**
-     * A hash to verify unknown users against: a real entry of the most common algorithm and
-     * cost, so an unknown name costs what a known one does. Its result is always discarded.
+     * A hash to verify unknown users against: the file's most expensive entry, so an unknown name
+     * costs what the costliest known one does. With mixed costs (first-start admin at bcrypt 12,
+     * {@code htpasswd -B} users at 5) the most common cost would let the slow account stand out
+     * from unknown names by timing. Its result is always discarded.
      */
     private static PasswordHash dummyFor(Map<String, PasswordHash> entries) {
-        Map<String, Integer> counts = new HashMap<>();
-        PasswordHash best = null;
-        int bestCount = 0;
+        PasswordHash costliest = null;
         for (PasswordHash hash : entries.values()) {
-            int c = counts.merge(hash.costProfile(), 1, Integer::sum);
-            if (c > bestCount) {
-                best = hash;
-                bestCount = c;
+            if (costliest == null || hash.relativeCost() > costliest.relativeCost()) {
+                costliest = hash;
             }
         }
-        return best != null ? best : FALLBACK_DUMMY;
+        return costliest != null ? costliest : FALLBACK_DUMMY;
     }
 
     /** Bcrypt cost 12 of a random password nobody knows; used when the file has no entry. */

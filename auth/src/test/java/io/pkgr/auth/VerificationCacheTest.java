@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,6 +163,40 @@ class VerificationCacheTest {
         // then
         assertEquals(AuthResult.Status.BAD_CREDENTIALS, r.status());
         assertEquals(1, verifications.get());
+    }
+
+    @Test
+    void unknownUserIsCheckedAgainstTheMostExpensiveHashInTheFile() throws IOException {
+        // given: the first-start admin at bcrypt cost 12 among users `htpasswd -B` wrote at its default 5
+        String admin = RealHtpasswd.line("admin", "pw-admin", "-B", "-C", "12");
+        String carol = RealHtpasswd.line("carol", "pw-carol", "-B", "-C", "5");
+        String dave = RealHtpasswd.line("dave", "pw-dave", "-B", "-C", "5");
+        RealHtpasswd.write(file, carol, admin, dave);
+        List<PasswordHash> checked = new ArrayList<>();
+        Authenticator mixed = Authenticator.builder(file).ticker(ticker).verifier((hash, pw) -> {
+            checked.add(hash);
+            return false; // the outcome does not matter here, only which hash paid for it
+        }).build();
+
+        // when
+        AuthResult r = mixed.authenticate(basic("mallory", "guess"), "10.0.0.1");
+
+        // then: an unknown name costs what the admin does, so timing cannot single the admin out
+        assertEquals(AuthResult.Status.BAD_CREDENTIALS, r.status());
+        assertEquals(1, checked.size());
+        assertEquals("bcrypt:12", checked.get(0).costProfile());
+    }
+
+    @Test
+    void costliestHashIsRankedAcrossSchemes() {
+        PasswordHash bcrypt5 = PasswordHash.parse(RealHtpasswd.line("u", "p", "-B", "-C", "5").substring(2)).orElseThrow();
+        PasswordHash sha512 = PasswordHash.parse(RealHtpasswd.line("u", "p", "-5", "-r", "200000").substring(2)).orElseThrow();
+        PasswordHash apr1 = PasswordHash.parse(RealHtpasswd.line("u", "p", "-m").substring(2)).orElseThrow();
+        PasswordHash sha1 = PasswordHash.parse(RealHtpasswd.line("u", "p", "-s").substring(2)).orElseThrow();
+
+        assertTrue(sha512.relativeCost() > bcrypt5.relativeCost(), "200,000 SHA-512 rounds outweigh bcrypt 5");
+        assertTrue(bcrypt5.relativeCost() > apr1.relativeCost());
+        assertTrue(apr1.relativeCost() > sha1.relativeCost());
     }
 
     @Test

@@ -25,10 +25,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * Reads a bundle without trusting it. Every entry must be a regular file (or directory) with a
- * canonical relative path under {@code files/} or {@code deps/}, plus {@code pkgr.json}; links,
- * devices, FIFOs, duplicates, too many entries, too many expanded bytes and implausible
- * compression ratios are refused, and every payload file must match the digest and size that
+ * Reads a bundle without trusting it. The file must be exactly one gzip member holding one tar
+ * archive; every entry must be a regular file with a canonical relative path under {@code files/}
+ * or {@code deps/}, plus {@code pkgr.json}; directories, links, devices, FIFOs, duplicates, too
+ * many entries, too many expanded bytes, implausible compression ratios and any bytes after the
+ * archive are refused, and every payload file must match the digest and size that
  * {@code pkgr.json} records (and nothing unlisted may be present).
  *
  * <p>{@link #extract} writes into a hidden sibling of the target and moves it into place only
@@ -110,15 +111,17 @@ public final class BundleReader {
         }
         MessageDigest archiveDigest = knownSha256 == null ? Sha256.newDigest() : null;
         Map<String, FileEntry> actual = new HashMap<>();
-        Set<String> directories = new HashSet<>();
+        Set<String> parents = new HashSet<>();
         byte[] manifestBytes = null;
         int entries = 0;
         long expanded = 0;
         try (InputStream raw = Files.newInputStream(bundle);
              CountingInputStream compressed = new CountingInputStream(
                      archiveDigest == null ? raw : new DigestInputStream(raw, archiveDigest));
-             GzipCompressorInputStream gz = new GzipCompressorInputStream(new BufferedInputStream(compressed, BUFFER), false);
-             TarArchiveInputStream tar = new TarArchiveInputStream(gz, "UTF-8")) {
+             BufferedInputStream buffered = new BufferedInputStream(compressed, BUFFER);
+             GzipCompressorInputStream gz = new GzipCompressorInputStream(buffered, false);
+             // one 512-byte block: the reader then stops at the end marker and leaves the padding to be checked
+             TarArchiveInputStream tar = new TarArchiveInputStream(gz, 512, 512, "UTF-8")) {
             byte[] buf = new byte[BUFFER];
             TarArchiveEntry entry;
             while ((entry = nextEntry(tar)) != null) {
@@ -128,19 +131,9 @@ public final class BundleReader {
                 }
                 String name = entry.getName();
                 if (entry.isDirectory()) {
-                    String dir = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-                    BundlePaths.checkSafe(dir);
-                    if (!dir.equals("files") && !dir.equals("deps")) {
-                        BundlePaths.checkPayloadPath(dir);
-                    }
-                    if (actual.containsKey(dir)) {
-                        throw duplicate(dir);
-                    }
-                    directories.add(dir);
-                    if (into != null) {
-                        Files.createDirectories(inside(into, dir));
-                    }
-                    continue;
+                    // pkgr never writes them, and an empty one would be content pkgr.json does not list
+                    throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY, "entry '" + Text.printable(name)
+                            + "' is a directory; bundles hold regular files only (directories follow from their paths)");
                 }
                 BundlePaths.checkSafe(name);
                 if (entry.isSymbolicLink() || entry.isLink()) {
@@ -154,7 +147,7 @@ public final class BundleReader {
                     throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY,
                             "entry '" + Text.printable(name) + "' is not a regular file");
                 }
-                if (actual.containsKey(name) || directories.contains(name)
+                if (actual.containsKey(name) || parents.contains(name)
                         || (name.equals(Manifest.JSON_FILE) && manifestBytes != null)) {
                     throw duplicate(name);
                 }
@@ -162,6 +155,7 @@ public final class BundleReader {
                     if (actual.containsKey(name.substring(0, slash))) {
                         throw duplicate(name);
                     }
+                    parents.add(name.substring(0, slash));
                 }
                 long declared = entry.getSize();
                 if (declared > limits.maxExpandedBytes() - expanded) {
@@ -196,22 +190,7 @@ public final class BundleReader {
                 }
                 actual.put(name, new FileEntry(Sha256.of(md.digest()), size, executable));
             }
-            // The tar end marker may be followed by padding: read it through so the digest covers the file.
-            long trailing = 0;
-            while (true) {
-                int n = gz.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                trailing += n;
-                if (trailing > 1 << 20) {
-                    throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE,
-                            "unexpected data after the end of the archive");
-                }
-            }
-            while (archiveDigest != null && compressed.read(buf) >= 0) {
-                // digest the rest of the file
-            }
+            checkNothingFollows(gz, buffered, buf);
         } catch (BundleException e) {
             throw e;
         } catch (EOFException e) {
@@ -247,6 +226,29 @@ public final class BundleReader {
         }
         Sha256 sha256 = archiveDigest == null ? knownSha256 : Sha256.of(archiveDigest.digest());
         return new BundleInfo(manifest, sha256, archiveSize, entries, expanded);
+    }
+
+    /**
+     * After the tar end marker only the zero padding of the last record may follow inside the gzip
+     * member, and nothing at all after it: a second member or appended bytes would be content that
+     * no check saw, yet part of the sha256 the registry vouches for.
+     */
+    private static void checkNothingFollows(InputStream gz, InputStream afterGzip, byte[] buf) throws IOException {
+        long padding = 0;
+        for (int n; (n = gz.read(buf)) != -1; ) {
+            padding += n;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] != 0 || padding > 1 << 20) {
+                    throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE,
+                            "unexpected data after the end of the tar archive");
+                }
+            }
+        }
+        // the gzip reader left the stream just after its member's trailer
+        if (afterGzip.read() != -1) {
+            throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE, "unexpected bytes after the end of the "
+                    + "gzip stream (a second gzip member or appended data); a bundle is exactly one gzip member");
+        }
     }
 
     private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {

@@ -150,6 +150,47 @@ class BundleReaderTest {
     }
 
     @Test
+    void fileAtThePathOfAnEarlierFilesDirectoryIsRefused() throws IOException {
+        rejected(Archives.create().file("files/a/b", "2").file("files/a", "1").manifest(),
+                BundleException.Code.DUPLICATE_ENTRY, "conflicts");
+    }
+
+    @Test
+    void directoryEntryIsRefused() throws IOException {
+        rejected(Archives.create().entry("files/d/", TarConstants.LF_DIR, null).file("files/d/a", "A").manifest(),
+                BundleException.Code.UNSUPPORTED_ENTRY, "'files/d/' is a directory; bundles hold regular files only");
+    }
+
+    @Test
+    void aSecondGzipMemberAfterTheBundleIsRefused() throws IOException {
+        // given: a valid bundle, then a gzip member holding a tar-slip entry (gzip -d would unpack both)
+        byte[] valid = Archives.create().file("files/a", "A").manifest().tgz();
+        byte[] escape = Archives.create().file("../concat-escaped", "x").tgz();
+        Path file = Files.write(tmp.resolve("concatenated.pkgr"), concat(valid, escape));
+
+        // when / then
+        rejected(file, BundleException.Code.CORRUPT_ARCHIVE, "after the end of the gzip stream");
+        assertFalse(Files.exists(sandbox.resolve("concat-escaped")));
+    }
+
+    @Test
+    void junkAfterTheGzipStreamIsRefused() throws IOException {
+        byte[] valid = Archives.create().file("files/a", "A").manifest().tgz();
+        Path file = Files.write(tmp.resolve("junk.pkgr"), concat(valid, "junk".getBytes(StandardCharsets.UTF_8)));
+
+        rejected(file, BundleException.Code.CORRUPT_ARCHIVE, "after the end of the gzip stream");
+    }
+
+    @Test
+    void dataAfterTheTarEndMarkerInsideTheGzipStreamIsRefused() throws IOException {
+        byte[] tar = Archives.create().file("files/a", "A").manifest().tar();
+        byte[] hidden = concat(tar, "hidden after the end marker".getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(tmp.resolve("hidden.pkgr"), gzip(hidden));
+
+        rejected(file, BundleException.Code.CORRUPT_ARCHIVE, "after the end of the tar archive");
+    }
+
+    @Test
     void tooManyEntriesAreRefused() throws IOException {
         Archives archive = Archives.create();
         for (int i = 0; i < 20; i++) {
@@ -268,6 +309,20 @@ class BundleReaderTest {
         assertThrows(BundleException.class, () -> BundleReader.extract(file, target));
 
         assertEquals("mine", Files.readString(target.resolve("keep")));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
     }
 
     private static String manifestOf(byte[] tar) throws IOException {

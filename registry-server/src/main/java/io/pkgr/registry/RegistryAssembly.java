@@ -30,7 +30,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.util.Optional;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.xnio.Options;
@@ -76,13 +76,7 @@ final class RegistryAssembly {
     }
 
     private AccessControl createAccessControl() throws IOException {
-        Optional<String> password = FirstStart.ensureHtpasswd(config.htpasswdFile());
-        password.ifPresent(p -> console.println("created user " + FirstStart.ADMIN + " with password " + p
-                + " — stored bcrypt in " + config.htpasswdFile() + " (shown once)"));
-        if (config.accessFile() == null && FirstStart.ensureAccessRules(config.accessRulesFile())) {
-            LOG.log(Level.INFO, "created access rules giving {0} everything in {1}", FirstStart.ADMIN,
-                    config.accessRulesFile());
-        }
+        ensureUsersAndRules();
         Authenticator authenticator = Authenticator.builder(config.htpasswdFile()).build();
         AccessRules rules = AccessRules.load(config.accessRulesFile());
         rules.setAnonymousRead(config.anonymousRead());
@@ -94,8 +88,31 @@ final class RegistryAssembly {
         return control;
     }
 
+    /** First start: an admin whose password goes to a file only its owner reads, and default rules. */
+    private void ensureUsersAndRules() throws IOException {
+        Path passwordFile = config.dataDir().resolve(FirstStart.PASSWORD_FILE);
+        boolean adminCreated = FirstStart.ensureHtpasswd(config.htpasswdFile(), passwordFile);
+        if (adminCreated) {
+            // the password never reaches the console: logs are collected, kept and shared
+            console.println("created user " + FirstStart.ADMIN + " in " + config.htpasswdFile()
+                    + "; its password is in " + passwordFile.toAbsolutePath()
+                    + " (readable by its owner only; store it elsewhere, then delete the file)");
+        }
+        if (config.accessFile() != null) {
+            return;
+        }
+        switch (FirstStart.ensureAccessRules(config.accessRulesFile(), adminCreated)) {
+            case ADMIN_ONLY -> LOG.log(Level.INFO, "created access rules giving {0} everything in {1}",
+                    FirstStart.ADMIN, config.accessRulesFile());
+            case EVERY_USER_PUBLISHES -> console.println("no access rules for " + config.htpasswdFile()
+                    + ": created " + config.accessRulesFile() + " letting every user in it read and publish every"
+                    + " bundle, as pypiserver does; edit that file to narrow it (docs/auth.md)");
+            case NONE -> { }
+        }
+    }
+
     private HttpHandler createRoutes() {
-        OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get);
+        OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get, config.minFreeBytes());
         Routes authenticated = new Routes();
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())

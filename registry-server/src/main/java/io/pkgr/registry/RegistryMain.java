@@ -37,12 +37,13 @@ public final class RegistryMain {
               --min-upload-rate-grace SECONDS  time a body gets before the minimum rate applies (default 10)
               --shutdown-grace SECONDS time for in-flight requests on SIGTERM (default 30)
               --public-metrics         serve /metrics without credentials
+              --min-free-space SIZE    /readyz fails below this much free storage (default 100M; 0 = never)
             """;
     /** Every option name; also the environment variables read ({@code PKGR_} + upper-cased name). */
     public static final java.util.Set<String> OPTIONS = java.util.Set.of("data", "host", "port", "htpasswd", "access",
             "anonymous-read", "max-upload-size", "max-concurrent-uploads", "tls-cert", "tls-key", "tls-self-signed",
             "log-format", "idle-timeout", "shutdown-grace", "public-metrics", "min-upload-rate",
-            "min-upload-rate-grace");
+            "min-upload-rate-grace", "min-free-space");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
 
     private RegistryMain() {
@@ -138,12 +139,12 @@ public final class RegistryMain {
             case "tls-cert" -> new ServerConfig(c.dataDir(), c.host(), c.port(), c.htpasswd(), c.accessFile(),
                     c.anonymousRead(), c.maxUploadBytes(), c.maxConcurrentUploads(), Path.of(value),
                     c.tlsKey() == null ? Path.of(value) : c.tlsKey(), false, c.logFormat(), c.idleTimeout(),
-                    c.shutdownGrace(), c.publicMetrics(), c.storage(), c.minUploadRate(), c.uploadRateGrace());
+                    c.shutdownGrace(), c.publicMetrics(), c.storage(), c.minUploadRate(), c.uploadRateGrace(), c.minFreeBytes());
             case "tls-key" -> new ServerConfig(c.dataDir(), c.host(), c.port(), c.htpasswd(), c.accessFile(),
                     c.anonymousRead(), c.maxUploadBytes(), c.maxConcurrentUploads(),
                     c.tlsCert() == null ? Path.of(value) : c.tlsCert(), Path.of(value), false, c.logFormat(),
                     c.idleTimeout(), c.shutdownGrace(), c.publicMetrics(), c.storage(), c.minUploadRate(),
-                    c.uploadRateGrace());
+                    c.uploadRateGrace(), c.minFreeBytes());
             case "tls-self-signed" -> bool(name, value) ? c.withTlsSelfSigned(true) : c;
             case "log-format" -> c.withLogFormat(switch (value.toLowerCase(Locale.ROOT)) {
                 case "text" -> ServerConfig.LogFormat.TEXT;
@@ -155,6 +156,7 @@ public final class RegistryMain {
             case "public-metrics" -> c.withPublicMetrics(bool(name, value));
             case "min-upload-rate" -> c.withMinUploadRate(size(value), c.uploadRateGrace());
             case "min-upload-rate-grace" -> c.withMinUploadRate(c.minUploadRate(), Duration.ofSeconds(integer(name, value)));
+            case "min-free-space" -> c.withMinFreeBytes(size(value));
             default -> throw new IllegalArgumentException("unknown option --" + name);
         };
     }

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param minUploadRate bytes per second a request body must average once {@code uploadRateGrace} is over;
  *     slower bodies are cut off (0 turns the check off)
  * @param uploadRateGrace how long a request body may take before {@code minUploadRate} applies
+ * @param minFreeBytes {@code /readyz} fails while storage has less free space than this (0: never)
  */
 public record ServerConfig(
         Path dataDir,
@@ -47,13 +48,16 @@ public record ServerConfig(
         boolean publicMetrics,
         String storage,
         long minUploadRate,
-        Duration uploadRateGrace) {
+        Duration uploadRateGrace,
+        long minFreeBytes) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
     /** A few KiB/s: far below any real client, far above one byte a second. */
     public static final long DEFAULT_MIN_UPLOAD_RATE = 4 * 1024;
     public static final Duration DEFAULT_UPLOAD_RATE_GRACE = Duration.ofSeconds(10);
+    /** Below this much free space the registry stops reporting ready, before uploads start to fail. */
+    public static final long DEFAULT_MIN_FREE_BYTES = 100L * 1024 * 1024;
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }
@@ -72,6 +76,9 @@ public record ServerConfig(
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("max upload size must be positive");
         }
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("min free space cannot be negative");
+        }
         if (maxConcurrentUploads <= 0) {
             throw new IllegalArgumentException("max concurrent uploads must be positive");
         }
@@ -89,11 +96,11 @@ public record ServerConfig(
         }
     }
 
-    /** {@code ./data}, {@code 0.0.0.0:8080}, 2 GiB uploads, plain HTTP, text logs. */
+    /** {@code ./data}, {@code 0.0.0.0:8080}, 2 GiB uploads, plain HTTP, text logs, ready above 100 MiB free. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
-                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE);
+                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES);
     }
 
     /** The htpasswd file in effect. */
@@ -113,91 +120,97 @@ public record ServerConfig(
     public ServerConfig withDataDir(Path value) {
         return new ServerConfig(value, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withHost(String value) {
         return new ServerConfig(dataDir, value, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(dataDir, host, value, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withHtpasswd(Path value) {
         return new ServerConfig(dataDir, host, port, value, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withAccessFile(Path value) {
         return new ServerConfig(dataDir, host, port, htpasswd, value, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withAnonymousRead(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, value, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withMaxUploadBytes(long value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, value, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withMaxConcurrentUploads(int value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, value,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withTlsSelfSigned(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withLogFormat(LogFormat value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withIdleTimeout(Duration value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withShutdownGrace(Duration value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     public ServerConfig withPublicMetrics(boolean value) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage,
-                minUploadRate, uploadRateGrace);
+                minUploadRate, uploadRateGrace, minFreeBytes);
     }
 
     /** Bodies slower than {@code bytesPerSecond} on average after {@code grace} are cut off; 0 turns it off. */
     public ServerConfig withMinUploadRate(long bytesPerSecond, Duration grace) {
         return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
                 tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                bytesPerSecond, grace);
+                bytesPerSecond, grace, minFreeBytes);
+    }
+
+    public ServerConfig withMinFreeBytes(long value) {
+        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
+                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
+                minUploadRate, uploadRateGrace, value);
     }
 }

@@ -128,37 +128,102 @@ class AuthTest {
     }
 
     @Test
-    void firstStartCreatesAnAdminWithAPasswordShownOnce(@TempDir Path fresh) throws IOException {
+    void firstStartWritesTheAdminPasswordToAnOwnerOnlyFileAndPrintsOnlyItsPath(@TempDir Path fresh) throws Exception {
+        // given / when
         java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
         RegistryServer server = new RegistryServer(ServerConfig.defaults().withDataDir(fresh).withHost("127.0.0.1").withPort(0),
                 new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
         server.start();
         String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
         server.stop();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("created user admin with password (\\S+)").matcher(printed);
-        assertTrue(m.find(), printed);
-        String password = m.group(1);
+
+        // then
+        Path passwordFile = fresh.resolve("admin-password");
+        String password = Files.readString(passwordFile).strip();
+        assertEquals(24, password.length());
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(passwordFile));
+        assertTrue(printed.contains("created user admin in " + fresh.resolve("htpasswd") + "; its password is in "
+                + passwordFile.toAbsolutePath()), printed);
+        assertFalse(printed.contains(password), "the password never reaches the console: " + printed);
         assertTrue(printed.contains("listening on http://127.0.0.1:"), printed);
         assertFalse(Files.readString(fresh.resolve("htpasswd")).contains(password), "stored hashed");
         assertTrue(Files.readString(fresh.resolve("htpasswd")).startsWith("admin:$2"));
 
+        // and on the next start nothing is created again and the password works
         java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
         RegistryServer restarted = new RegistryServer(ServerConfig.defaults().withDataDir(fresh).withHost("127.0.0.1").withPort(0),
                 new java.io.PrintStream(again, true, java.nio.charset.StandardCharsets.UTF_8));
         restarted.start();
-        registry = null;
         try {
-            assertFalse(again.toString(java.nio.charset.StandardCharsets.UTF_8).contains("password"), "shown once");
-            TestRegistry client = null;
+            assertFalse(again.toString(java.nio.charset.StandardCharsets.UTF_8).contains("created"), "created once");
             java.net.http.HttpResponse<String> whoami = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(restarted.baseUri() + "/api/v1/whoami"))
                             .header("Authorization", TestRegistry.basic("admin:" + password)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, whoami.statusCode(), whoami.body());
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
         } finally {
             restarted.stop();
         }
+    }
+
+    @Test
+    void anHtpasswdFileWithoutRulesLetsEveryUserReadAndPublishAsPypiserverDoes(@TempDir Path fresh) throws IOException {
+        // given: an htpasswd file brought from pypiserver, and no access rules
+        Path htpasswd = fresh.resolve("pypiserver.htpasswd");
+        new io.pkgr.auth.HtpasswdWriter(htpasswd, 4).put("carol", "carol-pw".toCharArray());
+        Path data = fresh.resolve("data");
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+
+        // when
+        RegistryServer server = new RegistryServer(ServerConfig.defaults().withDataDir(data).withHtpasswd(htpasswd)
+                .withHost("127.0.0.1").withPort(0), new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+        server.start();
+        try {
+            // then: the rules are written, announced, and carol may publish and read but not yank
+            String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(printed.contains("no access rules for " + htpasswd + ": created " + data.resolve("access.yaml")
+                    + " letting every user in it read and publish every bundle, as pypiserver does"), printed);
+            assertFalse(Files.exists(data.resolve("admin-password")), "no admin is made for a file the operator brought");
+            var http = java.net.http.HttpClient.newHttpClient();
+            String carol = TestRegistry.basic("carol:carol-pw");
+            var published = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(server.baseUri() + "/api/v1/bundles/any-name/1.0.0")).header("Authorization", carol)
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(TestBundles.bundle(fresh, "any-name", "1.0.0", "x")))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, published.statusCode(), published.body());
+            var read = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.baseUri() + "/api/v1/bundles/any-name")).header("Authorization", carol).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, read.statusCode(), read.body());
+            var yank = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.baseUri() + "/api/v1/bundles/any-name/1.0.0/yank")).header("Authorization", carol)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, yank.statusCode(), yank.body());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void existingAccessRulesAreNeverReplaced(@TempDir Path fresh) throws IOException {
+        // given
+        Path htpasswd = fresh.resolve("htpasswd");
+        new io.pkgr.auth.HtpasswdWriter(htpasswd, 4).put("carol", "carol-pw".toCharArray());
+        Files.writeString(fresh.resolve("access.yaml"), "rules: []\n");
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+
+        // when
+        RegistryServer server = new RegistryServer(ServerConfig.defaults().withDataDir(fresh).withHost("127.0.0.1").withPort(0),
+                new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+        server.start();
+        server.stop();
+
+        // then
+        assertEquals("rules: []\n", Files.readString(fresh.resolve("access.yaml")));
+        assertFalse(console.toString(java.nio.charset.StandardCharsets.UTF_8).contains("no access rules"));
     }
 }

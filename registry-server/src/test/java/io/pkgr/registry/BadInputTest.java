@@ -145,6 +145,45 @@ class BadInputTest {
     }
 
     @Test
+    void aBundleFollowedByASecondGzipMemberIsRefused() throws IOException {
+        // given: a valid bundle with a gzip member holding '../concat-escaped' appended
+        byte[] bundle = TestBundles.bundle(tmp, "team-x", "1.0.0", "x");
+        byte[] concatenated = TestBundles.concat(bundle, TestBundles.escapingMember("../concat-escaped"));
+
+        // when
+        HttpResponse<String> response = registry.put("/api/v1/bundles/team-x/1.0.0", ALICE, concatenated);
+
+        // then
+        assertRejected(response, 422, "BUNDLE_INVALID");
+        assertTrue(errorMessage(response).contains("after the end of the gzip stream"), response.body());
+        assertEquals(404, registry.get("/api/v1/bundles/team-x/1.0.0", ALICE).statusCode());
+    }
+
+    @Test
+    void aBundleFollowedByJunkIsRefused() throws IOException {
+        byte[] bundle = TestBundles.bundle(tmp, "team-x", "1.0.0", "x");
+        byte[] withJunk = TestBundles.concat(bundle, "junk".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> response = registry.put("/api/v1/bundles/team-x/1.0.0", ALICE, withJunk);
+
+        assertRejected(response, 422, "BUNDLE_INVALID");
+        assertTrue(errorMessage(response).contains("after the end of the gzip stream"), response.body());
+    }
+
+    @Test
+    void aBundleWithADirectoryEntryIsRefused() {
+        HttpResponse<String> response = registry.put("/api/v1/bundles/team-x/1.0.0", ALICE,
+                TestBundles.withDirectoryEntry("team-x", "1.0.0", "files/d/"));
+
+        assertRejected(response, 422, "BUNDLE_INVALID");
+        assertTrue(errorMessage(response).contains("'files/d/' is a directory"), response.body());
+    }
+
+    private static String errorMessage(HttpResponse<String> response) {
+        return TestRegistry.json(response).path("error").path("message").asText();
+    }
+
+    @Test
     void aGzipBombIsRefused() {
         byte[] bomb = TestBundles.gzipBomb("team-x", "1.0.0", 512L << 20);
         assertTrue(bomb.length < 1 << 20, "test setup: the bomb fits under the upload limit");

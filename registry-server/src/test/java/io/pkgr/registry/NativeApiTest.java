@@ -85,6 +85,51 @@ class NativeApiTest {
     }
 
     @Test
+    void publishingBuildMetadataOfAPublishedVersionIsRejected() throws IOException {
+        // given
+        publish("2.0.0", TestBundles.bundle(tmp, "team-churn", "2.0.0", "plain"));
+        String versionsBefore = registry.get("/api/v1/bundles/team-churn", BOB).body();
+
+        // when
+        HttpResponse<String> response = publish("2.0.0%2Ba", TestBundles.bundle(tmp, "team-churn", "2.0.0+a", "build a"));
+
+        // then
+        assertEquals(409, response.statusCode(), response.body());
+        assertEquals("VERSION_PRECEDENCE_EXISTS", errorCode(response));
+        assertTrue(json(response).get("error").get("message").asText()
+                .startsWith("team-churn 2.0.0+a differs from the published 2.0.0 only in build metadata"), response.body());
+        assertEquals(versionsBefore, registry.get("/api/v1/bundles/team-churn", BOB).body());
+        assertEquals(404, registry.get("/api/v1/bundles/team-churn/2.0.0%2Ba", BOB).statusCode());
+    }
+
+    @Test
+    void publishingAVersionWhoseBuildMetadataVariantIsPublishedIsRejected() throws IOException {
+        // given
+        publish("2.0.0%2Ba", TestBundles.bundle(tmp, "team-churn", "2.0.0+a", "build a"));
+
+        // when
+        HttpResponse<String> plain = publish("2.0.0", TestBundles.bundle(tmp, "team-churn", "2.0.0", "plain"));
+        HttpResponse<String> otherBuild = publish("2.0.0%2Bb", TestBundles.bundle(tmp, "team-churn", "2.0.0+b", "build b"));
+
+        // then
+        assertEquals(409, plain.statusCode(), plain.body());
+        assertTrue(json(plain).get("error").get("message").asText().contains("the published 2.0.0+a"), plain.body());
+        assertEquals(409, otherBuild.statusCode(), otherBuild.body());
+        JsonNode versions = json(registry.get("/api/v1/bundles/team-churn", BOB));
+        assertEquals("2.0.0+a", versions.get("latest").asText());
+        assertEquals(1, versions.get("versions").size());
+    }
+
+    @Test
+    void thePreReleaseOfAPublishedVersionIsStillAccepted() throws IOException {
+        publish("2.0.0", TestBundles.bundle(tmp, "team-churn", "2.0.0", "plain"));
+
+        HttpResponse<String> response = publish("2.0.0-rc.1", TestBundles.bundle(tmp, "team-churn", "2.0.0-rc.1", "rc"));
+
+        assertEquals(201, response.statusCode(), response.body());
+    }
+
+    @Test
     void theVersionsListShowsEveryVersionInSemVerOrder() throws IOException {
         publish("1.10.0", TestBundles.bundle(tmp, "team-churn", "1.10.0", "a"));
         publish("1.4.0", bundle);

@@ -52,6 +52,14 @@ class RegistryMainTest {
     }
 
     @Test
+    void minFreeSpaceTakesASizeAndDefaultsTo100MiB() {
+        assertEquals(100L << 20, RegistryMain.parse(new String[0], Map.of()).minFreeBytes());
+        assertEquals(1L << 30, RegistryMain.parse(new String[] {"--min-free-space", "1G"}, Map.of()).minFreeBytes());
+        assertEquals(0, RegistryMain.parse(new String[0], Map.of("PKGR_MIN_FREE_SPACE", "0")).minFreeBytes());
+        assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--min-free-space", "lots"}, Map.of()));
+    }
+
+    @Test
     void anUnknownFlagIsAUsageError() {
         assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--bogus", "1"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(new String[] {"--port", "x"}, Map.of()));

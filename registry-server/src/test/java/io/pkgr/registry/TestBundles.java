@@ -87,6 +87,26 @@ final class TestBundles {
         });
     }
 
+    /** A gzip member holding one tar entry named {@code name} (e.g. '../escaped'), to append to a bundle. */
+    static byte[] escapingMember(String name) {
+        return tgz(tar -> entry(tar, name, "escaped".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A tar.gz with a valid empty-payload pkgr.json and a directory entry {@code dir} before it. */
+    static byte[] withDirectoryEntry(String name, String version, String dir) {
+        return tgz(tar -> {
+            tar.putArchiveEntry(new TarArchiveEntry(dir));
+            tar.closeArchiveEntry();
+            entry(tar, "pkgr.json", manifest(name, version).toCanonicalJson());
+        });
+    }
+
+    static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
     private interface TarBody {
         void write(TarArchiveOutputStream tar) throws IOException;
     }

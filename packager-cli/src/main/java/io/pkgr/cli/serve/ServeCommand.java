@@ -28,8 +28,10 @@ import picocli.CommandLine.Spec;
         header = "Run the registry (native API, PyPI face, health and metrics) on one port.",
         description = {
                 "Serves bundles from DATA (filesystem storage). On first start without an htpasswd",
-                "file it creates DATA/htpasswd with user 'admin' and a random password printed once",
-                "on stderr, and access rules giving admin everything. Every option also reads an",
+                "file it creates DATA/htpasswd with user 'admin', writes its random password to",
+                "DATA/admin-password (mode 0600; only the path is printed), and access rules giving",
+                "admin everything. With an htpasswd file but no rules, every user in it may read and",
+                "publish (as on pypiserver) until DATA/access.yaml says otherwise. Every option also reads an",
                 "environment variable: --max-upload-size ↔ PKGR_MAX_UPLOAD_SIZE; options win.",
                 "SIGTERM stops accepting connections and lets in-flight requests finish.",
         },
@@ -85,6 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shutdownGrace;
     @Option(names = "--public-metrics", description = "Serve /metrics without credentials")
     boolean publicMetrics;
+    @Option(names = "--min-free-space", paramLabel = "SIZE", description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
+    String minFreeSpace;
 
     private final Settings settings;
 

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+)");
-    private static final Pattern PASSWORD = Pattern.compile("created user admin with password (\\S+)");
+    private static final Pattern PASSWORD_FILE = Pattern.compile("created user admin in .*; its password is in (\\S+)");
 
     final Process process;
     final URI url;
@@ -50,9 +50,9 @@ final class ServerProcess implements AutoCloseable {
             try {
                 for (String line; (line = reader.readLine()) != null; ) {
                     lines.add(line);
-                    Matcher pw = PASSWORD.matcher(line);
+                    Matcher pw = PASSWORD_FILE.matcher(line);
                     if (pw.find()) {
-                        password = pw.group(1);
+                        password = java.nio.file.Files.readString(Path.of(pw.group(1))).strip();
                     }
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {

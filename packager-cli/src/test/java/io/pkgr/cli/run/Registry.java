@@ -43,11 +43,11 @@ final class Registry implements AutoCloseable {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         server = new RegistryServer(ServerConfig.defaults().withDataDir(root.resolve("data")).withPort(0)
                 .withHost("127.0.0.1"), new PrintStream(console, true, StandardCharsets.UTF_8)).start();
-        Matcher m = Pattern.compile("with password (\\S+)").matcher(console.toString(StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("its password is in (\\S+)").matcher(console.toString(StandardCharsets.UTF_8));
         if (!m.find()) {
-            throw new IllegalStateException("no first-start password in: " + console);
+            throw new IllegalStateException("no first-start password file in: " + console);
         }
-        password = m.group(1);
+        password = Files.readString(Path.of(m.group(1))).strip();
         env.put("PATH", System.getenv("PATH"));
         env.put("HOME", root.toString());
         env.put("PKGR_CONFIG_DIR", root.resolve("config").toString());

@@ -66,6 +66,10 @@ final class BundlePublisher {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
         } catch (VersionConflictException e) {
             VersionRecord existing = e.existing();
+            if (!existing.parsedVersion().equals(request.version())) {
+                throw new ApiException(ErrorCode.VERSION_PRECEDENCE_EXISTS, existing.name(), request.version(),
+                        existing.version());
+            }
             throw new ApiException(ErrorCode.VERSION_EXISTS, existing.name(), existing.version(), existing.sha256());
         } finally {
             slot.close();

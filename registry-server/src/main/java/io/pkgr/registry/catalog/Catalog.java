@@ -110,9 +110,10 @@ public final class Catalog {
 
     /**
      * Publishes the staged bytes as {@code candidate}: same version with the same sha256 is
-     * idempotent (not created), with another sha256 a {@link VersionConflictException}. The blob is
-     * committed before the record, so a crash in between leaves an unreferenced blob, never a
-     * version without bytes.
+     * idempotent (not created), with another sha256 a {@link VersionConflictException}, and so is
+     * a version equal in precedence to a published one ({@code 2.0.0+a} beside {@code 2.0.0}). The
+     * blob is committed before the record, so a crash in between leaves an unreferenced blob, never
+     * a version without bytes.
      */
     public PublishOutcome publish(VersionRecord candidate, StagedBlob staged) throws IOException {
         BundleName name = candidate.bundleName();
@@ -122,6 +123,10 @@ public final class Catalog {
             VersionRecord existing = entry.versions.get(version);
             if (existing != null) {
                 return sameOrConflict(existing, candidate);
+            }
+            VersionRecord samePrecedence = entry.samePrecedence(version);
+            if (samePrecedence != null) {
+                throw new VersionConflictException(samePrecedence);
             }
             staged.commitIfAbsent(StoragePaths.blob(candidate.digest()));
             RepoPath recordPath = StoragePaths.bundleRecord(name, version);
@@ -257,6 +262,18 @@ public final class Catalog {
             versions.remove(version);
             recordJson.remove(version);
             versionsJson = null;
+        }
+
+        /**
+         * A published version that differs from {@code version} only in build metadata, or null.
+         * SemVer 2.0 (section 10) gives such versions the same precedence, so {@code latest} and
+         * ranges could not tell them apart: one of them would silently replace the other.
+         */
+        VersionRecord samePrecedence(Version version) {
+            // build metadata only breaks ties in the map's order: same-precedence keys are adjacent
+            Version bare = new Version(version.major(), version.minor(), version.patch(), version.preRelease(), "");
+            Map.Entry<Version, VersionRecord> next = versions.ceilingEntry(bare);
+            return next != null && next.getKey().comparePrecedence(version) == 0 ? next.getValue() : null;
         }
 
         /** Highest non-yanked release, else highest non-yanked pre-release, else null. */

@@ -20,6 +20,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "method %s not allowed here"),
     BODY_TOO_SLOW(408, "the request body arrived slower than the minimum of %d bytes/s"),
     VERSION_EXISTS(409, "%s %s already exists with sha256 %s; published versions are immutable"),
+    VERSION_PRECEDENCE_EXISTS(409, "%s %s differs from the published %3$s only in build metadata, which SemVer 2.0"
+            + " (section 10) ignores when ordering versions: %3$s already holds that place; publish another version"),
     FILE_EXISTS(409, "File already exists: %s was uploaded with sha256 %s; files are immutable"),
     UPLOAD_TOO_LARGE(413, "upload is larger than the limit of %d bytes"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type '%s'; send the bundle as application/octet-stream"),
@@ -27,6 +29,8 @@ public enum ErrorCode {
     BUNDLE_INVALID(422, "bundle rejected: %s"),
     MANIFEST_MISMATCH(422, "the bundle's manifest says %s %s but it was published as %s %s"),
     TOO_MANY_ATTEMPTS(429, "too many failed logins; retry in %d seconds"),
+    INSUFFICIENT_STORAGE(507, "the registry's storage is full; nothing was stored or changed. Retry once an operator"
+            + " has freed space"),
     UPLOADS_BUSY(503, "too many uploads in progress (limit %d); retry shortly"),
     UNAVAILABLE(503, "%s"),
     INTERNAL(500, "internal error; see the server log (ref %s)");

@@ -1,5 +1,6 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.registry.storage.StorageFullException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -37,7 +38,9 @@ public final class ErrorResponder {
             org.xnio.IoUtils.safeClose(exchange.getConnection());
             return;
         }
-        ApiException error = failure instanceof ApiException api ? api : internal(exchange, failure);
+        ApiException error = failure instanceof ApiException api ? api
+                : failure instanceof StorageFullException full ? storageFull(exchange, full)
+                : internal(exchange, failure);
         if (exchange.isResponseStarted()) {
             // too late for an error body: cut the connection so the client sees a failure, not a short file
             LOG.log(Level.DEBUG, "response already started, closing: {0}", error.getMessage());
@@ -69,6 +72,13 @@ public final class ErrorResponder {
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return out.toString();
+    }
+
+    /** An operations problem, not a bug: one line for the operator, no stack trace. */
+    private static ApiException storageFull(HttpServerExchange exchange, StorageFullException full) {
+        LOG.log(Level.WARNING, "{0} {1} refused: {2}", exchange.getRequestMethod(), exchange.getRequestPath(),
+                full.getMessage());
+        return new ApiException(ErrorCode.INSUFFICIENT_STORAGE);
     }
 
     private static ApiException internal(HttpServerExchange exchange, Throwable failure) {

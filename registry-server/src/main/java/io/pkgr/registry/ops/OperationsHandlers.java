@@ -5,6 +5,7 @@ import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.ErrorResponder;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.StorageFullException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -23,11 +24,13 @@ public final class OperationsHandlers {
     private final BlobStore store;
     private final RegistryMetrics metrics;
     private final BooleanSupplier shuttingDown;
+    private final long minFreeBytes;
 
-    public OperationsHandlers(BlobStore store, RegistryMetrics metrics, BooleanSupplier shuttingDown) {
+    public OperationsHandlers(BlobStore store, RegistryMetrics metrics, BooleanSupplier shuttingDown, long minFreeBytes) {
         this.store = store;
         this.metrics = metrics;
         this.shuttingDown = shuttingDown;
+        this.minFreeBytes = minFreeBytes;
     }
 
     /** Alive: the process answers. Never touches storage, so a slow disk does not get it killed. */
@@ -35,7 +38,11 @@ public final class OperationsHandlers {
         return exchange -> Json.send(exchange, 200, Map.of("status", "ok"));
     }
 
-    /** Ready: storage accepts writes and the server is not draining. */
+    /**
+     * Ready: storage accepts writes, has at least the configured free space, and the server is not
+     * draining. Failing below the threshold lets a load balancer send uploads elsewhere before they
+     * fail, while this instance keeps serving the reads that reach it.
+     */
     public HttpHandler ready() {
         return exchange -> {
             if (exchange.isInIoThread()) {
@@ -46,15 +53,31 @@ public final class OperationsHandlers {
                 ErrorResponder.send(exchange, new ApiException(ErrorCode.UNAVAILABLE, "shutting down"));
                 return;
             }
-            try {
-                store.checkWritable();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "readiness check failed: storage not writable: {0}", e.getMessage());
-                ErrorResponder.send(exchange, new ApiException(ErrorCode.UNAVAILABLE, "storage is not writable"));
+            String problem = storageProblem();
+            if (problem != null) {
+                // the details (paths, sizes) go to the log: /readyz answers anyone
+                ErrorResponder.send(exchange, new ApiException(ErrorCode.UNAVAILABLE, problem));
                 return;
             }
             Json.send(exchange, 200, Map.of("status", "ready"));
         };
+    }
+
+    /** Why storage cannot take uploads now (logged in detail), or null when it can. */
+    private String storageProblem() {
+        try {
+            long usable = store.usableBytes();
+            if (usable < minFreeBytes) {
+                LOG.log(Level.WARNING, "readiness check failed: storage has {0} bytes free, less than the {1}"
+                        + " of --min-free-space", usable, minFreeBytes);
+                return "storage is almost full";
+            }
+            store.checkWritable();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "readiness check failed: storage not writable: {0}", e.getMessage());
+            return e instanceof StorageFullException ? "storage is full" : "storage is not writable";
+        }
     }
 
     /** Prometheus text exposition. */

@@ -50,6 +50,14 @@ public interface BlobStore extends Closeable {
         return stage(content, maxBytes);
     }
 
-    /** Throws unless a write would succeed now (for readiness probes). */
+    /** Throws unless a write would succeed now (for readiness probes); {@link StorageFullException} when full. */
     void checkWritable() throws IOException;
+
+    /**
+     * Bytes still free for new objects, for the readiness probe's free-space threshold; writes
+     * that find no room throw {@link StorageFullException}. By default unknown ({@code Long.MAX_VALUE}).
+     */
+    default long usableBytes() throws IOException {
+        return Long.MAX_VALUE;
+    }
 }

@@ -107,7 +107,11 @@ final class FileSystemBlobStore implements BlobStore {
     @Override
     public PutResult putIfAbsent(RepoPath path, InputStream content) throws IOException {
         Path target = fileOf(path);
-        Files.createDirectories(target.getParent());
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw StorageFullException.classify(e);
+        }
         // temp beside the target: same directory, same file system, so the link is atomic
         try (FileStaged staged = write(target.getParent(), content, Long.MAX_VALUE, true)) {
             return staged.commitIfAbsent(path);
@@ -117,17 +121,22 @@ final class FileSystemBlobStore implements BlobStore {
     @Override
     public void replace(RepoPath path, byte[] content) throws IOException {
         Path target = fileOf(path);
-        Files.createDirectories(target.getParent());
-        Path temp = newTempFile(target.getParent());
+        Path temp = null;
         try {
+            Files.createDirectories(target.getParent());
+            temp = newTempFile(target.getParent());
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.write(java.nio.ByteBuffer.wrap(content));
                 channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(target.getParent());
+        } catch (IOException e) {
+            throw StorageFullException.classify(e);
         } finally {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 
@@ -181,9 +190,16 @@ final class FileSystemBlobStore implements BlobStore {
         Path probe = newTempFile(tempDir);
         try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+        } catch (IOException e) {
+            throw StorageFullException.classify(e);
         } finally {
             Files.deleteIfExists(probe);
         }
+    }
+
+    @Override
+    public long usableBytes() throws IOException {
+        return Files.getFileStore(root).getUsableSpace();
     }
 
     @Override
@@ -196,7 +212,12 @@ final class FileSystemBlobStore implements BlobStore {
     }
 
     private FileStaged write(Path dir, InputStream content, long maxBytes, boolean allDigests) throws IOException {
-        Path temp = newTempFile(dir);
+        Path temp;
+        try {
+            temp = newTempFile(dir);
+        } catch (IOException e) {
+            throw StorageFullException.classify(e);
+        }
         try {
             Digests digests;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
@@ -205,7 +226,10 @@ final class FileSystemBlobStore implements BlobStore {
                 channel.force(true);
             }
             return new FileStaged(temp, digests);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw StorageFullException.classify(e);
+        } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
         }
@@ -282,13 +306,15 @@ final class FileSystemBlobStore implements BlobStore {
         @Override
         public PutResult commitIfAbsent(RepoPath target) throws IOException {
             Path file = fileOf(target);
-            Files.createDirectories(file.getParent());
             try {
+                Files.createDirectories(file.getParent());
                 Files.createLink(file, temp);
             } catch (FileAlreadyExistsException e) {
                 return new PutResult(false, stat(target).orElseThrow(() -> new BlobNotFoundException(target)));
             } catch (UnsupportedOperationException e) {
                 return moveIfAbsent(file, target);
+            } catch (IOException e) {
+                throw StorageFullException.classify(e); // a new directory entry may need a block too
             }
             syncDirectory(file.getParent());
             return new PutResult(true, stat(target).orElseThrow());
