@@ -69,7 +69,10 @@ final class ChildProcess {
                     + " (SIGKILL after " + Durations.format(killAfter) + ")");
             err.flush();
             signal(p, group, "TERM");
-            if (!p.waitFor(killAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+            long deadline = System.nanoTime() + killAfter.toNanos();
+            // the leader may go at once while a member of its group ignores SIGTERM (or has not
+            // yet died of it): the grace period covers the whole group, then SIGKILL takes the rest
+            if (!p.waitFor(killAfter.toMillis(), TimeUnit.MILLISECONDS) || !groupEnds(group, deadline)) {
                 signal(p, group, "KILL");
                 p.waitFor();
             }
@@ -82,6 +85,31 @@ final class ChildProcess {
             for (int i = 0; i < installed.size(); i++) {
                 Signal.handle(installed.get(i), previous.get(i));
             }
+        }
+    }
+
+    /** Whether every process of {@code group} is gone by {@code deadline} (true when there is no group). */
+    private static boolean groupEnds(long group, long deadline) throws InterruptedException {
+        if (group <= 0) {
+            return true;
+        }
+        while (groupAlive(group)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** {@code kill -0 -- -GROUP} succeeds while any process of the group exists. */
+    private static boolean groupAlive(long group) throws InterruptedException {
+        try {
+            Process probe = new ProcessBuilder("kill", "-0", "--", "-" + group)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -215,13 +215,27 @@ class ExecRunTest extends RegistryTest {
         Path pids = tmp.resolve("pids");
         registry.publishExec("slow", "1.0.0", "sleep 60 &\necho $! > \"$PIDS\"\nsleep 60\n");
 
-        Registry.Result r = registry.pkgr("run", "--timeout", "1s", "--kill-after", "2s", "-e", "PIDS=" + pids,
+        Registry.Result r = registry.pkgr("run", "--timeout", "2s", "--kill-after", "2s", "-e", "PIDS=" + pids,
                 "slow==1.0.0", "task", "--day=2024-05-01");
 
         assertEquals(124, r.exitCode(), r.err());
-        assertTrue(r.err().contains("timed out after 1s"), r.err());
+        assertTrue(r.err().contains("timed out after 2s"), r.err());
         long background = Long.parseLong(Files.readString(pids).trim());
         assertFalse(Registry.running(background), "the entrypoint's background child was stopped too");
+    }
+
+    @Test
+    void timeoutKillsAGroupMemberThatIgnoresSigterm() throws IOException {
+        Path pids = tmp.resolve("pids");
+        registry.publishExec("stubborn", "1.0.0",
+                "sh -c 'trap \"\" TERM; while :; do sleep 1; done' &\necho $! > \"$PIDS\"\nsleep 60\n");
+
+        Registry.Result r = registry.pkgr("run", "--timeout", "2s", "--kill-after", "1s", "-e", "PIDS=" + pids,
+                "stubborn==1.0.0", "task", "--day=2024-05-01");
+
+        assertEquals(124, r.exitCode(), r.err());
+        long background = Long.parseLong(Files.readString(pids).trim());
+        assertFalse(Registry.running(background), "a member that ignores SIGTERM is killed after the grace period");
     }
 
     @Test
