@@ -128,6 +128,7 @@ class ServerProcessTest {
                 assertEquals(Sha256.ofFile(bundle).hex(), HexFormat.of().formatHex(sha.digest()));
             }
             assertTrue(server.process.waitFor(20, TimeUnit.SECONDS), "the server exits after draining");
+            assertEquals(0, server.process.exitValue(), "a drained stop is a clean stop: " + server.output);
         } finally {
             server.close();
         }
