@@ -46,6 +46,8 @@ final class RegistryAssembly {
     private static final int WORKER_THREADS = 64;
     /** Bytes per pooled IO buffer (one per connection while it reads or writes; the pool reuses them). */
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** How long Undertow waits for busy workers once the grace period is over, before interrupting them. */
+    private static final int SHUTDOWN_AFTER_GRACE_MILLIS = 1000;
 
     final ServerConfig config;
     final PrintStream console;
@@ -159,6 +161,9 @@ final class RegistryAssembly {
                 // carries its form fields besides the file)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, entityCap(config.maxUploadBytes()))
                 .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
+                // after the grace period stop() interrupts the workers still busy: a worker blocked
+                // reading a stalled upload would otherwise hold the stop until the read timeout
+                .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, SHUTDOWN_AFTER_GRACE_MILLIS)
                 .setSocketOption(Options.WRITE_TIMEOUT, timeoutMillis)
                 .setHandler(handler);
         SSLContext tls = createTls();

@@ -77,7 +77,25 @@ public final class RegistryMain {
             server.stop();
             stopped.countDown();
         }, "pkgr-shutdown"));
+        exitZeroAfterDrainOnSigterm(server);
         stopped.await();
+    }
+
+    /**
+     * SIGTERM is how Docker, Kubernetes and systemd ask for a stop; the JVM's own handling exits 143,
+     * which they report as a failure. Handling it here drains first, while logging still works,
+     * then exits 0 (the shutdown hook's {@code stop()} then returns at once). SIGINT keeps the default.
+     */
+    @SuppressWarnings("removal")
+    private static void exitZeroAfterDrainOnSigterm(RegistryServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+                server.stop();
+                System.exit(0);
+            });
+        } catch (IllegalArgumentException | LinkageError e) {
+            // no such signal here (or no jdk.unsupported): the shutdown hook still drains
+        }
     }
 
     /** The config from {@code args} over {@code env} over defaults; null when help was asked for. */

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real server process: killed mid-upload, and stopped with SIGTERM during a download. */
+/** A real server process: killed mid-upload, and stopped with SIGTERM during a download and a stalled upload. */
 class ServerProcessTest {
 
     @TempDir
@@ -128,8 +128,34 @@ class ServerProcessTest {
                 assertEquals(Sha256.ofFile(bundle).hex(), HexFormat.of().formatHex(sha.digest()));
             }
             assertTrue(server.process.waitFor(20, TimeUnit.SECONDS), "the server exits after draining");
+            assertEquals(0, server.process.exitValue(), "a drained stop is a clean stop: " + server.output);
         } finally {
             server.close();
         }
+    }
+
+    @Test
+    void sigtermWithAStalledUploadExitsZeroSoonAfterTheGracePeriodAndKeepsNoPartOfIt() throws Exception {
+        // given an upload that sent its headers and 1 MiB of a declared 64 MiB, then stalled (idle timeout 60 s)
+        Path data = tmp.resolve("data");
+        ServerProcess server = ServerProcess.start(data, "--shutdown-grace", "2");
+        try (Socket socket = new Socket("127.0.0.1", server.port)) {
+            OutputStream out = socket.getOutputStream();
+            sendHeaders(out, "PUT", "/api/v1/bundles/team-stall/1.0.0", 64L << 20);
+            out.write(new byte[1 << 20]);
+            out.flush();
+            Thread.sleep(500);
+
+            // when the server gets SIGTERM
+            server.process.destroy();
+
+            // then it exits 0 once the grace period is over, without waiting for the idle timeout
+            assertTrue(server.process.waitFor(15, TimeUnit.SECONDS), "the server exits soon after the 2 s grace period");
+            assertEquals(0, server.process.exitValue());
+        } finally {
+            server.close();
+        }
+        // and no version and no record of the upload is left
+        assertTrue(Files.notExists(data.resolve("bundles/team-stall")), "no version of the cut upload");
     }
 }

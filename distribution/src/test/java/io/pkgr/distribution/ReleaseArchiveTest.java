@@ -1,0 +1,129 @@
+package io.pkgr.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The release archive as a worker gets it: unpacked anywhere, run through symlinks, with or without Java. */
+class ReleaseArchiveTest {
+
+    @TempDir
+    static Path tmp;
+    static Path home;
+
+    @BeforeAll
+    static void unpackTheArchive() throws Exception {
+        Path installDir = Files.createDirectories(tmp.resolve("opt"));
+        Processes.run(List.of("tar", "-xzf", Release.archive().toString(), "-C", installDir.toString()), tmp, Map.of())
+                .requireSuccess();
+        home = installDir.resolve("pkgr-" + Release.version());
+    }
+
+    @Test
+    void theChecksumFileBesideTheArchiveMatchesItInSha256sumFormat() throws Exception {
+        // given the archive and the .sha256 file the build wrote beside it
+        Path archive = Release.archive();
+        Path sums = archive.resolveSibling(archive.getFileName() + ".sha256");
+
+        // when the digest is computed here
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive));
+
+        // then the file holds `HEX  NAME`, which `sha256sum -c` accepts
+        assertEquals(HexFormat.of().formatHex(digest) + "  " + archive.getFileName() + "\n", Files.readString(sums));
+        Processes.Result check = Processes.run(List.of("sha256sum", "-c", sums.getFileName().toString()),
+                archive.getParent(), Map.of());
+        check.requireSuccess();
+    }
+
+    @Test
+    void theArchiveHoldsTheLauncherTheJarsAndTheStartUpClassList() throws Exception {
+        // when the archive is listed
+        String listing = Processes.run(List.of("tar", "-tvzf", Release.archive().toString()), tmp, Map.of())
+                .requireSuccess().stdout();
+
+        // then everything sits under pkgr-VERSION/, bin/pkgr is executable, and the jars and class list are there
+        String top = "pkgr-" + Release.version() + "/";
+        assertTrue(listing.lines().allMatch(line -> line.contains(" " + top)), listing);
+        assertTrue(listing.lines().anyMatch(line -> line.startsWith("-rwxr-xr-x") && line.endsWith(top + "bin/pkgr")), listing);
+        assertTrue(listing.contains(top + "lib/packager-cli-" + Release.version() + ".jar"), listing);
+        assertTrue(listing.contains(top + "lib/registry-server-" + Release.version() + ".jar"), listing);
+        assertTrue(listing.contains(top + "lib/pkgr.classlist"), listing);
+        // no class-data archive is shipped: one is made for the runtime and path found at install
+        assertTrue(listing.lines().noneMatch(line -> line.endsWith(".jsa")), listing);
+    }
+
+    @Test
+    void pkgrRunsFromAnyDirectoryThroughAChainOfSymlinksAndMapsItsClassDataArchive() throws Exception {
+        // given bin/pkgr reached through a relative symlink to an absolute one, as /usr/local/bin/pkgr would be
+        Path bin = Files.createDirectories(tmp.resolve("usr/local/bin"));
+        Path absolute = Files.createSymbolicLink(bin.resolve("pkgr-abs"), home.resolve("bin/pkgr"));
+        Path link = Files.createSymbolicLink(bin.resolve("pkgr"), Path.of("pkgr-abs"));
+        Path elsewhere = Files.createDirectories(tmp.resolve("somewhere/else"));
+        assertTrue(Files.isSymbolicLink(absolute));
+
+        // when it is run from an unrelated directory, twice
+        Processes.Result first = Processes.run(List.of(link.toString(), "--version"), elsewhere, Map.of());
+        // -Xshare:on makes the JVM fail instead of silently starting without the archive
+        Processes.Result second = Processes.run(List.of(link.toString(), "--version"), elsewhere,
+                Map.of("PKGR_JAVA_OPTS", "-Xshare:on"));
+
+        // then it prints its version, and the first run made a class-data archive the second one maps
+        first.requireSuccess();
+        assertTrue(first.stdout().startsWith("pkgr " + Release.version()), first.stdout());
+        second.requireSuccess();
+        try (Stream<Path> cds = Files.list(home.resolve("lib/cds"))) {
+            assertEquals(1, cds.filter(p -> p.getFileName().toString().endsWith(".jsa")).count());
+        }
+    }
+
+    @Test
+    void withoutAJavaRuntimeItSaysWhatItNeedsAndExitsOne() throws Exception {
+        // given a PATH with the shell tools bin/pkgr uses, and no java
+        Path tools = Files.createDirectories(tmp.resolve("no-java-bin"));
+        for (String tool : List.of("bash", "dirname", "readlink", "sed", "cksum", "cut", "head", "mkdir", "mv", "rm")) {
+            Path real = Path.of("/usr/bin", tool);
+            if (!Files.exists(tools.resolve(tool))) {
+                Files.createSymbolicLink(tools.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+            }
+        }
+
+        // when pkgr runs
+        Processes.Result result = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp,
+                Map.of("PATH", tools.toString(), "JAVA_HOME", ""));
+
+        // then it exits 1 and names what is missing and what to install
+        assertEquals(1, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("no java on PATH and JAVA_HOME is not set"), result.stderr());
+        assertTrue(result.stderr().contains("version 17 or newer"), result.stderr());
+        assertEquals("", result.stdout());
+    }
+
+    @Test
+    void aJavaOlderThanSeventeenIsNamedAndRefused() throws Exception {
+        // given JAVA_HOME pointing at a Java 11 runtime (its release file and a java that must not be started)
+        Path java11 = Files.createDirectories(tmp.resolve("jdk-11/bin"));
+        Files.writeString(java11.resolveSibling("release"), "JAVA_VERSION=\"11.0.22\"\n");
+        Path java = java11.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho started >&2\nexit 99\n");
+        assertTrue(java.toFile().setExecutable(true));
+
+        // when pkgr runs
+        Processes.Result result = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp,
+                Map.of("JAVA_HOME", java11.getParent().toString()));
+
+        // then it exits 1 naming the version found, without starting that java
+        assertEquals(1, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("is Java 11"), result.stderr());
+        assertTrue(!result.stderr().contains("started"), result.stderr());
+    }
+}
