@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
                 io.pkgr.cli.init.InitCommand.class,
-                io.pkgr.cli.build.BuildCommand.class,
+                io.pkgr.cli.pack.BuildCommand.class,
                 io.pkgr.cli.publish.PublishCommand.class,
                 io.pkgr.cli.config.ConfigCommand.class,
                 io.pkgr.cli.config.LoginCommand.class,

@@ -63,12 +63,10 @@ public final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path dir = directory == null ? settings.workingDir() : settings.resolve(directory.toString());
-        Runtime rt = switch (runtime.toLowerCase(Locale.ROOT)) {
-            case "python" -> Runtime.PYTHON;
-            case "jvm" -> Runtime.JVM;
-            case "exec" -> Runtime.EXEC;
-            default -> throw new CliException(ExitCode.USAGE, "unknown runtime '" + runtime + "' (use python, jvm or exec)");
-        };
+        Runtime rt = Runtime.fromId(runtime.toLowerCase(Locale.ROOT));
+        if (rt == null) {
+            throw new CliException(ExitCode.USAGE, "unknown runtime '" + runtime + "' (use python, jvm or exec)");
+        }
         String bundleName = name != null ? name : defaultName(dir);
         try {
             BundleName.parse(bundleName);

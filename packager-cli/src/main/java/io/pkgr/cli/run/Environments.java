@@ -7,12 +7,15 @@ import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
 import io.pkgr.bundle.Manifest;
-import io.pkgr.bundle.Runtime;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.Progress;
 import io.pkgr.cli.Settings;
+import io.pkgr.cli.runtime.Environment;
+import io.pkgr.cli.runtime.Preparation;
+import io.pkgr.cli.runtime.RuntimeSupport;
+import io.pkgr.cli.runtime.Runtimes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -26,17 +29,19 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * Content-addressed environments: one directory per bundle digest, runtime and platform, built
  * under a file lock and published by a ready marker written last. A reader that finds the marker
  * (with the right digest and an unchanged file fingerprint) uses the environment without taking
  * the lock; anything else is rebuilt from the cached bundle, re-verified, or downloaded again.
+ * What differs per runtime (a venv, …) is the {@link RuntimeSupport}'s.
  */
 final class Environments {
 
@@ -58,32 +63,36 @@ final class Environments {
         this.verbose = verbose;
     }
 
-    /** Where a bundle lives once installed. */
-    record Environment(Path dir, ResolvedBundle bundle, String key) {
-        Path files() {
-            return dir.resolve("files");
+    /** Where a bundle's environment lives in the cache, and how its runtime prepares it. */
+    private record Slot(Path dir, ResolvedBundle bundle, String key, RuntimeSupport runtime) {
+        Environment environment() {
+            return new Environment(dir, bundle.manifest());
+        }
+    }
+
+    /** What the cache holds for a slot. */
+    sealed interface State {
+        /** Ready for this bundle: the marker names its digest and the files are as installed. */
+        record Ready() implements State {
         }
 
-        Path venv() {
-            return dir.resolve("venv");
+        /** Nothing there yet. */
+        record NotInstalled() implements State {
         }
 
-        Runtime runtime() {
-            return bundle.manifest().runtime();
+        /** Something there that must not be used; the reason is shown when it is rebuilt. */
+        record Damaged(String reason) implements State {
         }
     }
 
     /** Finds or builds the environment of {@code bundle}; {@code python} is --python (or null). */
     Environment prepare(ResolvedBundle bundle, String python, Resolver resolver) {
-        String explicitPython = python != null ? python : settings.get("PKGR_PYTHON");
-        String explicitFrom = python != null ? "--python" : "PKGR_PYTHON";
-        String key = key(bundle, explicitPython);
-        Path dir = layout.envDir(key);
-        Environment env = new Environment(dir, bundle, key);
-        if (problem(env) == null) {
-            touch(dir);
-            sayReady(env);
-            return env;
+        Preparation preparation = preparation(python);
+        RuntimeSupport runtime = Runtimes.of(bundle.manifest().runtime());
+        String key = bundle.sha256().hex() + "-" + runtime.environmentVariant(preparation) + "-" + CacheLayout.platform();
+        Slot slot = new Slot(layout.envDir(key), bundle, key, runtime);
+        if (state(slot) instanceof State.Ready) {
+            return use(slot);
         }
         ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
         local.lock();
@@ -91,18 +100,7 @@ final class Environments {
             Files.createDirectories(layout.envsDir());
             try (FileChannel ch = FileChannel.open(layout.envLock(key), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                String problem = problem(env);
-                if (problem == null) {
-                    touch(dir);
-                    sayReady(env);
-                    return env;
-                }
-                if (!problem.equals(NOT_INSTALLED)) {
-                    err.println("pkgr: the cached environment of " + bundle + " is damaged (" + problem + "); rebuilding it");
-                    err.flush();
-                }
-                build(env, explicitPython, explicitFrom, resolver);
-                return env;
+                return useOrBuild(slot, preparation, resolver);
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILURE, "cannot use the cache " + layout.root() + ": " + e.getMessage());
@@ -111,58 +109,92 @@ final class Environments {
         }
     }
 
-    static final String NOT_INSTALLED = "not installed";
+    /** Under the lock: another process may have built it meanwhile. */
+    private Environment useOrBuild(Slot slot, Preparation preparation, Resolver resolver) throws IOException {
+        State state = state(slot);
+        if (state instanceof State.Ready) {
+            return use(slot);
+        }
+        if (state instanceof State.Damaged damaged) {
+            err.println("pkgr: the cached environment of " + slot.bundle() + " is damaged (" + damaged.reason()
+                    + "); rebuilding it");
+            err.flush();
+        }
+        build(slot, preparation, resolver);
+        return slot.environment();
+    }
 
-    /** Null when the environment is ready for this bundle, else why not. */
-    String problem(Environment env) {
-        Path marker = env.dir().resolve(CacheLayout.READY_MARKER);
-        if (!Files.isDirectory(env.dir())) {
-            return NOT_INSTALLED;
+    /** The interpreter asked for: --python, else PKGR_PYTHON, else none (the runtime chooses). */
+    private Preparation preparation(String python) {
+        String interpreter = python != null ? python : settings.get("PKGR_PYTHON");
+        String from = python != null ? "--python" : "PKGR_PYTHON";
+        return new Preparation(settings.env(), layout.interpreterProbes(), interpreter, from, err, verbose);
+    }
+
+    private State state(Slot slot) {
+        Path marker = slot.dir().resolve(CacheLayout.READY_MARKER);
+        if (!Files.isDirectory(slot.dir())) {
+            return new State.NotInstalled();
         }
         if (!Files.isRegularFile(marker)) {
-            return "no ready marker";
+            return new State.Damaged("no ready marker");
         }
         JsonNode m;
         try {
             m = JSON.readTree(marker.toFile());
         } catch (IOException e) {
-            return "unreadable ready marker";
+            return new State.Damaged("unreadable ready marker");
         }
-        if (!env.bundle().sha256().hex().equals(m.path("sha256").asText())) {
-            return "ready marker names another digest";
+        if (!slot.bundle().sha256().hex().equals(m.path("sha256").asText())) {
+            return new State.Damaged("ready marker names another digest");
         }
-        String fingerprint = fingerprint(env);
+        String fingerprint = fingerprint(slot);
         if (fingerprint == null) {
-            return "files are missing or changed size";
+            return new State.Damaged("files are missing or changed size");
         }
         if (!fingerprint.equals(m.path("fingerprint").asText())) {
-            return "files changed since it was installed";
+            return new State.Damaged("files changed since it was installed");
         }
-        return null;
+        return new State.Ready();
     }
 
-    /** With -v: which environment (and, for python, which interpreter built it) a warm run uses. */
-    private void sayReady(Environment env) {
+    private Environment use(Slot slot) {
+        touch(slot.dir());
+        sayReady(slot);
+        return slot.environment();
+    }
+
+    /** With -v: which environment (and how its runtime prepared it) a warm run uses. */
+    private void sayReady(Slot slot) {
         if (!verbose) {
             return;
         }
-        String python = "";
+        String detail = "";
         try {
-            JsonNode marker = JSON.readTree(env.dir().resolve(CacheLayout.READY_MARKER).toFile());
-            python = marker.hasNonNull("python") ? " (python " + marker.get("python").asText()
-                    + (marker.hasNonNull("python_version") ? " " + marker.get("python_version").asText() : "") + ")" : "";
+            detail = slot.runtime().readyDetail(JSON.readTree(slot.dir().resolve(CacheLayout.READY_MARKER).toFile()));
         } catch (IOException e) {
             // the marker was checked a moment ago; say less rather than fail
         }
-        err.println("pkgr: using the installed environment " + env.dir() + python);
+        err.println("pkgr: using the installed environment " + slot.dir() + detail);
         err.flush();
     }
 
-    private void build(Environment env, String explicitPython, String explicitFrom, Resolver resolver) throws IOException {
+    private void build(Slot slot, Preparation preparation, Resolver resolver) throws IOException {
         long start = System.nanoTime();
-        ResolvedBundle b = env.bundle();
-        Path dir = env.dir();
-        FileOps.deleteTree(dir);
+        FileOps.deleteTree(slot.dir());
+        extract(slot.bundle(), slot.dir(), resolver);
+        try {
+            Map<String, String> facts = slot.runtime().prepare(slot.environment(), preparation);
+            publish(slot, facts);
+        } catch (RuntimeException | IOException e) {
+            FileOps.deleteTree(slot.dir());
+            throw e;
+        }
+        logInstall(slot, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Extracts the cached bundle (downloading it if absent), once more from the registry if the cached copy is damaged. */
+    private void extract(ResolvedBundle b, Path dir, Resolver resolver) throws IOException {
         Path bundleFile = layout.bundleFile(b.sha256());
         for (int attempt = 0; ; attempt++) {
             boolean cached = Files.isRegularFile(bundleFile);
@@ -176,7 +208,7 @@ final class Environments {
                 if (!info.sha256().equals(b.sha256())) {
                     throw new BundleException(BundleException.Code.DIGEST_MISMATCH, "the file has " + info.sha256());
                 }
-                break;
+                return;
             } catch (BundleException e) {
                 FileOps.deleteTree(dir);
                 Files.deleteIfExists(bundleFile);
@@ -189,51 +221,30 @@ final class Environments {
                         + e.getMessage() + "; nothing was installed");
             }
         }
-        Python.Choice interpreter = null;
-        try {
-            StringBuilder log = new StringBuilder();
-            if (b.manifest().runtime() == Runtime.PYTHON) {
-                Python python = new Python(settings.env(), new InterpreterProbes(layout.interpreterProbes()));
-                interpreter = python.choose(explicitPython, explicitFrom, b.manifest().python());
-                if (verbose) {
-                    err.println("pkgr: python: " + interpreter.path() + " (Python " + interpreter.version() + "; "
-                            + interpreter.how() + ")");
-                    err.flush();
-                }
-                python.createVenv(interpreter.path(), env.venv(), log);
-                Path venvPython = env.venv().resolve("bin").resolve("python");
-                List<Path> wheels = wheels(dir.resolve("deps"));
-                if (!wheels.isEmpty()) {
-                    python.installWheels(venvPython, wheels, interpreter.path(), log);
-                }
-                if (Files.isDirectory(env.files())) {
-                    python.compile(venvPython, env.files(), log);
-                }
-            }
-            String fingerprint = fingerprint(env);
-            ObjectNode marker = JSON.createObjectNode()
-                    .put("sha256", b.sha256().hex())
-                    .put("name", b.name().value())
-                    .put("version", b.version().toString())
-                    .put("runtime", b.manifest().runtime().id())
-                    .put("platform", CacheLayout.platform())
-                    .put("installed", Instant.now().toString())
-                    .put("fingerprint", fingerprint);
-            if (b.repository() != null) {
-                marker.put("repository", b.repository());
-            }
-            if (interpreter != null) {
-                marker.put("python", interpreter.path()).put("python_version", interpreter.version());
-            }
-            // Written last: whoever sees it sees a complete environment.
-            FileOps.writeAtomically(dir.resolve(CacheLayout.READY_MARKER), JSON.writeValueAsBytes(marker));
-        } catch (RuntimeException | IOException e) {
-            FileOps.deleteTree(dir);
-            throw e;
+    }
+
+    /** Writes the ready marker, last: whoever sees it sees a complete environment. */
+    private void publish(Slot slot, Map<String, String> facts) throws IOException {
+        ResolvedBundle b = slot.bundle();
+        ObjectNode marker = JSON.createObjectNode()
+                .put("sha256", b.sha256().hex())
+                .put("name", b.name().value())
+                .put("version", b.version().toString())
+                .put("runtime", b.manifest().runtime().id())
+                .put("platform", CacheLayout.platform())
+                .put("installed", Instant.now().toString())
+                .put("fingerprint", fingerprint(slot));
+        if (b.repository() != null) {
+            marker.put("repository", b.repository());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        facts.forEach(marker::put);
+        FileOps.writeAtomically(slot.dir().resolve(CacheLayout.READY_MARKER), JSON.writeValueAsBytes(marker));
+    }
+
+    private void logInstall(Slot slot, double seconds) throws IOException {
+        ResolvedBundle b = slot.bundle();
         String line = Instant.now() + " installed " + b.name() + " " + b.version() + " " + b.sha256() + " "
-                + env.key() + String.format(Locale.ROOT, " %.2fs", seconds) + " pid=" + ProcessHandle.current().pid() + "\n";
+                + slot.key() + String.format(Locale.ROOT, " %.2fs", seconds) + " pid=" + ProcessHandle.current().pid() + "\n";
         Files.writeString(layout.installLog(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         if (!quiet) {
@@ -252,34 +263,23 @@ final class Environments {
         }
     }
 
-    /** The environment key: digest, runtime (an explicitly chosen python gets its own) and platform. */
-    static String key(ResolvedBundle b, String explicitPython) {
-        String runtime = b.manifest().runtime().id();
-        if (b.manifest().runtime() == Runtime.PYTHON && explicitPython != null) {
-            runtime += "-" + Sha256.ofBytes(explicitPython.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 8);
-        }
-        return b.sha256().hex() + "-" + runtime + "-" + CacheLayout.platform();
-    }
-
     /**
-     * Size and modification time of every payload file (and the venv's config): a cheap check on
-     * each run that catches edited, truncated or deleted files. Null when a file is missing.
+     * Size and modification time of every payload file (and what the runtime prepared): a cheap check
+     * on each run that catches edited, truncated or deleted files. Null when a file is missing.
      */
-    static String fingerprint(Environment env) {
+    private static String fingerprint(Slot slot) {
         MessageDigest md = Sha256.newDigest();
-        Manifest m = env.bundle().manifest();
-        List<String> paths = new java.util.ArrayList<>();
+        Manifest m = slot.bundle().manifest();
+        List<String> paths = new ArrayList<>();
         paths.add(Manifest.JSON_FILE);
         paths.addAll(m.files().keySet());
-        if (m.runtime() == Runtime.PYTHON) {
-            paths.add("venv/pyvenv.cfg");
-            if (!Files.isExecutable(env.venv().resolve("bin").resolve("python"))) {
-                return null;
-            }
+        paths.addAll(slot.runtime().preparedFiles());
+        if (!slot.runtime().intact(slot.environment())) {
+            return null;
         }
         for (String path : paths) {
             try {
-                BasicFileAttributes a = Files.readAttributes(env.dir().resolve(path), BasicFileAttributes.class,
+                BasicFileAttributes a = Files.readAttributes(slot.dir().resolve(path), BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
                 if (!a.isRegularFile()) {
                     return null;
@@ -295,15 +295,6 @@ final class Environments {
             }
         }
         return Sha256.of(md.digest()).hex();
-    }
-
-    private static List<Path> wheels(Path deps) throws IOException {
-        if (!Files.isDirectory(deps)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(deps)) {
-            return walk.filter(p -> p.getFileName().toString().endsWith(".whl")).sorted().toList();
-        }
     }
 
     /** The marker's mtime says when the environment was last used (for cache gc). */

@@ -8,6 +8,7 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.Settings;
+import io.pkgr.cli.runtime.Environment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
         }
 
-        Environments.Environment env = new Environments(layout, settings, err, quiet, verbose).prepare(bundle, python, resolver);
+        Environment env = new Environments(layout, settings, err, quiet, verbose).prepare(bundle, python, resolver);
         // Run what the verified bundle says, not what a cached record says.
         Manifest manifest = Manifest.parseJson(Files.readAllBytes(env.dir().resolve(Manifest.JSON_FILE)));
         Entrypoint entrypoint = manifest.entrypoint(target.entrypoint());

@@ -56,13 +56,4 @@ class TasksFileTest {
         assertEquals(Duration.ofMinutes(5), Durations.parse("PT5M"));
         assertThrows(RuntimeException.class, () -> Durations.parse("soon"));
     }
-
-    @Test
-    void pythonConstraintsFollowPep440() {
-        assertTrue(Pep440.satisfies("3.11.2", ">=3.10,<3.13"));
-        assertTrue(Pep440.satisfies("3.11.2", "==3.11.*"));
-        assertTrue(Pep440.satisfies("3.11.2", "~=3.10"));
-        assertTrue(!Pep440.satisfies("3.9.18", ">=3.10"));
-        assertTrue(!Pep440.satisfies("4.0.0", "~=3.10"));
-    }
 }

@@ -1,17 +1,18 @@
-package io.pkgr.cli.build;
+package io.pkgr.cli.pack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleSources;
 import io.pkgr.bundle.BundleWriter;
 import io.pkgr.bundle.Manifest;
-import io.pkgr.bundle.Runtime;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.config.ConfigStore;
 import io.pkgr.cli.config.Repository;
+import io.pkgr.cli.runtime.DependencySources;
+import io.pkgr.cli.runtime.Runtimes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -106,7 +107,7 @@ public final class BuildCommand implements Callable<Integer> {
         Repository repo = repository == null ? null : new ConfigStore(settings).repository(repository);
         Path scratch = Files.createTempDirectory("pkgr-build");
         try {
-            payload.putAll(dependencies(manifest, repo, scratch, err));
+            payload.putAll(Runtimes.of(manifest.runtime()).vendor(manifest, sources(repo, scratch, err)));
             Path target = outDir.resolve(manifest.bundleFileName());
             BundleInfo info = BundleWriter.write(manifest, payload, target);
             Path shown = relativize(target);
@@ -130,48 +131,10 @@ public final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Path> dependencies(Manifest manifest, Repository repo, Path scratch, PrintWriter err)
-            throws IOException {
-        Map<String, Path> deps = new TreeMap<>();
-        if (manifest.runtime() == Runtime.PYTHON && !manifest.requirements().isEmpty()) {
-            URI index = indexUrl;
-            if (index == null && repo != null) {
-                index = withCredentials(repo.base().resolve("simple/"), repo);
-            }
-            if (index == null && findLinks.isEmpty()) {
-                throw new CliException(ExitCode.USAGE, "pkgr.yaml has requirements but no index to fetch them from:"
-                        + " pass -r NAME (a configured registry), --index-url URL or --find-links DIR");
-            }
-            Path wheels = Files.createDirectories(scratch.resolve("wheels"));
-            String py = python != null ? python : settings.get("PKGR_PYTHON") != null ? settings.get("PKGR_PYTHON") : "python3";
-            PythonWheels.download(py, manifest.requirements(), index, findLinks, wheels, err);
-            try (Stream<Path> files = Files.list(wheels)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".whl"))
-                        .forEach(f -> deps.put("deps/" + f.getFileName(), f));
-            }
-        }
-        if (manifest.runtime() == Runtime.JVM && !manifest.dependencies().isEmpty()) {
-            List<Repository> remotes = new ArrayList<>();
-            int i = 0;
-            for (URI u : mavenRepos) {
-                remotes.add(new Repository("extra-" + i++, u, null, null));
-            }
-            if (repo != null) {
-                remotes.add(new Repository(repo.name(), repo.base().resolve("maven/"), repo.username(), repo.password()));
-            }
-            deps.putAll(MavenJars.resolve(manifest.dependencies(), remotes, noCentral,
-                    settings.cacheDir().resolve("maven-repository")));
-        }
-        return deps;
-    }
-
-    private static URI withCredentials(URI uri, Repository repo) {
-        if (!repo.hasCredentials()) {
-            return uri;
-        }
-        String userInfo = java.net.URLEncoder.encode(repo.username(), java.nio.charset.StandardCharsets.UTF_8) + ":"
-                + java.net.URLEncoder.encode(repo.password(), java.nio.charset.StandardCharsets.UTF_8);
-        return URI.create(uri.getScheme() + "://" + userInfo + "@" + uri.getRawAuthority() + uri.getRawPath());
+    private DependencySources sources(Repository repo, Path scratch, PrintWriter err) {
+        String py = python != null ? python : settings.get("PKGR_PYTHON") != null ? settings.get("PKGR_PYTHON") : "python3";
+        return new DependencySources(repo, indexUrl, findLinks, py, mavenRepos, noCentral,
+                settings.cacheDir().resolve("maven-repository"), scratch, err);
     }
 
     private Path relativize(Path p) {
