@@ -5,11 +5,9 @@ import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleSources;
 import io.pkgr.bundle.BundleWriter;
 import io.pkgr.bundle.Manifest;
-import io.pkgr.cli.CliException;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
-import io.pkgr.cli.Settings;
-import io.pkgr.cli.config.ConfigStore;
 import io.pkgr.cli.config.Repository;
 import io.pkgr.cli.runtime.DependencySources;
 import io.pkgr.cli.runtime.Runtimes;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,25 +83,21 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public BuildCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public BuildCommand(Settings settings) {
-        this.settings = settings;
+    public BuildCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path project = directory == null ? settings.workingDir() : settings.resolve(directory.toString());
+        Path project = directory == null ? context.settings().workingDir() : context.settings().resolve(directory.toString());
         Manifest manifest = Manifest.readYaml(project.resolve(Manifest.YAML_FILE));
         SortedMap<String, Path> payload = new TreeMap<>(BundleSources.select(project, manifest));
-        Path outDir = output == null ? project.resolve("dist") : settings.resolve(output.toString());
-        Repository repo = repository == null ? null : new ConfigStore(settings).repository(repository);
+        Path outDir = output == null ? project.resolve("dist") : context.settings().resolve(output.toString());
+        Repository repo = repository == null ? null : context.config().repository(repository);
         Path scratch = Files.createTempDirectory("pkgr-build");
         try {
             payload.putAll(Runtimes.of(manifest.runtime()).vendor(manifest, sources(repo, scratch, err)));
@@ -132,14 +125,14 @@ public final class BuildCommand implements Callable<Integer> {
     }
 
     private DependencySources sources(Repository repo, Path scratch, PrintWriter err) {
-        String py = python != null ? python : settings.get("PKGR_PYTHON") != null ? settings.get("PKGR_PYTHON") : "python3";
+        String py = python != null ? python : context.settings().get("PKGR_PYTHON") != null ? context.settings().get("PKGR_PYTHON") : "python3";
         return new DependencySources(repo, indexUrl, findLinks, py, mavenRepos, noCentral,
-                settings.cacheDir().resolve("maven-repository"), scratch, err);
+                context.settings().cacheDir().resolve("maven-repository"), scratch, err);
     }
 
     private Path relativize(Path p) {
         Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(settings.workingDir()) ? settings.workingDir().relativize(abs) : abs;
+        return abs.startsWith(context.settings().workingDir()) ? context.settings().workingDir().relativize(abs) : abs;
     }
 
 }

@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,10 +8,12 @@ import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.Progress;
-import io.pkgr.cli.Settings;
+import io.pkgr.cli.cache.CacheLayout;
+import io.pkgr.cli.cache.FileOps;
 import io.pkgr.cli.runtime.Environment;
 import io.pkgr.cli.runtime.Preparation;
 import io.pkgr.cli.runtime.RuntimeSupport;
@@ -43,24 +45,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * the lock; anything else is rebuilt from the cached bundle, re-verified, or downloaded again.
  * What differs per runtime (a venv, …) is the {@link RuntimeSupport}'s.
  */
-final class Environments {
+public final class Environments {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** FileChannel locks are per process; threads of one process (tests) queue here first. */
     private static final ConcurrentHashMap<String, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
+    private final CliContext context;
     private final CacheLayout layout;
-    private final Settings settings;
     private final PrintWriter err;
     private final boolean quiet;
     private final boolean verbose;
+    private final Preparation preparation;
 
-    Environments(CacheLayout layout, Settings settings, PrintWriter err, boolean quiet, boolean verbose) {
-        this.layout = layout;
-        this.settings = settings;
+    /** {@code python} is --python, or null. */
+    Environments(CliContext context, PrintWriter err, boolean quiet, boolean verbose, String python) {
+        this.context = context;
+        this.layout = context.cache();
         this.err = err;
         this.quiet = quiet;
         this.verbose = verbose;
+        this.preparation = preparation(python);
     }
 
     /** Where a bundle's environment lives in the cache, and how its runtime prepares it. */
@@ -85,9 +90,8 @@ final class Environments {
         }
     }
 
-    /** Finds or builds the environment of {@code bundle}; {@code python} is --python (or null). */
-    Environment prepare(ResolvedBundle bundle, String python, Resolver resolver) {
-        Preparation preparation = preparation(python);
+    /** Finds or builds the environment of {@code bundle}. */
+    public Environment prepare(ResolvedBundle bundle) {
         RuntimeSupport runtime = Runtimes.of(bundle.manifest().runtime());
         String key = bundle.sha256().hex() + "-" + runtime.environmentVariant(preparation) + "-" + CacheLayout.platform();
         Slot slot = new Slot(layout.envDir(key), bundle, key, runtime);
@@ -100,7 +104,7 @@ final class Environments {
             Files.createDirectories(layout.envsDir());
             try (FileChannel ch = FileChannel.open(layout.envLock(key), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                return useOrBuild(slot, preparation, resolver);
+                return useOrBuild(slot);
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILURE, "cannot use the cache " + layout.root() + ": " + e.getMessage());
@@ -110,7 +114,7 @@ final class Environments {
     }
 
     /** Under the lock: another process may have built it meanwhile. */
-    private Environment useOrBuild(Slot slot, Preparation preparation, Resolver resolver) throws IOException {
+    private Environment useOrBuild(Slot slot) throws IOException {
         State state = state(slot);
         if (state instanceof State.Ready) {
             return use(slot);
@@ -120,15 +124,15 @@ final class Environments {
                     + "); rebuilding it");
             err.flush();
         }
-        build(slot, preparation, resolver);
+        build(slot);
         return slot.environment();
     }
 
     /** The interpreter asked for: --python, else PKGR_PYTHON, else none (the runtime chooses). */
     private Preparation preparation(String python) {
-        String interpreter = python != null ? python : settings.get("PKGR_PYTHON");
+        String interpreter = python != null ? python : context.settings().get("PKGR_PYTHON");
         String from = python != null ? "--python" : "PKGR_PYTHON";
-        return new Preparation(settings.env(), layout.interpreterProbes(), interpreter, from, err, verbose);
+        return new Preparation(context.settings().env(), layout.interpreterProbes(), interpreter, from, err, verbose);
     }
 
     private State state(Slot slot) {
@@ -179,10 +183,10 @@ final class Environments {
         err.flush();
     }
 
-    private void build(Slot slot, Preparation preparation, Resolver resolver) throws IOException {
+    private void build(Slot slot) throws IOException {
         long start = System.nanoTime();
         FileOps.deleteTree(slot.dir());
-        extract(slot.bundle(), slot.dir(), resolver);
+        extract(slot.bundle(), slot.dir());
         try {
             Map<String, String> facts = slot.runtime().prepare(slot.environment(), preparation);
             publish(slot, facts);
@@ -194,12 +198,12 @@ final class Environments {
     }
 
     /** Extracts the cached bundle (downloading it if absent), once more from the registry if the cached copy is damaged. */
-    private void extract(ResolvedBundle b, Path dir, Resolver resolver) throws IOException {
+    private void extract(ResolvedBundle b, Path dir) throws IOException {
         Path bundleFile = layout.bundleFile(b.sha256());
         for (int attempt = 0; ; attempt++) {
             boolean cached = Files.isRegularFile(bundleFile);
             if (!cached) {
-                download(b, bundleFile, resolver);
+                download(b, bundleFile);
             }
             try {
                 // a fresh download was hashed on its way in; a cached file is hashed again
@@ -254,12 +258,12 @@ final class Environments {
         }
     }
 
-    private void download(ResolvedBundle b, Path target, Resolver resolver) {
+    private void download(ResolvedBundle b, Path target) {
         if (b.repository() == null) {
             throw new CliException(ExitCode.NOT_FOUND, b + " is not in the cache and no repository is known for it");
         }
         try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
-            resolver.client(b.repository()).download(b.name(), b.version(), b.sha256(), target, progress);
+            context.registry(b.repository()).download(b.name(), b.version(), b.sha256(), target, progress);
         }
     }
 
