@@ -15,7 +15,8 @@ public enum Runtime {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static Runtime fromId(String id) {
+    /** The runtime with this id ({@code python}, {@code jvm}, {@code exec}), or null: the one place ids are parsed. */
+    public static Runtime fromId(String id) {
         for (Runtime r : values()) {
             if (r.id().equals(id)) {
                 return r;

@@ -22,16 +22,21 @@ public final class Main {
         return commandLine(Settings.fromSystem());
     }
 
-    /** The command line with these settings handed to every command that takes them (tests use this). */
+    /** The command line assembled from these settings (tests use this). */
     public static CommandLine commandLine(Settings settings) {
+        CliContext context = new CliContext(settings);
         CommandLine.IFactory factory = new CommandLine.IFactory() {
+            /** A command takes the context, or (pkgr serve) only the settings, or nothing. */
             @Override
             public <K> K create(Class<K> cls) throws Exception {
-                try {
-                    return cls.getConstructor(Settings.class).newInstance(settings);
-                } catch (NoSuchMethodException e) {
-                    return CommandLine.defaultFactory().create(cls);
+                for (Object argument : new Object[] {context, settings}) {
+                    try {
+                        return cls.getConstructor(argument.getClass()).newInstance(argument);
+                    } catch (NoSuchMethodException e) {
+                        // try the next kind of constructor
+                    }
                 }
+                return CommandLine.defaultFactory().create(cls);
             }
         };
         CommandLine cl = new CommandLine(new PkgrCommand(), factory);

@@ -1,9 +1,6 @@
 package io.pkgr.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** The top-level {@code pkgr} command: it only lists its subcommands. */
 @Command(name = "pkgr",
@@ -29,7 +26,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
                 io.pkgr.cli.init.InitCommand.class,
-                io.pkgr.cli.build.BuildCommand.class,
+                io.pkgr.cli.pack.BuildCommand.class,
                 io.pkgr.cli.publish.PublishCommand.class,
                 io.pkgr.cli.config.ConfigCommand.class,
                 io.pkgr.cli.config.LoginCommand.class,
@@ -37,20 +34,11 @@ import picocli.CommandLine.Spec;
                 io.pkgr.cli.catalog.ShowCommand.class,
                 io.pkgr.cli.catalog.YankCommand.class,
                 io.pkgr.cli.user.UserCommand.class,
-                io.pkgr.cli.run.LockCommand.class,
-                io.pkgr.cli.run.InstallCommand.class,
+                io.pkgr.cli.lock.LockCommand.class,
+                io.pkgr.cli.install.InstallCommand.class,
                 io.pkgr.cli.run.RunCommand.class,
-                io.pkgr.cli.run.CacheCommand.class,
+                io.pkgr.cli.cache.CacheCommand.class,
                 io.pkgr.cli.serve.ServeCommand.class,
                 picocli.CommandLine.HelpCommand.class})
-public final class PkgrCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE;
-    }
+public final class PkgrCommand extends CommandGroup {
 }

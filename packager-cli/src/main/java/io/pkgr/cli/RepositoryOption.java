@@ -1,7 +1,7 @@
 package io.pkgr.cli;
 
-import io.pkgr.cli.config.ConfigStore;
 import io.pkgr.cli.config.Repository;
+import io.pkgr.cli.registry.RegistryClient;
 import picocli.CommandLine.Option;
 
 /** The {@code -r NAME} option shared by every command that talks to a registry. */
@@ -12,8 +12,13 @@ public final class RepositoryOption {
     String name;
 
     /** The selected repository, resolved against the config files and environment. */
-    public Repository resolve(Settings settings) {
-        return new ConfigStore(settings).select(name);
+    public Repository resolve(CliContext context) {
+        return context.config().select(name);
+    }
+
+    /** The client for the selected repository. */
+    public RegistryClient client(CliContext context) {
+        return context.registry(resolve(context));
     }
 
     public String name() {

@@ -1,34 +1,19 @@
 package io.pkgr.cli.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.ExitCode;
-import io.pkgr.cli.HelpOption;
-import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
-import io.pkgr.cli.registry.RegistryClient;
+import io.pkgr.cli.RegistryCommand;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code pkgr search}: bundles whose name or description matches. */
 @Command(name = "search",
         header = "Search a registry's bundles by name or description.",
         footer = {"", "Examples:", "  pkgr search churn", "  pkgr search '' --json        every bundle you may read"})
-public final class SearchCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    RepositoryOption repository;
+public final class SearchCommand extends RegistryCommand {
 
     @Parameters(paramLabel = "QUERY", description = "Text to look for (case-insensitive)")
     String query;
@@ -36,20 +21,14 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the registry's JSON answer")
     boolean json;
 
-    private final Settings settings;
-
-    public SearchCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public SearchCommand(Settings settings) {
-        this.settings = settings;
+    public SearchCommand(CliContext context) {
+        super(context);
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode answer = new RegistryClient(repository.resolve(settings)).search(query);
+        JsonNode answer = repository.client(context).search(query);
         if (json) {
             out.println(answer);
         } else {

@@ -5,24 +5,19 @@ import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Version;
 import io.pkgr.bundle.VersionSpec;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
-import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Progress;
-import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
+import io.pkgr.cli.RegistryCommand;
 import io.pkgr.cli.registry.RegistryClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code pkgr show}: a bundle's versions, or one version's digest, entrypoints and parameters. */
 @Command(name = "show",
@@ -35,16 +30,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Examples:", "  pkgr show churn-model", "  pkgr show churn-model==1.4.0",
                 "  pkgr show churn-model==1.4.0 --json"})
-public final class ShowCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    RepositoryOption repository;
+public final class ShowCommand extends RegistryCommand {
 
     @Parameters(paramLabel = "NAME[==VERSION]", description = "Bundle name, optionally with a version or range")
     String target;
@@ -52,21 +38,15 @@ public final class ShowCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the registry's JSON record")
     boolean json;
 
-    private final Settings settings;
-
-    public ShowCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public ShowCommand(Settings settings) {
-        this.settings = settings;
+    public ShowCommand(CliContext context) {
+        super(context);
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         BundleSpec bundle = BundleSpec.parse(target);
-        RegistryClient client = new RegistryClient(repository.resolve(settings));
+        RegistryClient client = repository.client(context);
         JsonNode versions = client.versions(bundle.name());
         if (bundle.version() instanceof VersionSpec.Latest && !target.contains("latest")) {
             if (json) {

@@ -3,20 +3,15 @@ package io.pkgr.cli.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.VersionSpec;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
-import io.pkgr.cli.HelpOption;
-import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
+import io.pkgr.cli.RegistryCommand;
 import io.pkgr.cli.registry.RegistryClient;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code pkgr yank}: mark a version as not to be chosen by ranges; pinned users still get it. */
 @Command(name = "yank",
@@ -28,16 +23,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Examples:", "  pkgr yank churn-model==1.3.0 --reason 'wrong model weights'",
                 "  pkgr yank churn-model==1.3.0 --undo"})
-public final class YankCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    RepositoryOption repository;
+public final class YankCommand extends RegistryCommand {
 
     @Parameters(paramLabel = "NAME==VERSION", description = "The exact version to yank")
     String target;
@@ -51,14 +37,8 @@ public final class YankCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the updated record as JSON")
     boolean json;
 
-    private final Settings settings;
-
-    public YankCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public YankCommand(Settings settings) {
-        this.settings = settings;
+    public YankCommand(CliContext context) {
+        super(context);
     }
 
     @Override
@@ -67,7 +47,7 @@ public final class YankCommand implements Callable<Integer> {
         if (!(bundle.version() instanceof VersionSpec.Exact exact)) {
             throw new CliException(ExitCode.USAGE, "yank needs an exact version: NAME==VERSION");
         }
-        RegistryClient client = new RegistryClient(repository.resolve(settings));
+        RegistryClient client = repository.client(context);
         JsonNode record = undo ? client.unyank(bundle.name(), exact.version())
                 : client.yank(bundle.name(), exact.version(), reason);
         PrintWriter out = spec.commandLine().getOut();

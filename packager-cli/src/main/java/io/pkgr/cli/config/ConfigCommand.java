@@ -1,5 +1,6 @@
 package io.pkgr.cli.config;
 
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
@@ -61,20 +62,16 @@ public final class ConfigCommand implements Callable<Integer> {
     @Option(names = "--password-stdin", description = "Read the password from stdin (for scripts)")
     boolean passwordStdin;
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public ConfigCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public ConfigCommand(Settings settings) {
-        this.settings = settings;
+    public ConfigCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ConfigStore store = new ConfigStore(settings);
+        ConfigStore store = context.config();
         if (list) {
             Map<String, String> all = new TreeMap<>(store.config());
             store.credentials().forEach((k, v) -> all.put(k, k.endsWith(".password") ? "********" : v));

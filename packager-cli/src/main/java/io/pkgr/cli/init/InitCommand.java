@@ -3,10 +3,10 @@ package io.pkgr.cli.init;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Runtime;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
-import io.pkgr.cli.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -50,25 +50,19 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "Project directory (default: .)")
     Path directory;
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public InitCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public InitCommand(Settings settings) {
-        this.settings = settings;
+    public InitCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
-        Path dir = directory == null ? settings.workingDir() : settings.resolve(directory.toString());
-        Runtime rt = switch (runtime.toLowerCase(Locale.ROOT)) {
-            case "python" -> Runtime.PYTHON;
-            case "jvm" -> Runtime.JVM;
-            case "exec" -> Runtime.EXEC;
-            default -> throw new CliException(ExitCode.USAGE, "unknown runtime '" + runtime + "' (use python, jvm or exec)");
-        };
+        Path dir = directory == null ? context.settings().workingDir() : context.settings().resolve(directory.toString());
+        Runtime rt = Runtime.fromId(runtime.toLowerCase(Locale.ROOT));
+        if (rt == null) {
+            throw new CliException(ExitCode.USAGE, "unknown runtime '" + runtime + "' (use python, jvm or exec)");
+        }
         String bundleName = name != null ? name : defaultName(dir);
         try {
             BundleName.parse(bundleName);

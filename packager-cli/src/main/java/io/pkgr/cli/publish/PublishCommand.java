@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
-import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Progress;
-import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
+import io.pkgr.cli.RegistryCommand;
 import io.pkgr.cli.registry.RegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,14 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code pkgr publish}: verify bundles locally, then stream them to a registry. */
 @Command(name = "publish",
@@ -46,16 +41,7 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 published or already there, 4 credentials, 5 version exists with other bytes,",
                 "6 registry unreachable, 2 invalid bundle or usage.",
         })
-public final class PublishCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    RepositoryOption repository;
+public final class PublishCommand extends RegistryCommand {
 
     @Option(names = "--skip-existing", description = "Skip (exit 0) when a version already exists with other bytes")
     boolean skipExisting;
@@ -66,14 +52,8 @@ public final class PublishCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILES", arity = "0..*", description = "Bundle files (default: dist/*.pkgr)")
     List<Path> files = new ArrayList<>();
 
-    private final Settings settings;
-
-    public PublishCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public PublishCommand(Settings settings) {
-        this.settings = settings;
+    public PublishCommand(CliContext context) {
+        super(context);
     }
 
     @Override
@@ -81,7 +61,7 @@ public final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> bundles = bundles();
-        RegistryClient client = new RegistryClient(repository.resolve(settings));
+        RegistryClient client = repository.client(context);
         ArrayNode results = new ObjectMapper().createArrayNode();
         for (Path file : bundles) {
             BundleInfo info = BundleReader.verify(file);
@@ -125,7 +105,7 @@ public final class PublishCommand implements Callable<Integer> {
         if (!files.isEmpty()) {
             List<Path> resolved = new ArrayList<>();
             for (Path f : files) {
-                Path p = settings.resolve(f.toString());
+                Path p = context.settings().resolve(f.toString());
                 if (!Files.isRegularFile(p)) {
                     throw new CliException(ExitCode.USAGE, f + ": no such bundle file");
                 }
@@ -133,7 +113,7 @@ public final class PublishCommand implements Callable<Integer> {
             }
             return resolved;
         }
-        Path dist = settings.resolve("dist");
+        Path dist = context.settings().resolve("dist");
         if (!Files.isDirectory(dist)) {
             throw new CliException(ExitCode.USAGE, "no dist/ directory here: run 'pkgr build' first or name the files");
         }

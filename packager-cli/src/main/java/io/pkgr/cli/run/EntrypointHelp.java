@@ -5,6 +5,7 @@ import io.pkgr.bundle.Entrypoint;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Param;
 import io.pkgr.bundle.ParamType;
+import io.pkgr.cli.install.ResolvedBundle;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

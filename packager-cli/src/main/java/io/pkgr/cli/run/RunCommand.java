@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkgr.bundle.Entrypoint;
 import io.pkgr.bundle.Manifest;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
+import io.pkgr.cli.cache.FileOps;
+import io.pkgr.cli.install.EnvironmentOptions;
+import io.pkgr.cli.install.ResolvedBundle;
+import io.pkgr.cli.install.Resolver;
+import io.pkgr.cli.install.Target;
+import io.pkgr.cli.runtime.Environment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +30,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -109,40 +116,26 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-run-dir", description = "Keep the run directory under the cache even when the run succeeds")
     boolean keepRunDir;
 
-    @Option(names = "--python", paramLabel = "PATH",
-            description = "python: the interpreter for the venv (default: $PKGR_PYTHON, else the newest python3.x that satisfies the bundle)")
-    String python;
+    @Mixin
+    EnvironmentOptions environmentOptions;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar or install messages")
-    boolean quiet;
-
-    @Option(names = {"-v", "--verbose"}, description = "Say which environment is used and which Python interpreter builds it")
-    boolean verbose;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "ARGS", arity = "1..*", hidden = true)
     List<String> words = List.of();
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public RunCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public RunCommand(Settings settings) {
-        this.settings = settings;
+    public RunCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        String repository = repositoryOption.name();
         PrintWriter err = spec.commandLine().getErr();
-        CacheLayout layout = new CacheLayout(settings.cacheDir());
-        Resolver resolver = new Resolver(settings, layout);
-        Target target = Target.resolve(settings, resolver, lock, repository, words, true);
+        Target target = Target.resolve(context, new Resolver(context), lock, repositoryOption.name(), words, true);
         ResolvedBundle bundle = target.bundle();
         if (EntrypointHelp.asked(bundle.manifest(), target.entrypoint(), target.rest())) {
             // from the version record: nothing is downloaded to say what an entrypoint takes
@@ -152,36 +145,17 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, String> params = Params.parse(target.rest());
         // Checked against the version record's manifest: no download for a bad DAG.
         bundle.manifest().entrypoint(target.entrypoint()).arguments(params);
-        if (bundle.yanked()) {
-            // a pin is a pin: it runs, as pip installs a yanked version pinned with ==
-            err.println("pkgr: warning: " + bundle + " is yanked" + (bundle.yankReason() != null
-                    ? " (" + bundle.yankReason() + ")" : "") + "; running it because it is pinned");
-            err.flush();
-        }
-
-        Environments.Environment env = new Environments(layout, settings, err, quiet, verbose).prepare(bundle, python, resolver);
+        warnIfYanked(bundle, err);
+        Environment env = environmentOptions.environments(context, err).prepare(bundle);
         // Run what the verified bundle says, not what a cached record says.
         Manifest manifest = Manifest.parseJson(Files.readAllBytes(env.dir().resolve(Manifest.JSON_FILE)));
         Entrypoint entrypoint = manifest.entrypoint(target.entrypoint());
         List<String> arguments = entrypoint.arguments(params);
 
         boolean underCache = workdir == null;
-        Path runDir = newRunDir(underCache ? layout.runsDir() : settings.resolve(workdir.toString()), bundle);
+        Path runDir = newRunDir(underCache ? context.cache().runsDir() : context.settings().resolve(workdir.toString()), bundle);
         Path output = runDir.resolve(".pkgr-output.json");
-        Map<String, String> childEnv = new LinkedHashMap<>(settings.env());
-        if (!passCredentials) {
-            childEnv.keySet().removeIf(RunCommand::isSecret);
-        }
-        childEnv.putAll(extraEnv);
-        childEnv.put("PKGR_BUNDLE", bundle.name().value());
-        childEnv.put("PKGR_VERSION", bundle.version().toString());
-        childEnv.put("PKGR_SHA256", bundle.sha256().hex());
-        childEnv.put("PKGR_ENTRYPOINT", target.entrypoint());
-        childEnv.put("PKGR_ENV_DIR", env.dir().toString());
-        childEnv.put("PKGR_RUN_DIR", runDir.toString());
-        childEnv.put("PKGR_OUTPUT", output.toString());
-        Launch launch = Launch.of(env, entrypoint.command(), arguments, childEnv);
-
+        Launch launch = Launch.of(env, entrypoint.command(), arguments, childEnv(target, env, runDir, output));
         out.flush();
         err.flush();
         int code = ChildProcess.run(launch, runDir, timeout, killAfter, bundle + " " + target.entrypoint(), err);
@@ -195,6 +169,33 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
         }
         return code;
+    }
+
+    private static void warnIfYanked(ResolvedBundle bundle, PrintWriter err) {
+        if (bundle.yanked()) {
+            // a pin is a pin: it runs, as pip installs a yanked version pinned with ==
+            err.println("pkgr: warning: " + bundle + " is yanked" + (bundle.yankReason() != null
+                    ? " (" + bundle.yankReason() + ")" : "") + "; running it because it is pinned");
+            err.flush();
+        }
+    }
+
+    /** pkgr's environment without its secrets (unless passed on), then -e, then the PKGR_* the contract promises. */
+    private Map<String, String> childEnv(Target target, Environment env, Path runDir, Path output) {
+        ResolvedBundle bundle = target.bundle();
+        Map<String, String> childEnv = new LinkedHashMap<>(context.settings().env());
+        if (!passCredentials) {
+            childEnv.keySet().removeIf(RunCommand::isSecret);
+        }
+        childEnv.putAll(extraEnv);
+        childEnv.put("PKGR_BUNDLE", bundle.name().value());
+        childEnv.put("PKGR_VERSION", bundle.version().toString());
+        childEnv.put("PKGR_SHA256", bundle.sha256().hex());
+        childEnv.put("PKGR_ENTRYPOINT", target.entrypoint());
+        childEnv.put("PKGR_ENV_DIR", env.dir().toString());
+        childEnv.put("PKGR_RUN_DIR", runDir.toString());
+        childEnv.put("PKGR_OUTPUT", output.toString());
+        return childEnv;
     }
 
     /**
@@ -224,7 +225,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println(compact);
         out.flush();
         if (outputFile != null) {
-            Path target = settings.resolve(outputFile.toString());
+            Path target = context.settings().resolve(outputFile.toString());
             try {
                 FileOps.writeAtomically(target, (compact + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {

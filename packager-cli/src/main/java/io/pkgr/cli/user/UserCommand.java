@@ -2,6 +2,7 @@ package io.pkgr.cli.user;
 
 import io.pkgr.auth.HtpasswdWriter;
 import io.pkgr.cli.CliException;
+import io.pkgr.cli.CommandGroup;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Secrets;
@@ -32,19 +33,10 @@ import picocli.CommandLine.Spec;
                 "  pkgr user list --htpasswd data/htpasswd",
                 "  pkgr user remove alice --htpasswd data/htpasswd"},
         subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class})
-public final class UserCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+public final class UserCommand extends CommandGroup {
 
     @Mixin
     HelpOption help;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE;
-    }
 
     /** Options every user subcommand takes. */
     static class FileOption {
@@ -52,14 +44,18 @@ public final class UserCommand implements Callable<Integer> {
         Path htpasswd;
     }
 
-    @Command(name = "add", header = "Add a user, or change their password.")
-    static final class Add implements Callable<Integer> {
+    /** What every user subcommand has: where it prints, -h and --htpasswd. */
+    abstract static class UserFileCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         HelpOption help;
         @Mixin
         FileOption file;
+    }
+
+    @Command(name = "add", header = "Add a user, or change their password.")
+    static final class Add extends UserFileCommand {
         @Parameters(paramLabel = "USER")
         String user;
         @Option(names = "--password-stdin", description = "Read the password from stdin")
@@ -94,13 +90,7 @@ public final class UserCommand implements Callable<Integer> {
     }
 
     @Command(name = "remove", header = "Remove a user.")
-    static final class Remove implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        HelpOption help;
-        @Mixin
-        FileOption file;
+    static final class Remove extends UserFileCommand {
         @Parameters(paramLabel = "USER")
         String user;
 
@@ -116,13 +106,7 @@ public final class UserCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", header = "List the users.")
-    static final class ListUsers implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        HelpOption help;
-        @Mixin
-        FileOption file;
+    static final class ListUsers extends UserFileCommand {
 
         @Override
         public Integer call() throws IOException {

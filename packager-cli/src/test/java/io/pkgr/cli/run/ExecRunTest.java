@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkgr.bundle.Sha256;
+import io.pkgr.cli.cache.CacheLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

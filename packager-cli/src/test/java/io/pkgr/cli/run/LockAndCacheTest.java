@@ -8,6 +8,7 @@ import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Lockfile;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
+import io.pkgr.cli.cache.CacheLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

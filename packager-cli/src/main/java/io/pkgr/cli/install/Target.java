@@ -1,10 +1,10 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.install;
 
 import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.Lockfile;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
-import io.pkgr.cli.Settings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,18 +12,18 @@ import java.util.List;
  * What the positional words of {@code run}/{@code install} name: a pinned bundle (and an
  * entrypoint), or a lock entry (whose entrypoint may be locked too), plus the words left over.
  */
-record Target(ResolvedBundle bundle, String entrypoint, List<String> rest) {
+public record Target(ResolvedBundle bundle, String entrypoint, List<String> rest) {
 
     /**
      * @param needEntrypoint true for run (the entrypoint is required), false for install
      */
-    static Target resolve(Settings settings, Resolver resolver, Path lock, String repository, List<String> words,
+    public static Target resolve(CliContext context, Resolver resolver, Path lock, String repository, List<String> words,
                           boolean needEntrypoint) {
         if (lock != null) {
             if (words.isEmpty()) {
                 throw new CliException(ExitCode.USAGE, "--lock needs a TASK: the name of an entry in " + lock);
             }
-            Lockfile lockfile = Lockfile.read(settings.resolve(lock.toString()));
+            Lockfile lockfile = Lockfile.read(context.settings().resolve(lock.toString()));
             Lockfile.Entry entry = lockfile.entry(words.get(0));
             int next = 1;
             String entrypoint = entry.entrypoint();

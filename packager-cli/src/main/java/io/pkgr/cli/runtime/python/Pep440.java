@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.runtime.python;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.lock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkgr.cli.CliException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The tasks file's validation, durations and python constraints: small parsers with clear errors. */
@@ -46,23 +45,5 @@ class TasksFileTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("pkgr.tasks.yaml:2: tasks.train.bundle: missing"), e.getMessage());
         assertTrue(e.getMessage().contains("pkgr.tasks.yaml:6: tasks.score.bundle:"), e.getMessage());
-    }
-
-    @Test
-    void durationsReadAsPeopleWriteThem() {
-        assertEquals(Duration.ofSeconds(90), Durations.parse("90"));
-        assertEquals(Duration.ofMinutes(90), Durations.parse("1h30m"));
-        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
-        assertEquals(Duration.ofMinutes(5), Durations.parse("PT5M"));
-        assertThrows(RuntimeException.class, () -> Durations.parse("soon"));
-    }
-
-    @Test
-    void pythonConstraintsFollowPep440() {
-        assertTrue(Pep440.satisfies("3.11.2", ">=3.10,<3.13"));
-        assertTrue(Pep440.satisfies("3.11.2", "==3.11.*"));
-        assertTrue(Pep440.satisfies("3.11.2", "~=3.10"));
-        assertTrue(!Pep440.satisfies("3.9.18", ">=3.10"));
-        assertTrue(!Pep440.satisfies("4.0.0", "~=3.10"));
     }
 }

@@ -1,10 +1,11 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.install;
 
 import io.pkgr.bundle.Lockfile;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -54,42 +55,37 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--lock", paramLabel = "FILE", description = "Install the entries of this pkgr.lock (all, or TASK)")
     Path lock;
 
-    @Option(names = "--python", paramLabel = "PATH", description = "python: the interpreter for the venv (default: $PKGR_PYTHON or the best python3.x)")
-    String python;
+    @Mixin
+    EnvironmentOptions environmentOptions;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar or install messages")
-    boolean quiet;
-
-    @Option(names = {"-v", "--verbose"}, description = "Say which environment is used and which Python interpreter builds it")
-    boolean verbose;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "SPEC|TASK", arity = "0..1", hidden = true)
     String word;
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public InstallCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public InstallCommand(Settings settings) {
-        this.settings = settings;
+    public InstallCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String repository = repositoryOption.name();
-        PrintWriter err = spec.commandLine().getErr();
-        CacheLayout layout = new CacheLayout(settings.cacheDir());
-        Resolver resolver = new Resolver(settings, layout);
-        Environments environments = new Environments(layout, settings, err, quiet, verbose);
+        Environments environments = environmentOptions.environments(context, spec.commandLine().getErr());
+        for (ResolvedBundle b : bundles(new Resolver(context), repositoryOption.name())) {
+            out.println(environments.prepare(b).dir());
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /** Every entry of the lock (each digest once), or the one bundle the word names. */
+    private List<ResolvedBundle> bundles(Resolver resolver, String repository) {
         List<ResolvedBundle> bundles = new ArrayList<>();
         if (lock != null && word == null) {
-            Lockfile lockfile = Lockfile.read(settings.resolve(lock.toString()));
+            Lockfile lockfile = Lockfile.read(context.settings().resolve(lock.toString()));
             Set<String> seen = new LinkedHashSet<>();
             for (Lockfile.Entry e : lockfile.entries().values()) {
                 if (seen.add(e.sha256().hex())) {
@@ -97,14 +93,10 @@ public final class InstallCommand implements Callable<Integer> {
                 }
             }
         } else if (word != null) {
-            bundles.add(Target.resolve(settings, resolver, lock, repository, List.of(word), false).bundle());
+            bundles.add(Target.resolve(context, resolver, lock, repository, List.of(word), false).bundle());
         } else {
             throw new CliException(ExitCode.USAGE, "expected NAME==VERSION, NAME@sha256:HEX or --lock FILE [TASK]");
         }
-        for (ResolvedBundle b : bundles) {
-            out.println(environments.prepare(b, python, resolver).dir());
-        }
-        out.flush();
-        return ExitCode.OK;
+        return bundles;
     }
 }

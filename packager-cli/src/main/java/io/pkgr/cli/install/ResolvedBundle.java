@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.install;
 
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Manifest;
@@ -13,7 +13,7 @@ import io.pkgr.bundle.Version;
  * @param yanked     the version record says yanked (as fetched: a cached record is not asked again)
  * @param yankReason the publisher's reason, or null
  */
-record ResolvedBundle(BundleName name, Version version, Sha256 sha256, long size, Manifest manifest, String repository,
+public record ResolvedBundle(BundleName name, Version version, Sha256 sha256, long size, Manifest manifest, String repository,
                       boolean yanked, String yankReason) {
 
     @Override

@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.runtime.python;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,17 +1,16 @@
-package io.pkgr.cli.build;
+package io.pkgr.cli.pack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleSources;
 import io.pkgr.bundle.BundleWriter;
 import io.pkgr.bundle.Manifest;
-import io.pkgr.bundle.Runtime;
-import io.pkgr.cli.CliException;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
-import io.pkgr.cli.Settings;
-import io.pkgr.cli.config.ConfigStore;
 import io.pkgr.cli.config.Repository;
+import io.pkgr.cli.runtime.DependencySources;
+import io.pkgr.cli.runtime.Runtimes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,28 +83,24 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public BuildCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public BuildCommand(Settings settings) {
-        this.settings = settings;
+    public BuildCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path project = directory == null ? settings.workingDir() : settings.resolve(directory.toString());
+        Path project = directory == null ? context.settings().workingDir() : context.settings().resolve(directory.toString());
         Manifest manifest = Manifest.readYaml(project.resolve(Manifest.YAML_FILE));
         SortedMap<String, Path> payload = new TreeMap<>(BundleSources.select(project, manifest));
-        Path outDir = output == null ? project.resolve("dist") : settings.resolve(output.toString());
-        Repository repo = repository == null ? null : new ConfigStore(settings).repository(repository);
+        Path outDir = output == null ? project.resolve("dist") : context.settings().resolve(output.toString());
+        Repository repo = repository == null ? null : context.config().repository(repository);
         Path scratch = Files.createTempDirectory("pkgr-build");
         try {
-            payload.putAll(dependencies(manifest, repo, scratch, err));
+            payload.putAll(Runtimes.of(manifest.runtime()).vendor(manifest, sources(repo, scratch, err)));
             Path target = outDir.resolve(manifest.bundleFileName());
             BundleInfo info = BundleWriter.write(manifest, payload, target);
             Path shown = relativize(target);
@@ -130,53 +124,15 @@ public final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Path> dependencies(Manifest manifest, Repository repo, Path scratch, PrintWriter err)
-            throws IOException {
-        Map<String, Path> deps = new TreeMap<>();
-        if (manifest.runtime() == Runtime.PYTHON && !manifest.requirements().isEmpty()) {
-            URI index = indexUrl;
-            if (index == null && repo != null) {
-                index = withCredentials(repo.base().resolve("simple/"), repo);
-            }
-            if (index == null && findLinks.isEmpty()) {
-                throw new CliException(ExitCode.USAGE, "pkgr.yaml has requirements but no index to fetch them from:"
-                        + " pass -r NAME (a configured registry), --index-url URL or --find-links DIR");
-            }
-            Path wheels = Files.createDirectories(scratch.resolve("wheels"));
-            String py = python != null ? python : settings.get("PKGR_PYTHON") != null ? settings.get("PKGR_PYTHON") : "python3";
-            PythonWheels.download(py, manifest.requirements(), index, findLinks, wheels, err);
-            try (Stream<Path> files = Files.list(wheels)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".whl"))
-                        .forEach(f -> deps.put("deps/" + f.getFileName(), f));
-            }
-        }
-        if (manifest.runtime() == Runtime.JVM && !manifest.dependencies().isEmpty()) {
-            List<Repository> remotes = new ArrayList<>();
-            int i = 0;
-            for (URI u : mavenRepos) {
-                remotes.add(new Repository("extra-" + i++, u, null, null));
-            }
-            if (repo != null) {
-                remotes.add(new Repository(repo.name(), repo.base().resolve("maven/"), repo.username(), repo.password()));
-            }
-            deps.putAll(MavenJars.resolve(manifest.dependencies(), remotes, noCentral,
-                    settings.cacheDir().resolve("maven-repository")));
-        }
-        return deps;
-    }
-
-    private static URI withCredentials(URI uri, Repository repo) {
-        if (!repo.hasCredentials()) {
-            return uri;
-        }
-        String userInfo = java.net.URLEncoder.encode(repo.username(), java.nio.charset.StandardCharsets.UTF_8) + ":"
-                + java.net.URLEncoder.encode(repo.password(), java.nio.charset.StandardCharsets.UTF_8);
-        return URI.create(uri.getScheme() + "://" + userInfo + "@" + uri.getRawAuthority() + uri.getRawPath());
+    private DependencySources sources(Repository repo, Path scratch, PrintWriter err) {
+        String py = python != null ? python : context.settings().get("PKGR_PYTHON") != null ? context.settings().get("PKGR_PYTHON") : "python3";
+        return new DependencySources(repo, indexUrl, findLinks, py, mavenRepos, noCentral,
+                context.settings().cacheDir().resolve("maven-repository"), scratch, err);
     }
 
     private Path relativize(Path p) {
         Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(settings.workingDir()) ? settings.workingDir().relativize(abs) : abs;
+        return abs.startsWith(context.settings().workingDir()) ? context.settings().workingDir().relativize(abs) : abs;
     }
 
 }

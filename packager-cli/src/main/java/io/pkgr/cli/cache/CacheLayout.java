@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.cache;
 
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
@@ -20,67 +20,67 @@ import java.util.Locale;
  * CACHE/interpreters.json                           what each Python interpreter answered, by real path + mtime
  * </pre>
  */
-final class CacheLayout {
+public final class CacheLayout {
 
-    static final String READY_MARKER = ".pkgr-ready";
+    public static final String READY_MARKER = ".pkgr-ready";
 
     private final Path root;
 
-    CacheLayout(Path root) {
+    public CacheLayout(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
-    Path bundlesDir() {
+    public Path bundlesDir() {
         return root.resolve("bundles").resolve("sha256");
     }
 
-    Path bundleFile(Sha256 sha256) {
+    public Path bundleFile(Sha256 sha256) {
         return bundlesDir().resolve(sha256.hex() + ".pkgr");
     }
 
-    Path recordFile(Sha256 sha256) {
+    public Path recordFile(Sha256 sha256) {
         return bundlesDir().resolve(sha256.hex() + ".json");
     }
 
-    Path indexDir() {
+    public Path indexDir() {
         return root.resolve("index");
     }
 
-    Path indexFile(String repository, BundleName name, Version version) {
+    public Path indexFile(String repository, BundleName name, Version version) {
         return indexDir().resolve(repository.toLowerCase(Locale.ROOT)).resolve(name.normalized())
                 .resolve(version.toString());
     }
 
-    Path envsDir() {
+    public Path envsDir() {
         return root.resolve("envs");
     }
 
-    Path envDir(String key) {
+    public Path envDir(String key) {
         return envsDir().resolve(key);
     }
 
-    Path envLock(String key) {
+    public Path envLock(String key) {
         return envsDir().resolve("." + key + ".lock");
     }
 
-    Path runsDir() {
+    public Path runsDir() {
         return root.resolve("runs");
     }
 
-    Path installLog() {
+    public Path installLog() {
         return root.resolve("install.log");
     }
 
-    Path interpreterProbes() {
+    public Path interpreterProbes() {
         return root.resolve("interpreters.json");
     }
 
     /** {@code linux-x86_64}, {@code macos-aarch64}: environments hold native code, so they are per platform. */
-    static String platform() {
+    public static String platform() {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String osId = os.startsWith("mac") ? "macos" : os.startsWith("windows") ? "windows" : os.replaceAll("[^a-z0-9]", "");
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);

@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pkgr.bundle.BundleSpec;
@@ -7,10 +7,11 @@ import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.bundle.VersionSpec;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.RepositoryOption;
-import io.pkgr.cli.Settings;
 import io.pkgr.cli.registry.RegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -83,61 +84,25 @@ public final class LockCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Do not write; exit 5 if the lock file is stale")
     boolean check;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)
     List<String> specs = new ArrayList<>();
 
-    private final Settings settings;
+    private final CliContext context;
 
-    public LockCommand() {
-        this(Settings.fromSystem());
-    }
-
-    public LockCommand(Settings settings) {
-        this.settings = settings;
+    public LockCommand(CliContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String repository = repositoryOption.name();
         PrintWriter err = spec.commandLine().getErr();
-        Path lockPath = settings.resolve(lockFile.toString());
-        Path tasksPath = tasks != null ? settings.resolve(tasks.toString()) : null;
-        if (tasksPath != null && !specs.isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "give SPEC... or --tasks FILE, not both");
-        }
-        if (tasksPath == null && specs.isEmpty()) {
-            Path beside = lockPath.toAbsolutePath().getParent().resolve(TasksFile.FILE_NAME);
-            if (!Files.isRegularFile(beside)) {
-                throw new CliException(ExitCode.USAGE, "nothing to lock: give SPEC... (e.g. churn-model^1.4) or --tasks "
-                        + TasksFile.FILE_NAME);
-            }
-            tasksPath = beside;
-        }
-        Resolver resolver = new Resolver(settings, new CacheLayout(settings.cacheDir()));
-        Map<String, Lockfile.Entry> entries = new TreeMap<>();
-        if (tasksPath != null) {
-            TasksFile file = TasksFile.read(tasksPath);
-            for (Map.Entry<String, TasksFile.Task> t : file.tasks().entrySet()) {
-                TasksFile.Task task = t.getValue();
-                String repo = repository != null ? repository : task.repository() != null ? task.repository()
-                        : Repositories.pick(settings, null);
-                entries.put(t.getKey(), lock(resolver.client(repo), repo, task.bundle(), task.entrypoint(), t.getKey(), err));
-            }
-        } else {
-            String repo = Repositories.pick(settings, repository);
-            for (String s : specs) {
-                BundleSpec bundleSpec = BundleSpec.parse(s);
-                String key = bundleSpec.name().value();
-                if (entries.containsKey(key)) {
-                    throw new CliException(ExitCode.USAGE, bundleSpec.name() + " is given twice");
-                }
-                entries.put(key, lock(resolver.client(repo), repo, bundleSpec, null, key, err));
-            }
-        }
+        Path lockPath = context.settings().resolve(lockFile.toString());
+        Path tasksPath = tasksFile(lockPath);
+        Map<String, Lockfile.Entry> entries = tasksPath != null ? lockTasks(tasksPath, err) : lockSpecs(err);
         Lockfile fresh = new Lockfile(new TreeMap<>(entries));
         if (check) {
             return check(lockPath, fresh, out, err);
@@ -149,6 +114,52 @@ public final class LockCommand implements Callable<Integer> {
         out.println("wrote " + lockFile + " (" + entries.size() + (entries.size() == 1 ? " entry)" : " entries)"));
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** --tasks, else nothing when SPECs are given, else the tasks file beside the lock. */
+    private Path tasksFile(Path lockPath) {
+        Path tasksPath = tasks != null ? context.settings().resolve(tasks.toString()) : null;
+        if (tasksPath != null && !specs.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "give SPEC... or --tasks FILE, not both");
+        }
+        if (tasksPath == null && specs.isEmpty()) {
+            Path beside = lockPath.toAbsolutePath().getParent().resolve(TasksFile.FILE_NAME);
+            if (!Files.isRegularFile(beside)) {
+                throw new CliException(ExitCode.USAGE, "nothing to lock: give SPEC... (e.g. churn-model^1.4) or --tasks "
+                        + TasksFile.FILE_NAME);
+            }
+            tasksPath = beside;
+        }
+        return tasksPath;
+    }
+
+    /** One entry per task, each from -r, else the task's repository, else the default one. */
+    private Map<String, Lockfile.Entry> lockTasks(Path tasksPath, PrintWriter err) {
+        String repository = repositoryOption.name();
+        Map<String, Lockfile.Entry> entries = new TreeMap<>();
+        TasksFile file = TasksFile.read(tasksPath);
+        for (Map.Entry<String, TasksFile.Task> t : file.tasks().entrySet()) {
+            TasksFile.Task task = t.getValue();
+            String repo = repository != null ? repository : task.repository() != null ? task.repository()
+                    : context.repositoryName(null);
+            entries.put(t.getKey(), lock(context.registry(repo), repo, task.bundle(), task.entrypoint(), t.getKey(), err));
+        }
+        return entries;
+    }
+
+    /** One entry per SPEC, named by bundle. */
+    private Map<String, Lockfile.Entry> lockSpecs(PrintWriter err) {
+        Map<String, Lockfile.Entry> entries = new TreeMap<>();
+        String repo = context.repositoryName(repositoryOption.name());
+        for (String s : specs) {
+            BundleSpec bundleSpec = BundleSpec.parse(s);
+            String key = bundleSpec.name().value();
+            if (entries.containsKey(key)) {
+                throw new CliException(ExitCode.USAGE, bundleSpec.name() + " is given twice");
+            }
+            entries.put(key, lock(context.registry(repo), repo, bundleSpec, null, key, err));
+        }
+        return entries;
     }
 
     private int check(Path lockPath, Lockfile fresh, PrintWriter out, PrintWriter err) {

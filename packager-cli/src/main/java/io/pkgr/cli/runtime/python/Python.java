@@ -1,8 +1,8 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.runtime.python;
 
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
-import java.io.File;
+import io.pkgr.cli.runtime.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,7 +132,7 @@ final class Python {
         if (name.contains("/") || Path.of(name).isAbsolute()) {
             return Files.isExecutable(Path.of(name)) ? name : null;
         }
-        return Launch.which(name, env.get("PATH"));
+        return Executables.which(name, env.get("PATH"));
     }
 
     private static void exec(List<String> cmd, StringBuilder log, String failure) {

@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,43 +10,35 @@ import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.bundle.VersionSpec;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
-import io.pkgr.cli.Settings;
-import io.pkgr.cli.config.ConfigStore;
-import io.pkgr.cli.registry.RegistryClient;
+import io.pkgr.cli.cache.CacheLayout;
+import io.pkgr.cli.cache.FileOps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Turns a pinned spec or a lock entry into a {@link ResolvedBundle}: the local cache first (so a
  * warm run needs no network), then the registry's version record, which is cached for next time.
  * Only the record is fetched here, never the bundle: parameters are checked before any download.
  */
-final class Resolver {
+public final class Resolver {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Settings settings;
+    private final CliContext context;
     private final CacheLayout cache;
-    private final Map<String, RegistryClient> clients = new HashMap<>();
 
-    Resolver(Settings settings, CacheLayout cache) {
-        this.settings = settings;
-        this.cache = cache;
-    }
-
-    /** The client for a repository, created on first use (a warm run never creates one). */
-    RegistryClient client(String repository) {
-        return clients.computeIfAbsent(repository, r -> new RegistryClient(new ConfigStore(settings).repository(r)));
+    public Resolver(CliContext context) {
+        this.context = context;
+        this.cache = context.cache();
     }
 
     /** Resolves NAME==VERSION or NAME@sha256:HEX; ranges are refused. */
-    ResolvedBundle resolve(BundleSpec spec, String repositoryOption) {
+    public ResolvedBundle resolve(BundleSpec spec, String repositoryOption) {
         if (!spec.version().isPinned()) {
             throw new CliException(ExitCode.USAGE, "'" + spec + "' is not a pinned version: a task runs exactly what it pins."
                     + " Use NAME==VERSION or NAME@sha256:HEX, or resolve the range once with 'pkgr lock " + spec
@@ -61,8 +53,8 @@ final class Resolver {
                 }
                 return cached;
             }
-            String repo = Repositories.pick(settings, repositoryOption);
-            JsonNode versions = client(repo).versions(spec.name());
+            String repo = context.repositoryName(repositoryOption);
+            JsonNode versions = context.registry(repo).versions(spec.name());
             for (JsonNode v : versions.path("versions")) {
                 if (d.sha256().hex().equals(v.path("sha256").asText())) {
                     return fetch(repo, spec.name(), Version.parse(v.path("version").asText()), d.sha256());
@@ -72,7 +64,7 @@ final class Resolver {
                     + d.sha256());
         }
         Version version = ((VersionSpec.Exact) spec.version()).version();
-        String repo = Repositories.pick(settings, repositoryOption);
+        String repo = context.repositoryName(repositoryOption);
         Path index = cache.indexFile(repo, spec.name(), version);
         if (Files.isRegularFile(index)) {
             try {
@@ -88,13 +80,13 @@ final class Resolver {
     }
 
     /** Resolves a lock entry: its sha256 is the truth, whatever the registry says now. */
-    ResolvedBundle resolve(Lockfile.Entry entry, String repositoryOption) {
+    public ResolvedBundle resolve(Lockfile.Entry entry, String repositoryOption) {
         ResolvedBundle cached = cached(entry.sha256(), null);
         if (cached != null && cached.name().sameAs(entry.bundle()) && cached.version().equals(entry.version())) {
             return cached;
         }
         String repo = repositoryOption != null ? repositoryOption
-                : entry.repository() != null ? entry.repository() : Repositories.pick(settings, null);
+                : entry.repository() != null ? entry.repository() : context.repositoryName(null);
         return fetch(repo, entry.bundle(), entry.version(), entry.sha256());
     }
 
@@ -116,7 +108,7 @@ final class Resolver {
     }
 
     private ResolvedBundle fetch(String repo, BundleName name, Version version, Sha256 expected) {
-        JsonNode record = client(repo).record(name, version);
+        JsonNode record = context.registry(repo).record(name, version);
         Sha256 actual = Sha256.parse(record.path("sha256").asText());
         if (expected != null && !expected.equals(actual)) {
             throw new CliException(ExitCode.INTEGRITY, "registry '" + repo + "' has " + name + " " + version + " as "

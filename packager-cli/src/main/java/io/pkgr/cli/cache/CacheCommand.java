@@ -1,11 +1,12 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
+import io.pkgr.cli.CommandGroup;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.Progress;
-import io.pkgr.cli.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -45,33 +46,26 @@ import picocli.CommandLine.Spec;
         },
         mixinStandardHelpOptions = true,
         subcommands = {CacheCommand.PathCommand.class, CacheCommand.ListCommand.class, CacheCommand.GcCommand.class})
-public final class CacheCommand implements Callable<Integer> {
+public final class CacheCommand extends CommandGroup {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE;
-    }
+    /** One environment of {@code pkgr cache list}: name, version, runtime, size, last used, directory. */
+    private static final String ROW = "%-30s %-12s %-8s %10s  %-20s %s%n";
 
     /** {@code pkgr cache path}. */
     @Command(name = "path", header = "Print the cache directory.", mixinStandardHelpOptions = true)
     public static final class PathCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        private final Settings settings;
+        private final CliContext context;
 
-        public PathCommand(Settings settings) {
-            this.settings = settings;
+        public PathCommand(CliContext context) {
+            this.context = context;
         }
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(new CacheLayout(settings.cacheDir()).root());
+            spec.commandLine().getOut().println(context.cache().root());
             spec.commandLine().getOut().flush();
             return ExitCode.OK;
         }
@@ -87,16 +81,16 @@ public final class CacheCommand implements Callable<Integer> {
         @Option(names = "--json", description = "One JSON object per line")
         boolean json;
 
-        private final Settings settings;
+        private final CliContext context;
 
-        public ListCommand(Settings settings) {
-            this.settings = settings;
+        public ListCommand(CliContext context) {
+            this.context = context;
         }
 
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            CacheLayout layout = new CacheLayout(settings.cacheDir());
+            CacheLayout layout = context.cache();
             for (Path dir : envDirs(layout)) {
                 Path marker = dir.resolve(CacheLayout.READY_MARKER);
                 long size = FileOps.size(dir);
@@ -104,7 +98,7 @@ public final class CacheCommand implements Callable<Integer> {
                     if (json) {
                         out.println(JSON.createObjectNode().put("dir", dir.toString()).put("ready", false).put("size", size));
                     } else {
-                        out.printf("%-30s %-12s %-8s %10s  %-20s %s%n", "(incomplete)", "", "", Progress.human(size), "",
+                        out.printf(ROW, "(incomplete)", "", "", Progress.human(size), "",
                                 dir.getFileName());
                     }
                     continue;
@@ -117,7 +111,7 @@ public final class CacheCommand implements Callable<Integer> {
                             .put("sha256", m.path("sha256").asText()).put("size", size)
                             .put("lastUsed", used.toString()).put("dir", dir.toString()).put("ready", true));
                 } else {
-                    out.printf("%-30s %-12s %-8s %10s  %-20s %s%n", m.path("name").asText(), m.path("version").asText(),
+                    out.printf(ROW, m.path("name").asText(), m.path("version").asText(),
                             m.path("runtime").asText(), Progress.human(size), used.toString().substring(0, 19) + "Z",
                             dir.getFileName());
                 }
@@ -145,10 +139,10 @@ public final class CacheCommand implements Callable<Integer> {
         @Option(names = "--dry-run", description = "Print what would be removed")
         boolean dryRun;
 
-        private final Settings settings;
+        private final CliContext context;
 
-        public GcCommand(Settings settings) {
-            this.settings = settings;
+        public GcCommand(CliContext context) {
+            this.context = context;
         }
 
         @Override
@@ -157,80 +151,105 @@ public final class CacheCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.USAGE, "--keep-days must be 0 or more");
             }
             PrintWriter out = spec.commandLine().getOut();
-            CacheLayout layout = new CacheLayout(settings.cacheDir());
-            Instant cutoff = Instant.now().minus(Duration.ofDays(keepDays));
-            long freed = 0;
-            int envs = 0;
-            int bundles = 0;
-            int runs = 0;
+            CacheLayout layout = context.cache();
+            Sweep sweep = new Sweep(Instant.now().minus(Duration.ofDays(keepDays)), out);
+            Set<String> keptDigests = sweepEnvironments(layout, sweep);
+            sweepBundles(layout, keptDigests, sweep);
+            sweepRuns(layout, sweep);
+            if (!dryRun) {
+                pruneIndex(layout);
+            }
+            out.println((dryRun ? "would remove " : "removed ") + sweep.envs + " environment(s), " + sweep.bundles
+                    + " bundle(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies") + "; "
+                    + Progress.human(sweep.freed) + (dryRun ? " would be freed" : " freed"));
+            out.flush();
+            return ExitCode.OK;
+        }
+
+        /** What one gc removes (or would remove), counted as it goes. */
+        private static final class Sweep {
+            final Instant cutoff;
+            final PrintWriter out;
+            long freed;
+            int envs;
+            int bundles;
+            int runs;
+
+            Sweep(Instant cutoff, PrintWriter out) {
+                this.cutoff = cutoff;
+                this.out = out;
+            }
+        }
+
+        /** Removes environments unused since the cutoff; returns the digests of those that stay. */
+        private Set<String> sweepEnvironments(CacheLayout layout, Sweep sweep) throws IOException {
             Set<String> keptDigests = new HashSet<>();
             for (Path dir : envDirs(layout)) {
                 String key = dir.getFileName().toString();
                 Path marker = dir.resolve(CacheLayout.READY_MARKER);
                 boolean ready = Files.isRegularFile(marker);
                 Instant used = ready ? Files.getLastModifiedTime(marker).toInstant() : Instant.EPOCH;
-                if (ready && used.isAfter(cutoff)) {
+                if (ready && used.isAfter(sweep.cutoff)) {
                     keptDigests.add(key.substring(0, 64));
                     continue;
                 }
                 long size = FileOps.size(dir);
                 if (dryRun) {
-                    out.println("would remove " + dir);
-                    freed += size;
-                    envs++;
+                    sweep.out.println("would remove " + dir);
+                } else if (!removeUnlessInUse(layout, key, dir)) {
+                    keptDigests.add(key.substring(0, 64));
                     continue;
                 }
-                if (removeUnlessInUse(layout, key, dir)) {
-                    freed += size;
-                    envs++;
-                } else {
-                    keptDigests.add(key.substring(0, 64));
-                }
+                sweep.freed += size;
+                sweep.envs++;
             }
-            if (Files.isDirectory(layout.bundlesDir())) {
-                try (Stream<Path> files = Files.list(layout.bundlesDir())) {
-                    for (Path f : files.toList()) {
-                        String name = f.getFileName().toString();
-                        if (name.length() < 64 || keptDigests.contains(name.substring(0, 64))
-                                || Files.getLastModifiedTime(f).toInstant().isAfter(cutoff)) {
-                            continue;
-                        }
-                        freed += Files.size(f);
-                        if (name.endsWith(".pkgr")) {
-                            bundles++;
-                        }
-                        if (dryRun) {
-                            out.println("would remove " + f);
-                        } else {
-                            Files.deleteIfExists(f);
-                        }
+            return keptDigests;
+        }
+
+        /** Removes bundles (and records) older than the cutoff that no kept environment uses. */
+        private void sweepBundles(CacheLayout layout, Set<String> keptDigests, Sweep sweep) throws IOException {
+            if (!Files.isDirectory(layout.bundlesDir())) {
+                return;
+            }
+            try (Stream<Path> files = Files.list(layout.bundlesDir())) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.length() < 64 || keptDigests.contains(name.substring(0, 64))
+                            || Files.getLastModifiedTime(f).toInstant().isAfter(sweep.cutoff)) {
+                        continue;
+                    }
+                    sweep.freed += Files.size(f);
+                    if (name.endsWith(".pkgr")) {
+                        sweep.bundles++;
+                    }
+                    if (dryRun) {
+                        sweep.out.println("would remove " + f);
+                    } else {
+                        Files.deleteIfExists(f);
                     }
                 }
             }
-            if (Files.isDirectory(layout.runsDir())) {
-                try (Stream<Path> dirs = Files.list(layout.runsDir())) {
-                    for (Path d : dirs.toList()) {
-                        if (Files.getLastModifiedTime(d).toInstant().isAfter(cutoff)) {
-                            continue;
-                        }
-                        freed += FileOps.size(d);
-                        runs++;
-                        if (dryRun) {
-                            out.println("would remove " + d);
-                        } else {
-                            FileOps.deleteTree(d);
-                        }
+        }
+
+        /** Removes run directories older than the cutoff. */
+        private void sweepRuns(CacheLayout layout, Sweep sweep) throws IOException {
+            if (!Files.isDirectory(layout.runsDir())) {
+                return;
+            }
+            try (Stream<Path> dirs = Files.list(layout.runsDir())) {
+                for (Path d : dirs.toList()) {
+                    if (Files.getLastModifiedTime(d).toInstant().isAfter(sweep.cutoff)) {
+                        continue;
+                    }
+                    sweep.freed += FileOps.size(d);
+                    sweep.runs++;
+                    if (dryRun) {
+                        sweep.out.println("would remove " + d);
+                    } else {
+                        FileOps.deleteTree(d);
                     }
                 }
             }
-            if (!dryRun) {
-                pruneIndex(layout);
-            }
-            out.println((dryRun ? "would remove " : "removed ") + envs + " environment(s), " + bundles + " bundle(s), "
-                    + runs + " run director" + (runs == 1 ? "y" : "ies") + "; " + Progress.human(freed)
-                    + (dryRun ? " would be freed" : " freed"));
-            out.flush();
-            return ExitCode.OK;
         }
 
         /** Takes the environment's lock without waiting: a run or install holding it keeps the environment. */

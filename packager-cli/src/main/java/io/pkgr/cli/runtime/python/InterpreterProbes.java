@@ -1,8 +1,9 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.runtime.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pkgr.bundle.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,7 +115,8 @@ final class InterpreterProbes {
             entry.put("pip", probe.pip());
         }
         try {
-            FileOps.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            AtomicFiles.write(file, "rw-r--r--", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
         } catch (IOException e) {
             // a read-only cache (a baked image) still installs; it just probes again next time
         }

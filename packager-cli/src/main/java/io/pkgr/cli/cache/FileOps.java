@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.cache;
 
 import io.pkgr.bundle.AtomicFiles;
 import java.io.IOException;
@@ -7,24 +7,24 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Atomic writes, tree removal and sizes for the cache (the writes go through {@link AtomicFiles}). */
-final class FileOps {
+public final class FileOps {
 
     private FileOps() {
     }
 
     /** Writes beside the target, fsyncs and renames into place: readers see all or nothing. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
         AtomicFiles.write(target, "rw-r--r--", content);
     }
 
     /** Deletes a tree without following links (a venv links to its interpreter). */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         AtomicFiles.deleteTree(root);
     }
 
     /** Bytes under a tree (links not followed). */
-    static long size(Path root) {
+    public static long size(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
                 try {

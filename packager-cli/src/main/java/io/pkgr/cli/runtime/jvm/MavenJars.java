@@ -1,4 +1,4 @@
-package io.pkgr.cli.build;
+package io.pkgr.cli.runtime.jvm;
 
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;

@@ -1,4 +1,4 @@
-package io.pkgr.cli.run;
+package io.pkgr.cli.lock;
 
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleSpec;

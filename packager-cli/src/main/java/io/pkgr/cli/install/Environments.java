@@ -1,0 +1,312 @@
+package io.pkgr.cli.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pkgr.bundle.BundleException;
+import io.pkgr.bundle.BundleInfo;
+import io.pkgr.bundle.BundleReader;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.cli.CliContext;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.Progress;
+import io.pkgr.cli.cache.CacheLayout;
+import io.pkgr.cli.cache.FileOps;
+import io.pkgr.cli.runtime.Environment;
+import io.pkgr.cli.runtime.Preparation;
+import io.pkgr.cli.runtime.RuntimeSupport;
+import io.pkgr.cli.runtime.Runtimes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Content-addressed environments: one directory per bundle digest, runtime and platform, built
+ * under a file lock and published by a ready marker written last. A reader that finds the marker
+ * (with the right digest and an unchanged file fingerprint) uses the environment without taking
+ * the lock; anything else is rebuilt from the cached bundle, re-verified, or downloaded again.
+ * What differs per runtime (a venv, …) is the {@link RuntimeSupport}'s.
+ */
+public final class Environments {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** FileChannel locks are per process; threads of one process (tests) queue here first. */
+    private static final ConcurrentHashMap<String, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
+    private final CliContext context;
+    private final CacheLayout layout;
+    private final PrintWriter err;
+    private final boolean quiet;
+    private final boolean verbose;
+    private final Preparation preparation;
+
+    /** {@code python} is --python, or null. */
+    Environments(CliContext context, PrintWriter err, boolean quiet, boolean verbose, String python) {
+        this.context = context;
+        this.layout = context.cache();
+        this.err = err;
+        this.quiet = quiet;
+        this.verbose = verbose;
+        this.preparation = preparation(python);
+    }
+
+    /** Where a bundle's environment lives in the cache, and how its runtime prepares it. */
+    private record Slot(Path dir, ResolvedBundle bundle, String key, RuntimeSupport runtime) {
+        Environment environment() {
+            return new Environment(dir, bundle.manifest());
+        }
+    }
+
+    /** What the cache holds for a slot. */
+    sealed interface State {
+        /** Ready for this bundle: the marker names its digest and the files are as installed. */
+        record Ready() implements State {
+        }
+
+        /** Nothing there yet. */
+        record NotInstalled() implements State {
+        }
+
+        /** Something there that must not be used; the reason is shown when it is rebuilt. */
+        record Damaged(String reason) implements State {
+        }
+    }
+
+    /** Finds or builds the environment of {@code bundle}. */
+    public Environment prepare(ResolvedBundle bundle) {
+        RuntimeSupport runtime = Runtimes.of(bundle.manifest().runtime());
+        String key = bundle.sha256().hex() + "-" + runtime.environmentVariant(preparation) + "-" + CacheLayout.platform();
+        Slot slot = new Slot(layout.envDir(key), bundle, key, runtime);
+        if (state(slot) instanceof State.Ready) {
+            return use(slot);
+        }
+        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(layout.envsDir());
+            try (FileChannel ch = FileChannel.open(layout.envLock(key), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return useOrBuild(slot);
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot use the cache " + layout.root() + ": " + e.getMessage());
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /** Under the lock: another process may have built it meanwhile. */
+    private Environment useOrBuild(Slot slot) throws IOException {
+        State state = state(slot);
+        if (state instanceof State.Ready) {
+            return use(slot);
+        }
+        if (state instanceof State.Damaged damaged) {
+            err.println("pkgr: the cached environment of " + slot.bundle() + " is damaged (" + damaged.reason()
+                    + "); rebuilding it");
+            err.flush();
+        }
+        build(slot);
+        return slot.environment();
+    }
+
+    /** The interpreter asked for: --python, else PKGR_PYTHON, else none (the runtime chooses). */
+    private Preparation preparation(String python) {
+        String interpreter = python != null ? python : context.settings().get("PKGR_PYTHON");
+        String from = python != null ? "--python" : "PKGR_PYTHON";
+        return new Preparation(context.settings().env(), layout.interpreterProbes(), interpreter, from, err, verbose);
+    }
+
+    private State state(Slot slot) {
+        Path marker = slot.dir().resolve(CacheLayout.READY_MARKER);
+        if (!Files.isDirectory(slot.dir())) {
+            return new State.NotInstalled();
+        }
+        if (!Files.isRegularFile(marker)) {
+            return new State.Damaged("no ready marker");
+        }
+        JsonNode m;
+        try {
+            m = JSON.readTree(marker.toFile());
+        } catch (IOException e) {
+            return new State.Damaged("unreadable ready marker");
+        }
+        if (!slot.bundle().sha256().hex().equals(m.path("sha256").asText())) {
+            return new State.Damaged("ready marker names another digest");
+        }
+        String fingerprint = fingerprint(slot);
+        if (fingerprint == null) {
+            return new State.Damaged("files are missing or changed size");
+        }
+        if (!fingerprint.equals(m.path("fingerprint").asText())) {
+            return new State.Damaged("files changed since it was installed");
+        }
+        return new State.Ready();
+    }
+
+    private Environment use(Slot slot) {
+        touch(slot.dir());
+        sayReady(slot);
+        return slot.environment();
+    }
+
+    /** With -v: which environment (and how its runtime prepared it) a warm run uses. */
+    private void sayReady(Slot slot) {
+        if (!verbose) {
+            return;
+        }
+        String detail = "";
+        try {
+            detail = slot.runtime().readyDetail(JSON.readTree(slot.dir().resolve(CacheLayout.READY_MARKER).toFile()));
+        } catch (IOException e) {
+            // the marker was checked a moment ago; say less rather than fail
+        }
+        err.println("pkgr: using the installed environment " + slot.dir() + detail);
+        err.flush();
+    }
+
+    private void build(Slot slot) throws IOException {
+        long start = System.nanoTime();
+        FileOps.deleteTree(slot.dir());
+        extract(slot.bundle(), slot.dir());
+        try {
+            Map<String, String> facts = slot.runtime().prepare(slot.environment(), preparation);
+            publish(slot, facts);
+        } catch (RuntimeException | IOException e) {
+            FileOps.deleteTree(slot.dir());
+            throw e;
+        }
+        logInstall(slot, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Extracts the cached bundle (downloading it if absent), once more from the registry if the cached copy is damaged. */
+    private void extract(ResolvedBundle b, Path dir) throws IOException {
+        Path bundleFile = layout.bundleFile(b.sha256());
+        for (int attempt = 0; ; attempt++) {
+            boolean cached = Files.isRegularFile(bundleFile);
+            if (!cached) {
+                download(b, bundleFile);
+            }
+            try {
+                // a fresh download was hashed on its way in; a cached file is hashed again
+                BundleInfo info = cached ? BundleReader.extract(bundleFile, dir)
+                        : BundleReader.extract(bundleFile, dir, b.sha256());
+                if (!info.sha256().equals(b.sha256())) {
+                    throw new BundleException(BundleException.Code.DIGEST_MISMATCH, "the file has " + info.sha256());
+                }
+                return;
+            } catch (BundleException e) {
+                FileOps.deleteTree(dir);
+                Files.deleteIfExists(bundleFile);
+                if (cached && attempt == 0) {
+                    err.println("pkgr: the cached bundle " + b + " is damaged (" + e.getMessage() + "); downloading it again");
+                    err.flush();
+                    continue;
+                }
+                throw new CliException(ExitCode.INTEGRITY, b + " (" + b.sha256() + ") failed verification: "
+                        + e.getMessage() + "; nothing was installed");
+            }
+        }
+    }
+
+    /** Writes the ready marker, last: whoever sees it sees a complete environment. */
+    private void publish(Slot slot, Map<String, String> facts) throws IOException {
+        ResolvedBundle b = slot.bundle();
+        ObjectNode marker = JSON.createObjectNode()
+                .put("sha256", b.sha256().hex())
+                .put("name", b.name().value())
+                .put("version", b.version().toString())
+                .put("runtime", b.manifest().runtime().id())
+                .put("platform", CacheLayout.platform())
+                .put("installed", Instant.now().toString())
+                .put("fingerprint", fingerprint(slot));
+        if (b.repository() != null) {
+            marker.put("repository", b.repository());
+        }
+        facts.forEach(marker::put);
+        FileOps.writeAtomically(slot.dir().resolve(CacheLayout.READY_MARKER), JSON.writeValueAsBytes(marker));
+    }
+
+    private void logInstall(Slot slot, double seconds) throws IOException {
+        ResolvedBundle b = slot.bundle();
+        String line = Instant.now() + " installed " + b.name() + " " + b.version() + " " + b.sha256() + " "
+                + slot.key() + String.format(Locale.ROOT, " %.2fs", seconds) + " pid=" + ProcessHandle.current().pid() + "\n";
+        Files.writeString(layout.installLog(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        if (!quiet) {
+            err.println(String.format(Locale.ROOT, "pkgr: installed %s (%s, %s) in %.1f s", b, b.manifest().runtime().id(),
+                    b.sha256().shortHex(), seconds));
+            err.flush();
+        }
+    }
+
+    private void download(ResolvedBundle b, Path target) {
+        if (b.repository() == null) {
+            throw new CliException(ExitCode.NOT_FOUND, b + " is not in the cache and no repository is known for it");
+        }
+        try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
+            context.registry(b.repository()).download(b.name(), b.version(), b.sha256(), target, progress);
+        }
+    }
+
+    /**
+     * Size and modification time of every payload file (and what the runtime prepared): a cheap check
+     * on each run that catches edited, truncated or deleted files. Null when a file is missing.
+     */
+    private static String fingerprint(Slot slot) {
+        MessageDigest md = Sha256.newDigest();
+        Manifest m = slot.bundle().manifest();
+        List<String> paths = new ArrayList<>();
+        paths.add(Manifest.JSON_FILE);
+        paths.addAll(m.files().keySet());
+        paths.addAll(slot.runtime().preparedFiles());
+        if (!slot.runtime().intact(slot.environment())) {
+            return null;
+        }
+        for (String path : paths) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(slot.dir().resolve(path), BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!a.isRegularFile()) {
+                    return null;
+                }
+                long expected = m.files().containsKey(path) ? m.files().get(path).size() : a.size();
+                if (a.size() != expected) {
+                    return null;
+                }
+                md.update((path + "\t" + a.size() + "\t" + a.lastModifiedTime().toMillis() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return Sha256.of(md.digest()).hex();
+    }
+
+    /** The marker's mtime says when the environment was last used (for cache gc). */
+    private static void touch(Path dir) {
+        try {
+            Files.setLastModifiedTime(dir.resolve(CacheLayout.READY_MARKER), FileTime.from(Instant.now()));
+        } catch (IOException ignored) {
+            // a read-only cache (a baked image) still runs
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.pkgr.cli.runtime.python;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.bundle.Manifest;
+import io.pkgr.bundle.Runtime;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.config.Repository;
+import io.pkgr.cli.runtime.DependencySources;
+import io.pkgr.cli.runtime.Environment;
+import io.pkgr.cli.runtime.Preparation;
+import io.pkgr.cli.runtime.RuntimeSupport;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * python: requirements vendored as wheels by {@code pip wheel}; a venv without pip holding exactly
+ * those wheels, installed offline; {@code python} is the venv's interpreter and {@code PYTHONPATH}
+ * is {@code files} (plus {@code files/src} for src layouts).
+ */
+public final class PythonRuntime implements RuntimeSupport {
+
+    @Override
+    public Runtime runtime() {
+        return Runtime.PYTHON;
+    }
+
+    @Override
+    public Map<String, Path> vendor(Manifest manifest, DependencySources sources) throws IOException {
+        Map<String, Path> deps = new TreeMap<>();
+        if (manifest.requirements().isEmpty()) {
+            return deps;
+        }
+        URI index = sources.indexUrl();
+        if (index == null && sources.registry() != null) {
+            index = withCredentials(sources.registry().base().resolve("simple/"), sources.registry());
+        }
+        if (index == null && sources.findLinks().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "pkgr.yaml has requirements but no index to fetch them from:"
+                    + " pass -r NAME (a configured registry), --index-url URL or --find-links DIR");
+        }
+        Path wheels = Files.createDirectories(sources.scratch().resolve("wheels"));
+        PythonWheels.download(sources.python(), manifest.requirements(), index, sources.findLinks(), wheels, sources.err());
+        try (Stream<Path> files = Files.list(wheels)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".whl"))
+                    .forEach(f -> deps.put("deps/" + f.getFileName(), f));
+        }
+        return deps;
+    }
+
+    private static URI withCredentials(URI uri, Repository repo) {
+        if (!repo.hasCredentials()) {
+            return uri;
+        }
+        String userInfo = URLEncoder.encode(repo.username(), StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(repo.password(), StandardCharsets.UTF_8);
+        return URI.create(uri.getScheme() + "://" + userInfo + "@" + uri.getRawAuthority() + uri.getRawPath());
+    }
+
+    /** An explicitly chosen interpreter gets its own environment. */
+    @Override
+    public String environmentVariant(Preparation preparation) {
+        String id = runtime().id();
+        if (preparation.interpreter() == null) {
+            return id;
+        }
+        return id + "-" + Sha256.ofBytes(preparation.interpreter().getBytes(StandardCharsets.UTF_8)).hex().substring(0, 8);
+    }
+
+    @Override
+    public Map<String, String> prepare(Environment environment, Preparation preparation) throws IOException {
+        StringBuilder log = new StringBuilder();
+        Python python = new Python(preparation.env(), new InterpreterProbes(preparation.interpreterProbes()));
+        Python.Choice interpreter = python.choose(preparation.interpreter(), preparation.interpreterFrom(),
+                environment.manifest().python());
+        if (preparation.verbose()) {
+            preparation.err().println("pkgr: python: " + interpreter.path() + " (Python " + interpreter.version() + "; "
+                    + interpreter.how() + ")");
+            preparation.err().flush();
+        }
+        Path venv = venv(environment);
+        python.createVenv(interpreter.path(), venv, log);
+        Path venvPython = venv.resolve("bin").resolve("python");
+        List<Path> wheels = wheels(environment.deps());
+        if (!wheels.isEmpty()) {
+            python.installWheels(venvPython, wheels, interpreter.path(), log);
+        }
+        if (Files.isDirectory(environment.files())) {
+            python.compile(venvPython, environment.files(), log);
+        }
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("python", interpreter.path());
+        facts.put("python_version", interpreter.version());
+        return facts;
+    }
+
+    @Override
+    public List<String> preparedFiles() {
+        return List.of("venv/pyvenv.cfg");
+    }
+
+    /** The venv's interpreter is a link to the one that built it: the fingerprint does not follow links. */
+    @Override
+    public boolean intact(Environment environment) {
+        return Files.isExecutable(venv(environment).resolve("bin").resolve("python"));
+    }
+
+    @Override
+    public String readyDetail(JsonNode marker) {
+        return marker.hasNonNull("python") ? " (python " + marker.get("python").asText()
+                + (marker.hasNonNull("python_version") ? " " + marker.get("python_version").asText() : "") + ")" : "";
+    }
+
+    @Override
+    public void launch(Environment environment, List<String> command, Map<String, String> childEnv) {
+        Path bin = venv(environment).resolve("bin");
+        childEnv.put("VIRTUAL_ENV", venv(environment).toString());
+        String path = childEnv.get("PATH");
+        childEnv.put("PATH", bin + (path == null || path.isEmpty() ? "" : File.pathSeparator + path));
+        childEnv.remove("PYTHONHOME");
+        String pythonPath = environment.files().toString();
+        if (Files.isDirectory(environment.files().resolve("src"))) {
+            pythonPath += File.pathSeparator + environment.files().resolve("src");
+        }
+        childEnv.put("PYTHONPATH", pythonPath);
+        childEnv.putIfAbsent("PYTHONDONTWRITEBYTECODE", "1");
+        String first = command.get(0);
+        if (first.equals("python") || first.equals("python3")) {
+            command.set(0, bin.resolve("python").toString());
+        }
+    }
+
+    @Override
+    public String manifestTemplate() {
+        return """
+                python: ">=3.9"               # interpreter constraint checked at run time
+                requirements: []              # pinned, e.g. - requests==2.31.0; vendored as wheels by pkgr build
+                include: ["src/**"]           # files to pack (gitignore-style globs)
+                exclude: ["**/tests/**"]
+                entrypoints:
+                  hello:                      # pkgr run NAME==VERSION hello --who=team
+                    command: ["python", "-m", "hello.main"]
+                    description: Say hello
+                    params:                   # typed; validated before anything is downloaded
+                      who: {type: string, default: world}
+                      times: {type: int, default: 1}
+                """;
+    }
+
+    @Override
+    public Map<String, String> helloFiles() {
+        return Map.of(
+                "src/hello/__init__.py", "",
+                "src/hello/main.py", """
+                        import argparse
+                        import json
+                        import os
+
+
+                        def main() -> None:
+                            parser = argparse.ArgumentParser()
+                            parser.add_argument("--who", default="world")
+                            parser.add_argument("--times", type=int, default=1)
+                            args = parser.parse_args()
+                            for _ in range(args.times):
+                                print(f"hello, {args.who}")
+                            # Anything written to PKGR_OUTPUT is printed as the last stdout line (Airflow XCom).
+                            output = os.environ.get("PKGR_OUTPUT")
+                            if output:
+                                with open(output, "w") as f:
+                                    json.dump({"greeted": args.who}, f)
+
+
+                        if __name__ == "__main__":
+                            main()
+                        """);
+    }
+
+    private static Path venv(Environment environment) {
+        return environment.dir().resolve("venv");
+    }
+
+    private static List<Path> wheels(Path deps) throws IOException {
+        if (!Files.isDirectory(deps)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(deps)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(".whl")).sorted().toList();
+        }
+    }
+}
