@@ -4,7 +4,7 @@ import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
-import io.pkgr.registry.access.Permission;
+import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.http.ApiException;
