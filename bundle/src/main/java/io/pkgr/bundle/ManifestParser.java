@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pkgr.bundle.pep440.Pep440Specifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +30,6 @@ final class ManifestParser {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern PINNED_REQUIREMENT = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(\\[[A-Za-z0-9._, -]*])?\\s*===?\\s*[A-Za-z0-9.!+_*-]+\\s*(;.*)?");
-    private static final Pattern PYTHON_SPEC = Pattern.compile(
-            "\\s*(~=|==|!=|<=|>=|<|>|===)\\s*[0-9][0-9A-Za-z.*+!-]*\\s*(,\\s*(~=|==|!=|<=|>=|<|>|===)\\s*[0-9][0-9A-Za-z.*+!-]*\\s*)*");
     private static final Pattern MAVEN_COORDINATE = Pattern.compile(
             "[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+){0,2}:[A-Za-z0-9_.+-]+");
     private static final ObjectMapper CANONICAL = new ObjectMapper()
@@ -110,7 +109,7 @@ final class ManifestParser {
         if (python != null) {
             if (runtime != null && runtime != Runtime.PYTHON) {
                 problem(line(top, "python"), "python", "only applies to runtime python");
-            } else if (!PYTHON_SPEC.matcher(python).matches()) {
+            } else if (!Pep440Specifier.isValid(python)) {
                 problem(line(top, "python"), "python", "'" + Text.printable(python)
                         + "' is not a version constraint (e.g. \">=3.10\")");
             }

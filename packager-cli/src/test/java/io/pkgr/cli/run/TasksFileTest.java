@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The tasks file's validation, durations and python constraints: small parsers with clear errors. */
+/** The tasks file's validation and durations: small parsers with clear errors. */
 class TasksFileTest {
 
     @Test
@@ -55,14 +55,5 @@ class TasksFileTest {
         assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
         assertEquals(Duration.ofMinutes(5), Durations.parse("PT5M"));
         assertThrows(RuntimeException.class, () -> Durations.parse("soon"));
-    }
-
-    @Test
-    void pythonConstraintsFollowPep440() {
-        assertTrue(Pep440.satisfies("3.11.2", ">=3.10,<3.13"));
-        assertTrue(Pep440.satisfies("3.11.2", "==3.11.*"));
-        assertTrue(Pep440.satisfies("3.11.2", "~=3.10"));
-        assertTrue(!Pep440.satisfies("3.9.18", ">=3.10"));
-        assertTrue(!Pep440.satisfies("4.0.0", "~=3.10"));
     }
 }

@@ -1,6 +1,7 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.pep440.Pep440Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.UploadSlots;
