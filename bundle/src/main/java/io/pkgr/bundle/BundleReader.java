@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
@@ -89,7 +88,7 @@ public final class BundleReader {
             BundleInfo info = read(bundle, tmp, knownSha256);
             Files.write(tmp.resolve(Manifest.JSON_FILE), info.manifest().toCanonicalJson(), StandardOpenOption.CREATE_NEW);
             try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.renameIfAbsent(tmp, absolute);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
                 throw new BundleException(BundleException.Code.IO, "cannot extract into " + absolute + ": it already exists");
             }
