@@ -163,7 +163,7 @@ final class PypiUploader {
         CoreMetadata metadata = null;
         if (file.kind() == DistributionFilename.Kind.WHEEL) {
             try {
-                metadata = CoreMetadata.fromWheel(staged.localFile(), name, version);
+                metadata = CoreMetadata.fromWheel(staged.openChannel(), name, version);
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }

@@ -262,9 +262,12 @@ final class FileSystemBlobStore implements BlobStore {
         }
     }
 
+    /** A synced temp file: re-read in place, hard-linked into place on commit, deleted on close. */
     private final class FileStaged implements StagedBlob {
         private final Path temp;
         private final Digests digests;
+        private boolean committed;
+        private boolean closed;
 
         FileStaged(Path temp, Digests digests) {
             this.temp = temp;
@@ -277,12 +280,24 @@ final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
-        public Path localFile() {
-            return temp;
+        public InputStream open() throws IOException {
+            return Channels.newInputStream(openChannel());
+        }
+
+        @Override
+        public FileChannel openChannel() throws IOException {
+            if (closed) {
+                throw new IOException("the staged content was discarded");
+            }
+            return FileChannel.open(temp, StandardOpenOption.READ);
         }
 
         @Override
         public PutResult commitIfAbsent(RepoPath target) throws IOException {
+            if (committed || closed) {
+                throw new IllegalStateException(closed ? "the staged content was discarded" : "already committed");
+            }
+            committed = true;
             Path file = fileOf(target);
             boolean linked;
             try {
@@ -313,6 +328,8 @@ final class FileSystemBlobStore implements BlobStore {
 
         @Override
         public void close() throws IOException {
+            closed = true;
+            // after a link the object has its own name; this drops only the temp one
             Files.deleteIfExists(temp);
         }
     }
