@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Validates a manifest tree field by field, collecting every problem with its line. */
@@ -74,8 +75,8 @@ final class ManifestParser {
         if (json) {
             checkFormat(top);
         }
-        BundleName name = name(top);
-        Version version = version(top);
+        BundleName name = required(top, "name", BundleName::parse);
+        Version version = required(top, "version", Version::parse);
         String description = scalar(top, "description", "", false);
         Runtime runtime = runtime(top);
         String python = python(top, runtime);
@@ -102,28 +103,16 @@ final class ManifestParser {
         }
     }
 
-    private BundleName name(LocatedNode.Mapping top) {
-        String text = scalar(top, "name", "", true);
+    /** A required field parsed into its type; null (with the parser's message as the problem) when it does not parse. */
+    private <T> T required(LocatedNode.Mapping top, String field, Function<String, T> parse) {
+        String text = scalar(top, field, "", true);
         if (text == null) {
             return null;
         }
         try {
-            return BundleName.parse(text);
+            return parse.apply(text);
         } catch (BundleException e) {
-            problem(line(top, "name"), "name", e.getMessage());
-            return null;
-        }
-    }
-
-    private Version version(LocatedNode.Mapping top) {
-        String text = scalar(top, "version", "", true);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Version.parse(text);
-        } catch (BundleException e) {
-            problem(line(top, "version"), "version", e.getMessage());
+            problem(line(top, field), field, e.getMessage());
             return null;
         }
     }

@@ -132,17 +132,27 @@ public final class ServerOptions {
         }
     }
 
-    /** Sizes like {@code 2G}, {@code 500MiB}, {@code 1048576}. */
-    static final class Size implements ITypeConverter<Long> {
-        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
+    /** A converter whose parse errors picocli reports as "Invalid value for option '--x': MESSAGE". */
+    private abstract static class Parsed<T> implements ITypeConverter<T> {
+        abstract T read(String value);
 
         @Override
-        public Long convert(String value) {
+        public T convert(String value) {
             try {
-                return parse(value);
+                return read(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** Sizes like {@code 2G}, {@code 500MiB}, {@code 1048576}. */
+    static final class Size extends Parsed<Long> {
+        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
+
+        @Override
+        Long read(String value) {
+            return parse(value);
         }
 
         static long parse(String value) {
@@ -166,14 +176,10 @@ public final class ServerOptions {
     }
 
     /** A switch given alone is on; with a value, {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}. */
-    static final class Switch implements ITypeConverter<Boolean> {
+    static final class Switch extends Parsed<Boolean> {
         @Override
-        public Boolean convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        Boolean read(String value) {
+            return parse(value);
         }
 
         static Boolean parse(String value) {
@@ -185,14 +191,10 @@ public final class ServerOptions {
         }
     }
 
-    static final class LogFormatConverter implements ITypeConverter<ServerConfig.LogFormat> {
+    static final class LogFormatConverter extends Parsed<ServerConfig.LogFormat> {
         @Override
-        public ServerConfig.LogFormat convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        ServerConfig.LogFormat read(String value) {
+            return parse(value);
         }
 
         static ServerConfig.LogFormat parse(String value) {
