@@ -3,7 +3,6 @@ package io.pkgr.bundle.pep440;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,7 +71,9 @@ public record Pep440Specifier(String text, List<Clause> clauses) {
         }
         Pep440Version version = Pep440Version.parse(bare);
         boolean localAllowed = op.equals("==") || op.equals("!=");
-        if (wildcard && (!localAllowed || version.local() != null)
+        boolean suffixed = version.preLabel() != null || version.post() != null || version.dev() != null;
+        // a wildcard follows the release numbers only: ==3.11.*, never ==3.11rc1.*
+        if (wildcard && (!localAllowed || version.local() != null || suffixed)
                 || !localAllowed && version.local() != null
                 || op.equals("~=") && version.release().size() < 2) {
             throw bad;
@@ -109,22 +110,11 @@ public record Pep440Specifier(String text, List<Clause> clauses) {
     private static boolean equal(Clause c, Pep440Version candidate) {
         if (c.wildcard()) {
             return withoutLocal(candidate).epoch().equals(c.version().epoch())
-                    && prefixMatches(c.version().release(), candidate) && suffixMatchesWildcard(c.version(), candidate);
+                    && prefixMatches(c.version().release(), candidate);
         }
         // a spec without a local part ignores the candidate's local part
         Pep440Version compared = c.version().local() == null ? withoutLocal(candidate) : candidate;
         return compared.compareTo(c.version()) == 0;
-    }
-
-    /** {@code ==1.0rc1.*} is rare but legal: the candidate's pre/post/dev must then equal the spec's. */
-    private static boolean suffixMatchesWildcard(Pep440Version spec, Pep440Version candidate) {
-        if (spec.preLabel() == null && spec.post() == null && spec.dev() == null) {
-            return true;
-        }
-        return Objects.equals(spec.preLabel(), candidate.preLabel())
-                && Objects.equals(spec.preNumber(), candidate.preNumber())
-                && Objects.equals(spec.post(), candidate.post())
-                && Objects.equals(spec.dev(), candidate.dev());
     }
 
     private static boolean prefixMatches(List<BigInteger> prefix, Pep440Version candidate) {

@@ -40,7 +40,7 @@ class Pep440SpecifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"three", "", ">=", ">=3.10,", "3.10", ">=3.10.*", "~=3", "~=3.1.*", "<3.10+local", "=>3.10"})
+    @ValueSource(strings = {"three", "", ">=", ">=3.10,", "3.10", ">=3.10.*", "~=3", "~=3.1.*", "<3.10+local", "=>3.10", "==3.11rc1.*"})
     void aBadSpecifierIsRefusedWithItsText(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pep440Specifier.parse(text));
         assertEquals("'" + text + "' is not a PEP 440 version specifier", e.getMessage());
