@@ -1,17 +1,15 @@
 package io.pkgr.auth;
 
+import io.pkgr.bundle.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -170,12 +168,9 @@ public final class HtpasswdWriter {
     }
 
     private void writeAtomically(List<byte[]> lines, boolean existed) throws IOException {
-        Path dir = file.getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp"); // 0600 on POSIX
-        try {
-            if (existed) {
-                copyPermissions(file, temp); // keep e.g. 0640 for a web server group
-            }
+        // keep e.g. 0640 for a web server group; a new file is owner-only
+        String mode = existed ? modeOf(file) : PosixFilePermissions.toString(NEW_FILE_MODE);
+        AtomicFiles.write(file, mode, temp -> {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (byte[] line : lines) {
                     ByteBuffer b = ByteBuffer.wrap(line);
@@ -183,35 +178,14 @@ public final class HtpasswdWriter {
                         ch.write(b);
                     }
                 }
-                ch.force(true);
             }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            fsyncDirectory(dir);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+            return null;
+        });
     }
 
-    private static void copyPermissions(Path from, Path to) throws IOException {
-        PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
-        if (source != null) {
-            Files.setPosixFilePermissions(to, source.readAttributes().permissions());
-        } else if (Files.getFileAttributeView(to, PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(to, NEW_FILE_MODE);
-        }
-    }
-
-    /** Makes the rename itself durable; not every platform can open a directory, which is fine. */
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort (e.g. Windows)
-        }
+    private static String modeOf(Path existing) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(existing, PosixFileAttributeView.class);
+        return PosixFilePermissions.toString(view != null ? view.readAttributes().permissions() : NEW_FILE_MODE);
     }
 
     /** The user name of a raw line, read the way {@link HtpasswdFile} reads it, or null. */

@@ -3,6 +3,8 @@ package io.pkgr.bundle;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,8 +14,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Files that readers see whole or not at all: written beside the target, synced, then renamed into place. */
+/**
+ * Files that readers see whole or not at all: written to a hidden temp beside the target, synced,
+ * then renamed (replace) or linked (put-if-absent) into place, and the directory synced. The one
+ * implementation of write-then-rename: the lockfile, config, htpasswd, the registry's storage, the
+ * client's download and bundle extraction all place their files through it.
+ */
 public final class AtomicFiles {
+
+    /** Every temp this class names ends so; a store sweeps {@code .*.part} files a crash left behind. */
+    public static final String TEMP_SUFFIX = ".part";
 
     /** A writer that streams a file's content. */
     @FunctionalInterface
@@ -31,7 +41,7 @@ public final class AtomicFiles {
     public static <T> T write(Path target, String permissions, Content<T> content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), TEMP_SUFFIX);
         try {
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(permissions));
@@ -39,14 +49,8 @@ public final class AtomicFiles {
                 // not POSIX: the directory's ACLs apply
             }
             T result = content.writeTo(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            sync(tmp);
+            moveInto(tmp, target);
             tmp = null;
             return result;
         } finally {
@@ -59,6 +63,66 @@ public final class AtomicFiles {
     /** Writes {@code bytes} atomically (see {@link #write(Path, String, Content)}). */
     public static void write(Path target, String permissions, byte[] bytes) throws IOException {
         write(target, permissions, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** Forces a written file's content to disk (before it is moved or linked into place). */
+    public static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Renames a synced {@code temp} over {@code target} (replacing it) and syncs the directory.
+     * Atomic where the file system can rename atomically; elsewhere (some Windows and network
+     * file systems) a plain replacing move.
+     */
+    public static void moveInto(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Renames a finished {@code temp} tree (or file) to {@code target} only if nothing is there:
+     * {@link FileAlreadyExistsException} or {@link DirectoryNotEmptyException} otherwise. For
+     * directories, where {@link #linkIfAbsent} cannot help.
+     */
+    public static void renameIfAbsent(Path temp, Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Put-if-absent: hard-links a synced {@code temp} to {@code target} and syncs the directory;
+     * false, with nothing changed, when {@code target} exists. {@code link(2)} refuses an existing
+     * name, so this is atomic across threads and processes without a lock. The temp stays (the
+     * caller deletes it). Throws {@link UnsupportedOperationException} on file systems without
+     * hard links.
+     */
+    public static boolean linkIfAbsent(Path temp, Path target) throws IOException {
+        try {
+            Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+        return true;
+    }
+
+    /** Makes a rename or link itself durable; best effort, as not every platform can open a directory. */
+    public static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // e.g. Windows: the rename is as durable as the platform makes it
+        }
     }
 
     /** Deletes a directory tree, best effort, without following links; nothing happens if it is absent. */

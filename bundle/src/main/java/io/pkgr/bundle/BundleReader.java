@@ -1,24 +1,19 @@
 package io.pkgr.bundle;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -58,6 +53,14 @@ public final class BundleReader {
         return new BundleReader(Limits.DEFAULT).read(bundle, null, sha256);
     }
 
+    /**
+     * Like {@link #verify(Path, Sha256)} for a bundle read from a stream (a staged upload in any
+     * storage backend), which this closes.
+     */
+    public static BundleInfo verify(InputStream bundle, Sha256 sha256) {
+        return new BundleReader(Limits.DEFAULT).read(bundle, null, sha256);
+    }
+
     /** Checks and unpacks a bundle into {@code target}, which must not exist yet. */
     public static BundleInfo extract(Path bundle, Path target) {
         return new BundleReader(Limits.DEFAULT).extractTo(bundle, target, null);
@@ -89,7 +92,7 @@ public final class BundleReader {
             BundleInfo info = read(bundle, tmp, knownSha256);
             Files.write(tmp.resolve(Manifest.JSON_FILE), info.manifest().toCanonicalJson(), StandardOpenOption.CREATE_NEW);
             try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.renameIfAbsent(tmp, absolute);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
                 throw new BundleException(BundleException.Code.IO, "cannot extract into " + absolute + ": it already exists");
             }
@@ -101,131 +104,94 @@ public final class BundleReader {
         }
     }
 
-    /** Reads (and with {@code into}, extracts) the bundle; hashes the archive unless {@code knownSha256} is given. */
+    /** Reads (and with {@code into}, extracts) the bundle file; hashes it unless {@code knownSha256} is given. */
     private BundleInfo read(Path bundle, Path into, Sha256 knownSha256) {
-        long archiveSize;
+        InputStream raw;
         try {
-            archiveSize = Files.size(bundle);
+            raw = Files.newInputStream(bundle);
         } catch (IOException e) {
             throw new BundleException(BundleException.Code.IO, "cannot read " + bundle + ": " + e.getMessage(), e);
         }
+        return read(raw, into, knownSha256);
+    }
+
+    /**
+     * Reads (and with {@code into}, extracts) the bundle from {@code raw}, which it closes: each
+     * entry passes the {@link EntryPolicy}, content streams through the {@link ExpansionLimit}, and
+     * the {@link ManifestReconciler} holds the files against {@code pkgr.json}.
+     */
+    private BundleInfo read(InputStream raw, Path into, Sha256 knownSha256) {
         MessageDigest archiveDigest = knownSha256 == null ? Sha256.newDigest() : null;
+        EntryPolicy policy = new EntryPolicy(limits);
         Map<String, FileEntry> actual = new HashMap<>();
-        Set<String> parents = new HashSet<>();
         byte[] manifestBytes = null;
-        int entries = 0;
-        long expanded = 0;
-        try (InputStream raw = Files.newInputStream(bundle);
-             CountingInputStream compressed = new CountingInputStream(
+        long archiveSize;
+        long expanded;
+        try (raw;
+             ExpansionLimit.Counting compressed = new ExpansionLimit.Counting(
                      archiveDigest == null ? raw : new DigestInputStream(raw, archiveDigest));
              BufferedInputStream buffered = new BufferedInputStream(compressed, BUFFER);
              GzipCompressorInputStream gz = new GzipCompressorInputStream(buffered, false);
              // one 512-byte block: the reader then stops at the end marker and leaves the padding to be checked
              TarArchiveInputStream tar = new TarArchiveInputStream(gz, 512, 512, "UTF-8")) {
+            ExpansionLimit content = new ExpansionLimit(tar, compressed, limits);
             byte[] buf = new byte[BUFFER];
             TarArchiveEntry entry;
-            while ((entry = nextEntry(tar)) != null) {
-                if (++entries > limits.maxEntries()) {
-                    throw new BundleException(BundleException.Code.TOO_MANY_ENTRIES,
-                            "bundle has more than " + limits.maxEntries() + " entries");
-                }
-                String name = entry.getName();
-                if (entry.isDirectory()) {
-                    // pkgr never writes them, and an empty one would be content pkgr.json does not list
-                    throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY, "entry '" + Text.printable(name)
-                            + "' is a directory; bundles hold regular files only (directories follow from their paths)");
-                }
-                BundlePaths.checkSafe(name);
-                if (entry.isSymbolicLink() || entry.isLink()) {
-                    throw link(entry);
-                }
-                if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-                    throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY,
-                            "entry '" + Text.printable(name) + "' is a device or FIFO; bundles hold regular files only");
-                }
-                if (!entry.isFile()) {
-                    throw new BundleException(BundleException.Code.UNSUPPORTED_ENTRY,
-                            "entry '" + Text.printable(name) + "' is not a regular file");
-                }
-                if (actual.containsKey(name) || parents.contains(name)
-                        || (name.equals(Manifest.JSON_FILE) && manifestBytes != null)) {
-                    throw duplicate(name);
-                }
-                for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-                    if (actual.containsKey(name.substring(0, slash))) {
-                        throw duplicate(name);
-                    }
-                    parents.add(name.substring(0, slash));
-                }
-                long declared = entry.getSize();
-                if (declared > limits.maxExpandedBytes() - expanded) {
-                    throw tooLarge();
-                }
-                if (name.equals(Manifest.JSON_FILE)) {
-                    if (declared > limits.maxManifestBytes()) {
-                        throw new BundleException(BundleException.Code.TOO_LARGE,
-                                "pkgr.json is larger than " + limits.maxManifestBytes() + " bytes");
-                    }
-                    ByteArrayOutputStream json = new ByteArrayOutputStream((int) declared);
-                    expanded += copy(tar, json, null, buf, compressed, expanded);
-                    manifestBytes = json.toByteArray();
-                    continue;
-                }
-                BundlePaths.checkPayloadPath(name);
-                MessageDigest md = Sha256.newDigest();
-                long size;
-                if (into != null) {
-                    Path file = inside(into, name);
-                    Files.createDirectories(file.getParent());
-                    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
-                        size = copy(tar, out, md, buf, compressed, expanded);
-                    }
+            while ((entry = tar.getNextEntry()) != null) {
+                policy.admit(entry, content.expanded());
+                if (entry.getName().equals(Manifest.JSON_FILE)) {
+                    manifestBytes = content.readAllBytes();
                 } else {
-                    size = copy(tar, null, md, buf, compressed, expanded);
+                    actual.put(entry.getName(), readPayload(entry, content, into, buf));
                 }
-                expanded += size;
-                boolean executable = (entry.getMode() & 0111) != 0;
-                if (into != null && executable) {
-                    setExecutable(inside(into, name));
-                }
-                actual.put(name, new FileEntry(Sha256.of(md.digest()), size, executable));
             }
             checkNothingFollows(gz, buffered, buf);
+            archiveSize = compressed.count();
+            expanded = content.expanded();
         } catch (BundleException e) {
             throw e;
-        } catch (EOFException e) {
-            throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE, "bundle is truncated (unexpected end of data)", e);
         } catch (IOException | IllegalArgumentException e) {
-            if (into != null && e instanceof IOException && isWriteFailure(e)) {
-                throw new BundleException(BundleException.Code.IO, "cannot extract: " + e.getMessage(), e);
-            }
-            throw new BundleException(BundleException.Code.CORRUPT_ARCHIVE,
-                    "bundle is not a valid gzip-compressed tar archive: " + describe(e), e);
+            throw readFailure(e, into != null);
         }
         if (manifestBytes == null) {
             throw new BundleException(BundleException.Code.MISSING_MANIFEST, "bundle has no pkgr.json");
         }
         Manifest manifest = Manifest.parseJson(manifestBytes);
-        for (var listed : manifest.files().entrySet()) {
-            FileEntry found = actual.get(listed.getKey());
-            if (found == null) {
-                throw new BundleException(BundleException.Code.MISSING_FILE,
-                        "pkgr.json lists " + listed.getKey() + " but the bundle does not contain it");
-            }
-            if (!found.sha256().equals(listed.getValue().sha256()) || found.size() != listed.getValue().size()) {
-                throw new BundleException(BundleException.Code.DIGEST_MISMATCH, listed.getKey() + ": content has "
-                        + found.sha256() + " (" + found.size() + " bytes), pkgr.json says "
-                        + listed.getValue().sha256() + " (" + listed.getValue().size() + " bytes)");
-            }
-        }
-        for (String name : actual.keySet()) {
-            if (!manifest.files().containsKey(name)) {
-                throw new BundleException(BundleException.Code.UNLISTED_FILE,
-                        "bundle contains " + name + " which pkgr.json does not list");
-            }
-        }
+        ManifestReconciler.reconcile(manifest, actual);
         Sha256 sha256 = archiveDigest == null ? knownSha256 : Sha256.of(archiveDigest.digest());
-        return new BundleInfo(manifest, sha256, archiveSize, entries, expanded);
+        return new BundleInfo(manifest, sha256, archiveSize, policy.entries(), expanded);
+    }
+
+    /** Hashes one payload file's content (writing it under {@code into} when extracting) and records it. */
+    private static FileEntry readPayload(TarArchiveEntry entry, InputStream content, Path into, byte[] buf)
+            throws IOException {
+        MessageDigest md = Sha256.newDigest();
+        boolean executable = (entry.getMode() & 0111) != 0;
+        long size;
+        if (into == null) {
+            size = copy(content, null, md, buf);
+        } else {
+            Path file = inside(into, entry.getName());
+            Files.createDirectories(file.getParent());
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+                size = copy(content, out, md, buf);
+            }
+            if (executable) {
+                setExecutable(file);
+            }
+        }
+        return new FileEntry(Sha256.of(md.digest()), size, executable);
+    }
+
+    private static BundleException readFailure(Exception e, boolean extracting) {
+        if (e instanceof EOFException) {
+            return new BundleException(BundleException.Code.CORRUPT_ARCHIVE, "bundle is truncated (unexpected end of data)", e);
+        }
+        if (extracting && e instanceof java.nio.file.FileSystemException) {
+            return new BundleException(BundleException.Code.IO, "cannot extract: " + e.getMessage(), e);
+        }
+        return new BundleException(BundleException.Code.CORRUPT_ARCHIVE,
+                "bundle is not a valid gzip-compressed tar archive: " + describe(e), e);
     }
 
     /**
@@ -251,54 +217,16 @@ public final class BundleReader {
         }
     }
 
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
-        return tar.getNextEntry();
-    }
-
-    private long copy(InputStream in, OutputStream out, MessageDigest md, byte[] buf, CountingInputStream compressed,
-                      long expandedBefore) throws IOException {
+    private static long copy(InputStream in, OutputStream out, MessageDigest md, byte[] buf) throws IOException {
         long total = 0;
         for (int n; (n = in.read(buf)) != -1; ) {
             total += n;
-            long expanded = expandedBefore + total;
-            if (expanded > limits.maxExpandedBytes()) {
-                throw tooLarge();
-            }
-            if (expanded > limits.ratioGraceBytes() && expanded / Math.max(1, compressed.count) > limits.maxRatio()) {
-                throw new BundleException(BundleException.Code.SUSPICIOUS_COMPRESSION, "bundle expands more than "
-                        + limits.maxRatio() + " times its compressed size (an archive bomb?)");
-            }
-            if (md != null) {
-                md.update(buf, 0, n);
-            }
+            md.update(buf, 0, n);
             if (out != null) {
                 out.write(buf, 0, n);
             }
         }
         return total;
-    }
-
-    private BundleException tooLarge() {
-        return new BundleException(BundleException.Code.TOO_LARGE,
-                "bundle expands to more than " + limits.maxExpandedBytes() + " bytes");
-    }
-
-    private static BundleException duplicate(String name) {
-        return new BundleException(BundleException.Code.DUPLICATE_ENTRY,
-                "entry '" + Text.printable(name) + "' appears more than once or conflicts with another entry");
-    }
-
-    private static BundleException link(TarArchiveEntry entry) {
-        String kind = entry.isSymbolicLink() ? "symlink" : "hard link";
-        String target = entry.getLinkName();
-        Path base = Path.of("/bundle").resolve(entry.getName()).getParent();
-        Path resolved = entry.isSymbolicLink() ? base.resolve(target).normalize() : Path.of("/bundle").resolve(target).normalize();
-        boolean leaves = target.startsWith("/") || target.contains("\\") || !resolved.startsWith("/bundle");
-        return new BundleException(BundleException.Code.UNSAFE_LINK, leaves
-                ? kind + " '" + Text.printable(entry.getName()) + "' points outside the bundle ('"
-                + Text.printable(target) + "')"
-                : kind + " '" + Text.printable(entry.getName()) + "' → '" + Text.printable(target)
-                + "': bundles hold regular files only, no links");
     }
 
     /** Resolves an already validated entry name under the extraction root, as a second line of defence. */
@@ -318,46 +246,8 @@ public final class BundleReader {
         }
     }
 
-    private static boolean isWriteFailure(Exception e) {
-        return e instanceof java.nio.file.FileSystemException;
-    }
-
     private static String describe(Exception e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
-    }
-
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // read instead of skipping so that every byte passes through the digest
-            byte[] scratch = new byte[(int) Math.min(n, 8192)];
-            int r = read(scratch, 0, scratch.length);
-            return Math.max(r, 0);
-        }
     }
 }

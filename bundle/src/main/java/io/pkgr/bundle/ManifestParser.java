@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pkgr.bundle.pep440.Pep440Specifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Validates a manifest tree field by field, collecting every problem with its line. */
@@ -29,8 +31,6 @@ final class ManifestParser {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern PINNED_REQUIREMENT = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(\\[[A-Za-z0-9._, -]*])?\\s*===?\\s*[A-Za-z0-9.!+_*-]+\\s*(;.*)?");
-    private static final Pattern PYTHON_SPEC = Pattern.compile(
-            "\\s*(~=|==|!=|<=|>=|<|>|===)\\s*[0-9][0-9A-Za-z.*+!-]*\\s*(,\\s*(~=|==|!=|<=|>=|<|>|===)\\s*[0-9][0-9A-Za-z.*+!-]*\\s*)*");
     private static final Pattern MAVEN_COORDINATE = Pattern.compile(
             "[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+){0,2}:[A-Za-z0-9_.+-]+");
     private static final ObjectMapper CANONICAL = new ObjectMapper()
@@ -64,6 +64,7 @@ final class ManifestParser {
         problems.add(source + ":" + line + ": " + (path.isEmpty() ? "" : path + ": ") + message);
     }
 
+    /** Each field in its own step; every problem is collected, and the manifest built only if there is none. */
     private Manifest manifest(LocatedNode root) {
         if (!(root instanceof LocatedNode.Mapping top)) {
             problem(root.line(), "", "expected a mapping of fields (name, version, runtime, entrypoints, …), got "
@@ -72,49 +73,79 @@ final class ManifestParser {
         }
         checkKeys(top, "", json ? JSON_KEYS : YAML_KEYS);
         if (json) {
-            String format = scalar(top, "format", "", true);
-            if (format != null && !format.equals(Integer.toString(Manifest.FORMAT))) {
-                problem(line(top, "format"), "format", "unsupported bundle format " + Text.printable(format)
-                        + " (this pkgr reads format " + Manifest.FORMAT + "; upgrade pkgr)");
-            }
+            checkFormat(top);
         }
-        BundleName name = null;
-        String nameText = scalar(top, "name", "", true);
-        if (nameText != null) {
-            try {
-                name = BundleName.parse(nameText);
-            } catch (BundleException e) {
-                problem(line(top, "name"), "name", e.getMessage());
-            }
-        }
-        Version version = null;
-        String versionText = scalar(top, "version", "", true);
-        if (versionText != null) {
-            try {
-                version = Version.parse(versionText);
-            } catch (BundleException e) {
-                problem(line(top, "version"), "version", e.getMessage());
-            }
-        }
+        BundleName name = required(top, "name", BundleName::parse);
+        Version version = required(top, "version", Version::parse);
         String description = scalar(top, "description", "", false);
-        Runtime runtime = null;
-        String runtimeText = scalar(top, "runtime", "", true);
-        if (runtimeText != null) {
-            runtime = Runtime.fromId(runtimeText);
-            if (runtime == null) {
-                problem(line(top, "runtime"), "runtime", "unknown runtime '" + Text.printable(runtimeText)
-                        + "' (use python, jvm or exec)");
-            }
+        Runtime runtime = runtime(top);
+        String python = python(top, runtime);
+        List<String> requirements = requirements(top, runtime);
+        List<String> dependencies = dependencies(top, runtime);
+        List<String> include = top.entries().containsKey("include") ? strings(top, "include") : List.of("**");
+        List<String> exclude = strings(top, "exclude");
+        checkPatterns(top, "include", include);
+        checkPatterns(top, "exclude", exclude);
+        Map<String, Entrypoint> entrypoints = entrypoints(top, runtime);
+        TreeMap<String, FileEntry> files = json ? files(top) : new TreeMap<>();
+        if (!problems.isEmpty()) {
+            return null;
         }
+        return new Manifest(name, version, description, runtime, python, requirements, dependencies, include,
+                exclude, entrypoints, files);
+    }
+
+    private void checkFormat(LocatedNode.Mapping top) {
+        String format = scalar(top, "format", "", true);
+        if (format != null && !format.equals(Integer.toString(Manifest.FORMAT))) {
+            problem(line(top, "format"), "format", "unsupported bundle format " + Text.printable(format)
+                    + " (this pkgr reads format " + Manifest.FORMAT + "; upgrade pkgr)");
+        }
+    }
+
+    /** A required field parsed into its type; null (with the parser's message as the problem) when it does not parse. */
+    private <T> T required(LocatedNode.Mapping top, String field, Function<String, T> parse) {
+        String text = scalar(top, field, "", true);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return parse.apply(text);
+        } catch (BundleException e) {
+            problem(line(top, field), field, e.getMessage());
+            return null;
+        }
+    }
+
+    private Runtime runtime(LocatedNode.Mapping top) {
+        String text = scalar(top, "runtime", "", true);
+        if (text == null) {
+            return null;
+        }
+        Runtime runtime = Runtime.fromId(text);
+        if (runtime == null) {
+            problem(line(top, "runtime"), "runtime", "unknown runtime '" + Text.printable(text)
+                    + "' (use python, jvm or exec)");
+        }
+        return runtime;
+    }
+
+    /** The interpreter constraint, a PEP 440 specifier such as {@code >=3.10}. */
+    private String python(LocatedNode.Mapping top, Runtime runtime) {
         String python = scalar(top, "python", "", false);
         if (python != null) {
             if (runtime != null && runtime != Runtime.PYTHON) {
                 problem(line(top, "python"), "python", "only applies to runtime python");
-            } else if (!PYTHON_SPEC.matcher(python).matches()) {
+            } else if (!Pep440Specifier.isValid(python)) {
                 problem(line(top, "python"), "python", "'" + Text.printable(python)
                         + "' is not a version constraint (e.g. \">=3.10\")");
             }
         }
+        return python;
+    }
+
+    /** Pinned Python requirements ({@code NAME==VERSION}), for runtime python only. */
+    private List<String> requirements(LocatedNode.Mapping top, Runtime runtime) {
         List<String> requirements = strings(top, "requirements");
         for (int i = 0; i < requirements.size(); i++) {
             String r = requirements.get(i);
@@ -128,6 +159,11 @@ final class ManifestParser {
                         + "' is not pinned (use " + (project.isEmpty() ? "NAME" : project) + "==VERSION)");
             }
         }
+        return requirements;
+    }
+
+    /** Pinned Maven coordinates ({@code GROUP:ARTIFACT:VERSION}), for runtime jvm only. */
+    private List<String> dependencies(LocatedNode.Mapping top, Runtime runtime) {
         List<String> dependencies = strings(top, "dependencies");
         for (int i = 0; i < dependencies.size(); i++) {
             String d = dependencies.get(i);
@@ -140,17 +176,7 @@ final class ManifestParser {
                         + "' is not a pinned Maven coordinate (use GROUP:ARTIFACT:VERSION)");
             }
         }
-        List<String> include = top.entries().containsKey("include") ? strings(top, "include") : List.of("**");
-        List<String> exclude = strings(top, "exclude");
-        checkPatterns(top, "include", include);
-        checkPatterns(top, "exclude", exclude);
-        Map<String, Entrypoint> entrypoints = entrypoints(top, runtime);
-        TreeMap<String, FileEntry> files = json ? files(top) : new TreeMap<>();
-        if (!problems.isEmpty()) {
-            return null;
-        }
-        return new Manifest(name, version, description, runtime, python, requirements, dependencies, include,
-                exclude, entrypoints, files);
+        return dependencies;
     }
 
     private void checkPatterns(LocatedNode.Mapping top, String field, List<String> patterns) {

@@ -80,6 +80,21 @@ class BundleReaderTest {
     }
 
     @Test
+    void aBundleReadFromAStreamIsCheckedAsFromItsFile() throws IOException {
+        Path ok = Archives.create().file("files/a.txt", "A").file("deps/x.whl", "W").manifest().writeTo(tmp.resolve("ok.pkgr"));
+        Path unlisted = Archives.create().file("files/a.txt", "A").manifest().file("files/extra", "E")
+                .writeTo(tmp.resolve("unlisted.pkgr"));
+
+        BundleInfo fromStream = BundleReader.verify(Files.newInputStream(ok), Sha256.ofFile(ok));
+
+        assertEquals(BundleReader.verify(ok), fromStream);
+        assertEquals(Files.size(ok), fromStream.size());
+        BundleException e = assertThrows(BundleException.class,
+                () -> BundleReader.verify(Files.newInputStream(unlisted), Sha256.ofFile(unlisted)));
+        assertEquals(BundleException.Code.UNLISTED_FILE, e.code());
+    }
+
+    @Test
     void dotDotPathIsRefused() throws IOException {
         rejected(Archives.create().file("files/../../../evil.txt", "x").manifest(), BundleException.Code.UNSAFE_PATH,
                 "escapes the bundle with '..'");

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** The pkgr registry: one Undertow server on one port, built from a {@link ServerConfig}. */
@@ -14,6 +15,7 @@ public final class RegistryServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final PrintStream console;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private RegistryAssembly assembly;
     private int port = -1;
 
@@ -81,6 +83,38 @@ public final class RegistryServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Makes this server stop with the process, before {@link #start()} so no signal falls in
+     * between. SIGTERM is how Docker, Kubernetes and systemd ask for a stop, and the JVM's own
+     * handling of it exits 143, which they report as a failure: here it drains in-flight requests
+     * (within the grace period), while logging still works, then exits 0. SIGINT and other exits
+     * drain through a shutdown hook. {@link #awaitStop()} then blocks until that happened.
+     */
+    public void stopWithProcess() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop();
+            stopped.countDown();
+        }, "pkgr-shutdown"));
+        exitZeroAfterDrainOnSigterm();
+    }
+
+    /** Blocks until the process stopped this server (see {@link #stopWithProcess()}). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @SuppressWarnings("removal")
+    private void exitZeroAfterDrainOnSigterm() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+                stop();
+                System.exit(0);
+            });
+        } catch (IllegalArgumentException | LinkageError e) {
+            // no such signal here (or no jdk.unsupported): the shutdown hook still drains
+        }
     }
 
     /** The bound port (useful with port 0); -1 before {@link #start()}. */

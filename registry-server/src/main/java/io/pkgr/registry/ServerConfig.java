@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything a {@link RegistryServer} needs to start. Build it with {@link #defaults()} and the
- * {@code with…} methods, or with the canonical constructor; null paths mean "the default under
- * {@code dataDir}".
+ * Everything a {@link RegistryServer} needs to start. {@link ServerOptions} builds it from the
+ * command line and environment; code builds it with {@link #builder()} or {@link #defaults()} and
+ * a {@code with…} method. Null paths mean "the default under {@code dataDir}".
  *
  * @param dataDir data directory (storage, default htpasswd and access rules)
  * @param host address to bind
@@ -117,100 +117,224 @@ public record ServerConfig(
         return tlsSelfSigned || tlsCert != null;
     }
 
+    /** A builder holding this config's values, to change some and build again. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(value, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().dataDir(value).build();
     }
 
     public ServerConfig withHost(String value) {
-        return new ServerConfig(dataDir, value, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().host(value).build();
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(dataDir, host, value, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().port(value).build();
     }
 
     public ServerConfig withHtpasswd(Path value) {
-        return new ServerConfig(dataDir, host, port, value, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().htpasswd(value).build();
     }
 
     public ServerConfig withAccessFile(Path value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, value, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().accessFile(value).build();
     }
 
     public ServerConfig withAnonymousRead(boolean value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, value, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().anonymousRead(value).build();
     }
 
     public ServerConfig withMaxUploadBytes(long value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, value, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().maxUploadBytes(value).build();
     }
 
     public ServerConfig withMaxConcurrentUploads(int value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, value,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().maxConcurrentUploads(value).build();
     }
 
+    /** HTTPS with this certificate chain and key (and no self-signed certificate). */
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                cert, key, false, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().tls(cert, key).tlsSelfSigned(false).build();
     }
 
+    /** HTTPS with a generated development certificate (and no given one). */
     public ServerConfig withTlsSelfSigned(boolean value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                null, null, value, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().tls(null, null).tlsSelfSigned(value).build();
     }
 
     public ServerConfig withLogFormat(LogFormat value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, value, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().logFormat(value).build();
     }
 
     public ServerConfig withIdleTimeout(Duration value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, value, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().idleTimeout(value).build();
     }
 
     public ServerConfig withShutdownGrace(Duration value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, value, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().shutdownGrace(value).build();
     }
 
     public ServerConfig withPublicMetrics(boolean value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, value, storage,
-                minUploadRate, uploadRateGrace, minFreeBytes);
+        return toBuilder().publicMetrics(value).build();
     }
 
     /** Bodies slower than {@code bytesPerSecond} on average after {@code grace} are cut off; 0 turns it off. */
     public ServerConfig withMinUploadRate(long bytesPerSecond, Duration grace) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                bytesPerSecond, grace, minFreeBytes);
+        return toBuilder().minUploadRate(bytesPerSecond).uploadRateGrace(grace).build();
     }
 
     public ServerConfig withMinFreeBytes(long value) {
-        return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes, maxConcurrentUploads,
-                tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace, publicMetrics, storage,
-                minUploadRate, uploadRateGrace, value);
+        return toBuilder().minFreeBytes(value).build();
+    }
+
+    /** Collects values; {@link #build()} validates them once, through the record's constructor. */
+    public static final class Builder {
+        private Path dataDir;
+        private String host;
+        private int port;
+        private Path htpasswd;
+        private Path accessFile;
+        private boolean anonymousRead;
+        private long maxUploadBytes;
+        private int maxConcurrentUploads;
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned;
+        private LogFormat logFormat;
+        private Duration idleTimeout;
+        private Duration shutdownGrace;
+        private boolean publicMetrics;
+        private String storage;
+        private long minUploadRate;
+        private Duration uploadRateGrace;
+        private long minFreeBytes;
+
+        private Builder(ServerConfig c) {
+            dataDir = c.dataDir;
+            host = c.host;
+            port = c.port;
+            htpasswd = c.htpasswd;
+            accessFile = c.accessFile;
+            anonymousRead = c.anonymousRead;
+            maxUploadBytes = c.maxUploadBytes;
+            maxConcurrentUploads = c.maxConcurrentUploads;
+            tlsCert = c.tlsCert;
+            tlsKey = c.tlsKey;
+            tlsSelfSigned = c.tlsSelfSigned;
+            logFormat = c.logFormat;
+            idleTimeout = c.idleTimeout;
+            shutdownGrace = c.shutdownGrace;
+            publicMetrics = c.publicMetrics;
+            storage = c.storage;
+            minUploadRate = c.minUploadRate;
+            uploadRateGrace = c.uploadRateGrace;
+            minFreeBytes = c.minFreeBytes;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder htpasswd(Path value) {
+            htpasswd = value;
+            return this;
+        }
+
+        public Builder accessFile(Path value) {
+            accessFile = value;
+            return this;
+        }
+
+        public Builder anonymousRead(boolean value) {
+            anonymousRead = value;
+            return this;
+        }
+
+        public Builder maxUploadBytes(long value) {
+            maxUploadBytes = value;
+            return this;
+        }
+
+        public Builder maxConcurrentUploads(int value) {
+            maxConcurrentUploads = value;
+            return this;
+        }
+
+        /** Certificate chain and key together; both null for no given certificate. */
+        public Builder tls(Path cert, Path key) {
+            tlsCert = cert;
+            tlsKey = key;
+            return this;
+        }
+
+        public Builder tlsSelfSigned(boolean value) {
+            tlsSelfSigned = value;
+            return this;
+        }
+
+        public Builder logFormat(LogFormat value) {
+            logFormat = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration value) {
+            shutdownGrace = value;
+            return this;
+        }
+
+        public Builder publicMetrics(boolean value) {
+            publicMetrics = value;
+            return this;
+        }
+
+        public Builder storage(String value) {
+            storage = value;
+            return this;
+        }
+
+        public Builder minUploadRate(long value) {
+            minUploadRate = value;
+            return this;
+        }
+
+        public Builder uploadRateGrace(Duration value) {
+            uploadRateGrace = value;
+            return this;
+        }
+
+        public Builder minFreeBytes(long value) {
+            minFreeBytes = value;
+            return this;
+        }
+
+        /** The config; {@link IllegalArgumentException} when the values do not fit together. */
+        public ServerConfig build() {
+            return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
+                    maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
+                    publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes);
+        }
     }
 }

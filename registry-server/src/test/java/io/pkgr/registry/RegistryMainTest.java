@@ -70,4 +70,54 @@ class RegistryMainTest {
     void helpIsRecognised() {
         assertNull(RegistryMain.parse(new String[] {"--help"}, Map.of()));
     }
+
+    @Test
+    void aBadValueNamesTheOptionOrTheVariableItCameFrom() {
+        IllegalArgumentException flag = assertThrows(IllegalArgumentException.class,
+                () -> RegistryMain.parse(new String[] {"--log-format", "xml"}, Map.of()));
+        assertEquals("Invalid value for option '--log-format': 'xml' is not text or json", flag.getMessage());
+
+        IllegalArgumentException variable = assertThrows(IllegalArgumentException.class,
+                () -> RegistryMain.parse(new String[0], Map.of("PKGR_PORT", "eighty")));
+        assertEquals("PKGR_PORT (--port): 'eighty' is not a number", variable.getMessage());
+
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> RegistryMain.parse(new String[0], Map.of("PKGR_MAX_UPLOAD_SIZE", "big")));
+        assertEquals("PKGR_MAX_UPLOAD_SIZE (--max-upload-size): invalid size 'big' (e.g. 500M, 2G)", size.getMessage());
+    }
+
+    @Test
+    void everyOptionReadsItsVariableAndTheCommandLineWins() {
+        Map<String, String> env = Map.ofEntries(Map.entry("PKGR_DATA", "/srv/pkgr"), Map.entry("PKGR_HOST", "127.0.0.1"),
+                Map.entry("PKGR_PORT", "7000"), Map.entry("PKGR_HTPASSWD", "/etc/users"), Map.entry("PKGR_ACCESS", "/etc/rules.yaml"),
+                Map.entry("PKGR_ANONYMOUS_READ", "yes"), Map.entry("PKGR_MAX_UPLOAD_SIZE", "1G"),
+                Map.entry("PKGR_MAX_CONCURRENT_UPLOADS", "3"), Map.entry("PKGR_TLS_SELF_SIGNED", "on"),
+                Map.entry("PKGR_LOG_FORMAT", "JSON"), Map.entry("PKGR_IDLE_TIMEOUT", "5"), Map.entry("PKGR_SHUTDOWN_GRACE", "2"),
+                Map.entry("PKGR_PUBLIC_METRICS", "1"), Map.entry("PKGR_MIN_UPLOAD_RATE", "1K"),
+                Map.entry("PKGR_MIN_UPLOAD_RATE_GRACE", "7"), Map.entry("PKGR_MIN_FREE_SPACE", "5M"),
+                Map.entry("PKGR_REPOSITORIES", "belongs to the CLI"));
+
+        ServerConfig fromEnv = RegistryMain.parse(new String[0], env);
+        ServerConfig flagsWin = RegistryMain.parse(new String[] {"--port", "9000", "--public-metrics=false"}, env);
+
+        assertEquals(ServerConfig.builder().dataDir(Path.of("/srv/pkgr")).host("127.0.0.1").port(7000)
+                .htpasswd(Path.of("/etc/users")).accessFile(Path.of("/etc/rules.yaml")).anonymousRead(true)
+                .maxUploadBytes(1L << 30).maxConcurrentUploads(3).tlsSelfSigned(true).logFormat(ServerConfig.LogFormat.JSON)
+                .idleTimeout(java.time.Duration.ofSeconds(5)).shutdownGrace(java.time.Duration.ofSeconds(2)).publicMetrics(true)
+                .minUploadRate(1024).uploadRateGrace(java.time.Duration.ofSeconds(7)).minFreeBytes(5L << 20).build(), fromEnv);
+        assertEquals(fromEnv.withPort(9000).withPublicMetrics(false), flagsWin);
+    }
+
+    @Test
+    void theHelpListsEveryOption() {
+        String usage = RegistryMain.usage();
+
+        for (java.lang.reflect.Field field : ServerOptions.class.getDeclaredFields()) {
+            picocli.CommandLine.Option option = field.getAnnotation(picocli.CommandLine.Option.class);
+            if (option != null) {
+                assertTrue(usage.contains(option.names()[0]), option.names()[0] + " missing from:\n" + usage);
+            }
+        }
+        assertTrue(usage.contains("PKGR_"), usage);
+    }
 }

@@ -2,6 +2,7 @@ package io.pkgr.cli.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pkgr.bundle.AtomicFiles;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
@@ -20,10 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -152,11 +151,7 @@ public final class RegistryClient {
                 throw new CliException(ExitCode.INTEGRITY, name + " " + version + " from " + repository.url()
                         + " has " + actual + ", expected " + expected + "; nothing was installed");
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveInto(tmp, target);
             tmp = null;
         } catch (IOException e) {
             throw new CliException(ExitCode.REGISTRY, "download of " + name + " " + version + " from "

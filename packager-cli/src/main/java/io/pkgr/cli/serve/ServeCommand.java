@@ -4,24 +4,18 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
-import io.pkgr.registry.RegistryMain;
 import io.pkgr.registry.RegistryServer;
 import io.pkgr.registry.ServerConfig;
+import io.pkgr.registry.ServerOptions;
 import io.pkgr.registry.ops.LogSetup;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
- * {@code pkgr serve}: the registry, from the same distribution. The options are declared here for
- * help and syntax; {@link RegistryMain#parse} turns them (and the PKGR_* variables) into the config,
- * so the container entry point and this command cannot drift apart.
+ * {@code pkgr serve}: the registry, from the same distribution. Its options are the server's own
+ * {@link ServerOptions}, which the container entry point parses too, so the two cannot drift apart.
  */
 @Command(name = "serve",
         sortOptions = false,
@@ -45,50 +39,11 @@ import picocli.CommandLine.Spec;
         })
 public final class ServeCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     HelpOption help;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ./data)")
-    Path data;
-    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: 0.0.0.0)")
-    String host;
-    @Option(names = "--port", paramLabel = "N", description = "Port (default: 8080; 0 = any free port, printed)")
-    Integer port;
-    @Option(names = "--htpasswd", paramLabel = "FILE", description = "Users, any Apache htpasswd format (default: DATA/htpasswd)")
-    Path htpasswd;
-    @Option(names = "--access", paramLabel = "FILE", description = "Access rules YAML (default: DATA/access.yaml); see docs/auth.md")
-    Path access;
-    @Option(names = "--anonymous-read", description = "Let callers without credentials read every bundle")
-    boolean anonymousRead;
-    @Option(names = "--max-upload-size", paramLabel = "SIZE", description = "Largest upload, e.g. 500M, 2G (default: 2G)")
-    String maxUploadSize;
-    @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Uploads at once before 503 (default: 16)")
-    Integer maxConcurrentUploads;
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (with --tls-key)")
-    Path tlsCert;
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key")
-    Path tlsKey;
-    @Option(names = "--tls-self-signed", description = "HTTPS with a generated development certificate (kept in DATA/tls)")
-    boolean tlsSelfSigned;
-    @Option(names = "--log-format", paramLabel = "text|json", description = "Log line format (default: text)")
-    String logFormat;
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Idle/read/write timeout against slow clients (default: 60)")
-    Integer idleTimeout;
-    @Option(names = "--min-upload-rate", paramLabel = "SIZE",
-            description = "Bytes per second a request body must keep up after its grace period, e.g. 4K (default: 4K; 0 = none)")
-    String minUploadRate;
-    @Option(names = "--min-upload-rate-grace", paramLabel = "SECONDS",
-            description = "Time a request body gets before the minimum rate applies (default: 10)")
-    Integer minUploadRateGrace;
-    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "Time in-flight requests get on SIGTERM (default: 30)")
-    Integer shutdownGrace;
-    @Option(names = "--public-metrics", description = "Serve /metrics without credentials")
-    boolean publicMetrics;
-    @Option(names = "--min-free-space", paramLabel = "SIZE", description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
-    String minFreeSpace;
+    @Mixin
+    ServerOptions options;
 
     private final Settings settings;
 
@@ -104,25 +59,19 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config;
         try {
-            String[] args = spec.commandLine().getParseResult().originalArgs().stream()
-                    .dropWhile(a -> !a.equals("serve")).skip(1).toArray(String[]::new);
-            config = RegistryMain.parse(args, settings.env());
+            config = options.toConfig(settings.env());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
         LogSetup.install(config.logFormat() == ServerConfig.LogFormat.JSON);
         RegistryServer server = new RegistryServer(config, System.err);
+        server.stopWithProcess();
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
             throw new CliException(ExitCode.FAILURE, "cannot start the registry: " + e.getMessage(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "pkgr-shutdown"));
-        stopped.await();
+        server.awaitStop();
         return ExitCode.OK;
     }
 }

@@ -8,7 +8,7 @@ import io.pkgr.cli.CliException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The tasks file's validation, durations and python constraints: small parsers with clear errors. */
+/** The tasks file's validation and durations: small parsers with clear errors. */
 class TasksFileTest {
 
     @Test

@@ -1,5 +1,7 @@
 package io.pkgr.registry.access;
 
+import io.pkgr.auth.AuthResult;
+import io.pkgr.auth.Permission;
 import java.net.InetAddress;
 
 /** The server's seam to authentication and access rules (backed by the {@code auth} module). */
@@ -9,7 +11,7 @@ public interface AccessControl {
      * Checks the raw {@code Authorization} header (null when absent) from {@code client}. May block
      * (bcrypt on a cache miss): call it on a worker thread unless {@link #isCached} says otherwise.
      */
-    AuthOutcome authenticate(String authorizationHeader, InetAddress client);
+    AuthResult authenticate(String authorizationHeader, InetAddress client);
 
     /** True when {@link #authenticate} would answer from memory without blocking. */
     default boolean isCached(String authorizationHeader) {

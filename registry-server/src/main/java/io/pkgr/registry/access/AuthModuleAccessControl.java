@@ -3,12 +3,12 @@ package io.pkgr.registry.access;
 import io.pkgr.auth.AccessRules;
 import io.pkgr.auth.AuthResult;
 import io.pkgr.auth.Authenticator;
+import io.pkgr.auth.Permission;
 import io.pkgr.bundle.Sha256;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +48,7 @@ public final class AuthModuleAccessControl implements AccessControl {
     }
 
     @Override
-    public AuthOutcome authenticate(String authorizationHeader, InetAddress client) {
+    public AuthResult authenticate(String authorizationHeader, InetAddress client) {
         AuthResult result = authenticator.authenticate(authorizationHeader, client.getHostAddress());
         if (authorizationHeader != null) {
             String key = hintKey(authorizationHeader);
@@ -61,18 +61,12 @@ public final class AuthModuleAccessControl implements AccessControl {
                 verified.remove(key);
             }
         }
-        return switch (result.status()) {
-            case ANONYMOUS -> new AuthOutcome.Anonymous();
-            case OK -> new AuthOutcome.Authenticated(result.user());
-            case MALFORMED -> new AuthOutcome.Malformed();
-            case RATE_LIMITED -> new AuthOutcome.RateLimited(Duration.ofSeconds(result.retryAfterSeconds()));
-            default -> new AuthOutcome.BadCredentials();
-        };
+        return result;
     }
 
     @Override
     public boolean allows(Principal principal, Permission permission, String normalizedName) {
-        return rules.allows(principal.user(), io.pkgr.auth.Permission.valueOf(permission.name()), normalizedName);
+        return rules.allows(principal.user(), permission, normalizedName);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.pkgr.registry.access;
 
+import io.pkgr.auth.AuthResult;
+import io.pkgr.auth.Permission;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.ErrorResponder;
@@ -33,7 +35,7 @@ public final class AuthenticationHandler implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
-        AuthOutcome outcome;
+        AuthResult outcome;
         try {
             outcome = access.authenticate(header, clientAddress(exchange));
         } catch (RuntimeException e) {
@@ -41,27 +43,25 @@ public final class AuthenticationHandler implements HttpHandler {
             return;
         }
         Principal principal;
-        if (outcome instanceof AuthOutcome.Authenticated ok) {
-            principal = new Principal(ok.user());
-        } else if (outcome instanceof AuthOutcome.Anonymous) {
-            principal = Principal.ANONYMOUS;
-        } else {
-            ErrorResponder.send(exchange, rejection(outcome));
-            return;
+        switch (outcome.status()) {
+            case OK -> principal = new Principal(outcome.user());
+            case ANONYMOUS -> principal = Principal.ANONYMOUS;
+            default -> {
+                ErrorResponder.send(exchange, rejection(outcome));
+                return;
+            }
         }
         exchange.putAttachment(Principal.KEY, principal);
         next.handleRequest(exchange);
     }
 
-    private static ApiException rejection(AuthOutcome outcome) {
-        if (outcome instanceof AuthOutcome.RateLimited limited) {
-            long seconds = Math.max(1, limited.retryAfter().toSeconds());
-            return new ApiException(ErrorCode.TOO_MANY_ATTEMPTS, Map.of("Retry-After", Long.toString(seconds)), seconds);
-        }
-        if (outcome instanceof AuthOutcome.Malformed) {
-            return new ApiException(ErrorCode.MALFORMED_CREDENTIALS);
-        }
-        return new ApiException(ErrorCode.BAD_CREDENTIALS);
+    private static ApiException rejection(AuthResult outcome) {
+        return switch (outcome.status()) {
+            case RATE_LIMITED -> new ApiException(ErrorCode.TOO_MANY_ATTEMPTS,
+                    Map.of("Retry-After", Long.toString(outcome.retryAfterSeconds())), outcome.retryAfterSeconds());
+            case MALFORMED -> new ApiException(ErrorCode.MALFORMED_CREDENTIALS);
+            default -> new ApiException(ErrorCode.BAD_CREDENTIALS);
+        };
     }
 
     private static InetAddress clientAddress(HttpServerExchange exchange) {
@@ -78,7 +78,7 @@ public final class AuthenticationHandler implements HttpHandler {
         if (principal.anonymous()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
-        throw new ApiException(ErrorCode.DENIED, principal.user(), permission.verb(),
+        throw new ApiException(ErrorCode.DENIED, principal.user(), permission.toString(),
                 normalizedName.isEmpty() ? "this registry" : normalizedName);
     }
 }

@@ -76,10 +76,10 @@ final class BundlePublisher {
         }
     }
 
-    private static Manifest verify(StagedBlob staged) {
+    private static Manifest verify(StagedBlob staged) throws IOException {
         try {
             // the upload was hashed as it streamed in: the reader need not hash the archive again
-            BundleInfo info = BundleReader.verify(staged.localFile(), new Sha256(staged.digests().sha256()));
+            BundleInfo info = BundleReader.verify(staged.open(), new Sha256(staged.digests().sha256()));
             return info.manifest();
         } catch (BundleException e) {
             throw new ApiException(ErrorCode.BUNDLE_INVALID, e.getMessage());

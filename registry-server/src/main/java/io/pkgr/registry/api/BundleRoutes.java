@@ -7,7 +7,7 @@ import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
-import io.pkgr.registry.access.Permission;
+import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.PublishOutcome;

@@ -1,19 +1,19 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.pep440.Pep440Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * A wheel's core metadata ({@code NAME-VERSION.dist-info/METADATA}), extracted at upload so the
@@ -29,33 +29,35 @@ record CoreMetadata(byte[] bytes, Map<String, String> headers) {
     }
 
     /**
-     * Reads the METADATA of the wheel at {@code wheel}.
+     * Reads the METADATA of the wheel on {@code wheel} (closed after): the zip's central directory
+     * and one entry, not the whole file.
      *
      * @throws IllegalArgumentException with a message for the client when the wheel is not a
      *         readable zip, has no (or an ambiguous) METADATA, or names another project or version
      */
-    static CoreMetadata fromWheel(Path wheel, String project, Pep440Version version) throws IOException {
+    static CoreMetadata fromWheel(SeekableByteChannel wheel, String project, Pep440Version version) {
         String expected = BundleName.normalize(project);
         byte[] bytes;
-        try (ZipFile zip = new ZipFile(wheel.toFile())) {
-            List<ZipEntry> candidates = new ArrayList<>();
-            Enumeration<? extends ZipEntry> entries = zip.entries();
+        try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(wheel).get()) {
+            List<ZipArchiveEntry> candidates = new ArrayList<>();
+            Enumeration<ZipArchiveEntry> entries = zip.getEntries();
             while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
+                ZipArchiveEntry entry = entries.nextElement();
                 String name = entry.getName();
                 int slash = name.indexOf('/');
                 if (slash > 0 && name.substring(0, slash).endsWith(".dist-info") && name.substring(slash).equals("/METADATA")) {
                     candidates.add(entry);
                 }
             }
-            ZipEntry chosen = choose(candidates, expected);
+            ZipArchiveEntry chosen = choose(candidates, expected);
             try (InputStream in = zip.getInputStream(chosen)) {
                 bytes = in.readNBytes(MAX_SIZE + 1);
             }
             if (bytes.length > MAX_SIZE) {
                 throw new IllegalArgumentException("the wheel's METADATA is larger than " + MAX_SIZE + " bytes");
             }
-        } catch (ZipException e) {
+        } catch (IOException e) {
+            // the staged bytes are local or the backend's: what fails here is the archive
             throw new IllegalArgumentException("the wheel is not a readable zip archive: " + e.getMessage());
         }
         Map<String, String> headers = parseHeaders(bytes);
@@ -73,11 +75,11 @@ record CoreMetadata(byte[] bytes, Map<String, String> headers) {
         return new CoreMetadata(bytes, headers);
     }
 
-    private static ZipEntry choose(List<ZipEntry> candidates, String expected) {
+    private static ZipArchiveEntry choose(List<ZipArchiveEntry> candidates, String expected) {
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
-        for (ZipEntry entry : candidates) {
+        for (ZipArchiveEntry entry : candidates) {
             String dir = entry.getName().substring(0, entry.getName().indexOf(".dist-info/"));
             int dash = dir.lastIndexOf('-');
             if (dash > 0 && BundleName.normalize(dir.substring(0, dash)).equals(expected)) {

@@ -1,6 +1,7 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.pep440.Pep440Version;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,6 +1,7 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.PutResult;

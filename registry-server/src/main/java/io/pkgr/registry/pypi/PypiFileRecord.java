@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.pep440.Pep440Version;
 import java.util.Collections;
 
 /**

@@ -2,9 +2,10 @@ package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
-import io.pkgr.registry.access.Permission;
+import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.http.ApiException;

@@ -1,6 +1,7 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.UploadSlots;
@@ -162,7 +163,7 @@ final class PypiUploader {
         CoreMetadata metadata = null;
         if (file.kind() == DistributionFilename.Kind.WHEEL) {
             try {
-                metadata = CoreMetadata.fromWheel(staged.localFile(), name, version);
+                metadata = CoreMetadata.fromWheel(staged.openChannel(), name, version);
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }

@@ -1,5 +1,6 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.registry.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

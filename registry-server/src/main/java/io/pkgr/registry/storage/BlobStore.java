@@ -7,37 +7,53 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The storage SPI: objects keyed by {@link RepoPath}. Readers never see a half-written object;
- * writes of a new object are put-if-absent. Found with {@link java.util.ServiceLoader} through a
- * {@link BlobStoreProvider}; every backend passes {@code BlobStoreContract}.
+ * The storage SPI: objects keyed by {@link RepoPath}, nothing else (layout lives in
+ * {@link StoragePaths}). Readers never see a half-written object; new objects are put-if-absent
+ * through a {@link StagedBlob} handle the backend owns, so a remote backend (an object store with
+ * multipart uploads) fits as well as the filesystem. Every method may be called from many threads
+ * at once. Found with {@link java.util.ServiceLoader} through a {@link BlobStoreProvider}; the
+ * abstract {@code BlobStoreContract} test is the definition every backend passes.
  */
 public interface BlobStore extends Closeable {
 
-    /** Size and time of the object at {@code path}, empty if absent. */
+    /** Size and last-modified time of the whole object at {@code path}; empty if there is none. */
     Optional<BlobStat> stat(RepoPath path) throws IOException;
 
-    /** The object at {@code path}, limited to {@code range} when it is non-null. */
+    /**
+     * The object at {@code path}, limited to {@code range} when it is non-null. Throws
+     * {@link BlobNotFoundException} when absent and {@link IllegalArgumentException} when the
+     * range ends beyond the object. Reading sees the object as it was when opened, whole.
+     */
     Blob get(RepoPath path, ByteRange range) throws IOException;
 
-    /** Streams {@code content} into place at {@code path} unless an object is already there. */
+    /**
+     * Streams {@code content} into place at {@code path} unless an object is already there (then
+     * {@code created} is false and the object unchanged): {@link #stage} then
+     * {@link StagedBlob#commitIfAbsent}.
+     */
     default PutResult putIfAbsent(RepoPath path, InputStream content) throws IOException {
         try (StagedBlob staged = stage(content, Long.MAX_VALUE)) {
             return staged.commitIfAbsent(path);
         }
     }
 
-    /** Atomically replaces (or creates) the object at {@code path}: for small mutable records. */
+    /**
+     * Replaces (or creates) the object at {@code path} with {@code content}, atomically: readers see
+     * the old bytes or the new, never a mix. For small mutable records (catalog entries), not blobs.
+     */
     void replace(RepoPath path, byte[] content) throws IOException;
 
-    /** Every object under {@code prefix} (recursively), sorted; empty if none. */
+    /** Every object under {@code prefix} (recursively), sorted; empty if none. Staged content is never listed. */
     List<RepoPath> list(RepoPath prefix) throws IOException;
 
-    /** Deletes the object at {@code path}; false if there was none. */
+    /** Deletes the object at {@code path}; false if there was none. Readers that opened it before may finish. */
     boolean delete(RepoPath path) throws IOException;
 
     /**
-     * Streams {@code content} into a temp object while hashing it, failing with
-     * {@link BlobTooLargeException} (and keeping nothing) past {@code maxBytes}.
+     * Streams {@code content} into a staged handle while hashing it (sha256, md5, blake2b-256),
+     * reading it once. Fails with {@link BlobTooLargeException} past {@code maxBytes} and
+     * {@link StorageFullException} when there is no room, keeping nothing either way. The caller
+     * owns the handle and must close it.
      */
     StagedBlob stage(InputStream content, long maxBytes) throws IOException;
 
@@ -50,7 +66,7 @@ public interface BlobStore extends Closeable {
         return stage(content, maxBytes);
     }
 
-    /** Throws unless a write would succeed now (for readiness probes); {@link StorageFullException} when full. */
+    /** Throws unless a write would succeed now (for readiness probes); {@link StorageFullException} when full. Leaves nothing. */
     void checkWritable() throws IOException;
 
     /**
@@ -60,4 +76,8 @@ public interface BlobStore extends Closeable {
     default long usableBytes() throws IOException {
         return Long.MAX_VALUE;
     }
+
+    /** Releases what the backend holds between calls (connections, pools); the objects stay. */
+    @Override
+    void close() throws IOException;
 }

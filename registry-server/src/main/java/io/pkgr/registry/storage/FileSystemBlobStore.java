@@ -1,5 +1,6 @@
 package io.pkgr.registry.storage;
 
+import io.pkgr.bundle.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,11 +8,9 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ final class FileSystemBlobStore implements BlobStore {
 
     private static final System.Logger LOG = System.getLogger(FileSystemBlobStore.class.getName());
     static final String TEMP_DIR = ".tmp";
-    private static final String TEMP_SUFFIX = ".part";
+    private static final String TEMP_SUFFIX = AtomicFiles.TEMP_SUFFIX;
 
     private final Path root;
     private final Path tempDir;
@@ -120,23 +119,10 @@ final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void replace(RepoPath path, byte[] content) throws IOException {
-        Path target = fileOf(path);
-        Path temp = null;
         try {
-            Files.createDirectories(target.getParent());
-            temp = newTempFile(target.getParent());
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(content));
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
+            AtomicFiles.write(fileOf(path), "rw-r--r--", content);
         } catch (IOException e) {
             throw StorageFullException.classify(e);
-        } finally {
-            if (temp != null) {
-                Files.deleteIfExists(temp);
-            }
         }
     }
 
@@ -169,7 +155,7 @@ final class FileSystemBlobStore implements BlobStore {
         Path file = fileOf(path);
         boolean deleted = Files.deleteIfExists(file);
         if (deleted) {
-            syncDirectory(file.getParent());
+            AtomicFiles.syncDirectory(file.getParent());
             pruneEmptyParents(file.getParent());
         }
         return deleted;
@@ -250,7 +236,8 @@ final class FileSystemBlobStore implements BlobStore {
     private int sweepTempFiles() throws IOException {
         int[] swept = {0};
         try (Stream<Path> files = Files.walk(root)) {
-            files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(TEMP_SUFFIX))
+            files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(TEMP_SUFFIX)
+                            && Files.isRegularFile(f))
                     .forEach(f -> {
                         try {
                             Files.deleteIfExists(f);
@@ -275,18 +262,12 @@ final class FileSystemBlobStore implements BlobStore {
         }
     }
 
-    private static void syncDirectory(Path dir) {
-        // makes the new directory entry durable; not supported everywhere, so best effort
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            LOG.log(Level.TRACE, "directory fsync unsupported: {0}", e.getMessage());
-        }
-    }
-
+    /** A synced temp file: re-read in place, hard-linked into place on commit, deleted on close. */
     private final class FileStaged implements StagedBlob {
         private final Path temp;
         private final Digests digests;
+        private boolean committed;
+        private boolean closed;
 
         FileStaged(Path temp, Digests digests) {
             this.temp = temp;
@@ -299,24 +280,37 @@ final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
-        public Path localFile() {
-            return temp;
+        public InputStream open() throws IOException {
+            return Channels.newInputStream(openChannel());
+        }
+
+        @Override
+        public FileChannel openChannel() throws IOException {
+            if (closed) {
+                throw new IOException("the staged content was discarded");
+            }
+            return FileChannel.open(temp, StandardOpenOption.READ);
         }
 
         @Override
         public PutResult commitIfAbsent(RepoPath target) throws IOException {
+            if (committed || closed) {
+                throw new IllegalStateException(closed ? "the staged content was discarded" : "already committed");
+            }
+            committed = true;
             Path file = fileOf(target);
+            boolean linked;
             try {
                 Files.createDirectories(file.getParent());
-                Files.createLink(file, temp);
-            } catch (FileAlreadyExistsException e) {
-                return new PutResult(false, stat(target).orElseThrow(() -> new BlobNotFoundException(target)));
+                linked = AtomicFiles.linkIfAbsent(temp, file);
             } catch (UnsupportedOperationException e) {
                 return moveIfAbsent(file, target);
             } catch (IOException e) {
                 throw StorageFullException.classify(e); // a new directory entry may need a block too
             }
-            syncDirectory(file.getParent());
+            if (!linked) {
+                return new PutResult(false, stat(target).orElseThrow(() -> new BlobNotFoundException(target)));
+            }
             return new PutResult(true, stat(target).orElseThrow());
         }
 
@@ -327,14 +321,15 @@ final class FileSystemBlobStore implements BlobStore {
                 if (existing.isPresent()) {
                     return new PutResult(false, existing.get());
                 }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.renameIfAbsent(temp, file);
             }
-            syncDirectory(file.getParent());
             return new PutResult(true, stat(target).orElseThrow());
         }
 
         @Override
         public void close() throws IOException {
+            closed = true;
+            // after a link the object has its own name; this drops only the temp one
             Files.deleteIfExists(temp);
         }
     }

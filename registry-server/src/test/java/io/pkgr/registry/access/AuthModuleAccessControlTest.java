@@ -1,10 +1,11 @@
 package io.pkgr.registry.access;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkgr.auth.AccessRules;
+import io.pkgr.auth.AuthResult;
 import io.pkgr.auth.Authenticator;
 import io.pkgr.auth.HtpasswdWriter;
 import java.net.InetAddress;
@@ -35,9 +36,9 @@ class AuthModuleAccessControlTest {
 
         assertTrue(access.isCached(null), "no credentials: nothing to verify");
         assertFalse(access.isCached(good), "never checked: a hash check is due, on a worker");
-        assertInstanceOf(AuthOutcome.Authenticated.class, access.authenticate(good, client));
+        assertEquals(AuthResult.Status.OK, access.authenticate(good, client).status());
         assertTrue(access.isCached(good));
-        assertInstanceOf(AuthOutcome.BadCredentials.class, access.authenticate(bad, client));
+        assertEquals(AuthResult.Status.BAD_CREDENTIALS, access.authenticate(bad, client).status());
         assertFalse(access.isCached(bad), "a failed check is never a hint");
     }
 }

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,7 +118,9 @@ public abstract class BlobStoreContract {
             assertEquals("900150983cd24fb0d6963f7d28e17f72", d.md5());
             assertEquals("bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319", d.blake2b256());
             assertEquals(3, d.size());
-            assertArrayEquals("abc".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(staged.localFile()));
+            try (InputStream in = staged.open()) {
+                assertArrayEquals("abc".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
+            }
             assertEquals(List.of(), store.list(RepoPath.of("blobs")));
 
             assertTrue(staged.commitIfAbsent(RepoPath.of("blobs/abc")).created());
@@ -138,7 +141,51 @@ public abstract class BlobStoreContract {
 
         staged.close();
 
-        assertFalse(Files.exists(staged.localFile()));
+        assertThrows(IOException.class, staged::open);
+        assertThrows(IllegalStateException.class, () -> staged.commitIfAbsent(RepoPath.of("blobs/gone")));
+        assertEquals(List.of(), store.list(RepoPath.of("blobs")));
+        staged.close(); // twice is fine
+    }
+
+    @Test
+    void stagedContentCanBeReadAgainFromTheStartAndAtRandom() throws IOException {
+        try (StagedBlob staged = store.stage(bytes("0123456789"), 100)) {
+            try (InputStream first = staged.open(); InputStream second = staged.open()) {
+                assertEquals("0123456789", new String(first.readAllBytes(), StandardCharsets.UTF_8));
+                assertEquals("0123456789", new String(second.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            try (SeekableByteChannel channel = staged.openChannel()) {
+                ByteBuffer tail = ByteBuffer.allocate(3);
+                channel.position(7).read(tail);
+                assertEquals(10, channel.size());
+                assertEquals("789", new String(tail.array(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void aCommitOntoAnExistingObjectLeavesItUnchangedAndReportsIt() throws IOException {
+        store.putIfAbsent(RepoPath.of("blobs/x"), bytes("first"));
+
+        try (StagedBlob staged = store.stage(bytes("second!"), 100)) {
+            PutResult result = staged.commitIfAbsent(RepoPath.of("blobs/x"));
+
+            assertFalse(result.created());
+            assertEquals(5, result.stat().size());
+        }
+        assertEquals("first", read(RepoPath.of("blobs/x"), null));
+    }
+
+    @Test
+    void aStagedBlobCommitsOnceAndTheObjectOutlivesTheHandle() throws IOException {
+        StagedBlob staged = store.stage(bytes("once"), 100);
+
+        assertTrue(staged.commitIfAbsent(RepoPath.of("blobs/once")).created());
+        assertThrows(IllegalStateException.class, () -> staged.commitIfAbsent(RepoPath.of("blobs/twice")));
+        staged.close();
+
+        assertEquals("once", read(RepoPath.of("blobs/once"), null));
+        assertEquals(List.of(RepoPath.of("blobs/once")), store.list(RepoPath.of("blobs")));
     }
 
     @Test

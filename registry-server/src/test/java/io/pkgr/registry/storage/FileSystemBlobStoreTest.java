@@ -1,7 +1,14 @@
 package io.pkgr.registry.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSystemBlobStoreTest extends BlobStoreContract {
@@ -11,5 +18,23 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
     @Override
     protected BlobStore openStore() throws IOException {
         return BlobStoreProvider.forScheme("file").open(root);
+    }
+
+    @Test
+    void aStagedTempFileIsGoneOnceTheHandleIsClosedCommittedOrNot() throws IOException {
+        StagedBlob discarded = store.stage(new ByteArrayInputStream(new byte[] {1, 2}), 100);
+        StagedBlob committed = store.stage(new ByteArrayInputStream(new byte[] {3}), 100);
+        committed.commitIfAbsent(RepoPath.of("blobs/kept"));
+
+        discarded.close();
+        committed.close();
+
+        assertEquals(List.of(root.resolve("blobs/kept")), regularFiles());
+    }
+
+    private List<Path> regularFiles() throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.pkgr.cli.runtime.python;
 
+import io.pkgr.bundle.pep440.Pep440Specifier;
+import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.runtime.Executables;
@@ -46,7 +48,7 @@ final class Python {
             if (probe == null) {
                 throw new CliException(ExitCode.USAGE, "cannot run python interpreter '" + explicit + "'");
             }
-            if (constraint != null && !Pep440.satisfies(probe.version(), constraint)) {
+            if (constraint != null && !fits(probe, constraint)) {
                 throw new CliException(ExitCode.USAGE, explicit + " is Python " + probe.version()
                         + " but the bundle needs python " + constraint);
             }
@@ -63,7 +65,7 @@ final class Python {
                 continue;
             }
             seen.add(candidate + " " + probe.version());
-            if (constraint == null || Pep440.satisfies(probe.version(), constraint)) {
+            if (constraint == null || fits(probe, constraint)) {
                 return choice(path, probe, candidate + " on PATH, the first candidate that fits");
             }
         }
@@ -73,6 +75,13 @@ final class Python {
     }
 
     /** A launcher (pyenv shim) is replaced by the interpreter it ran, so the install does not pay for it again. */
+    /** pip 22.3 is the first whose {@code --python} installs into another interpreter. */
+    private static final Pep440Version PIP_WITH_PYTHON_OPTION = Pep440Version.parse("22.3");
+
+    private static boolean fits(InterpreterProbes.Probe probe, String constraint) {
+        return Pep440Specifier.parse(constraint).contains(Pep440Version.parse(probe.version()));
+    }
+
     private static Choice choice(String path, InterpreterProbes.Probe probe, String how) {
         boolean launcher = InterpreterProbes.isLauncher(Path.of(path));
         String chosen = launcher ? probe.executable() : path;
@@ -120,7 +129,7 @@ final class Python {
                 continue;
             }
             seen.add(host + " has pip " + probe.pip());
-            if (Pep440.compare(probe.pip(), "22.3") >= 0) {
+            if (Pep440Version.isValid(probe.pip()) && Pep440Version.parse(probe.pip()).compareTo(PIP_WITH_PYTHON_OPTION) >= 0) {
                 return path;
             }
         }

@@ -1,4 +1,4 @@
-package io.pkgr.registry.pypi;
+package io.pkgr.bundle.pep440;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -10,12 +10,14 @@ import java.util.regex.Pattern;
 /**
  * A PEP 440 version, parsed the way {@code packaging.version.Version} parses it: {@link #toString()}
  * is the normalised form ({@code 1.0-ALPHA.1} → {@code 1.0a1}) and {@link #compareTo} is PEP 440
- * order, under which {@code 1.0} and {@code 1.0.0} are equal.
+ * order, under which {@code 1.0} and {@code 1.0.0} are equal. The one PEP 440 implementation: the
+ * PyPI face identifies files by it, {@link Pep440Specifier} matches against it.
  */
-record Pep440Version(BigInteger epoch, List<BigInteger> release, String preLabel, BigInteger preNumber,
+public record Pep440Version(BigInteger epoch, List<BigInteger> release, String preLabel, BigInteger preNumber,
         BigInteger post, BigInteger dev, String local) implements Comparable<Pep440Version> {
 
-    static final int MAX_LENGTH = 128;
+    /** Longer text is refused before the pattern runs. */
+    public static final int MAX_LENGTH = 128;
     // packaging's VERSION_PATTERN, verbatim in structure
     private static final Pattern PATTERN = Pattern.compile(
             "v?(?:(?:(?<epoch>[0-9]+)!)?(?<release>[0-9]+(?:\\.[0-9]+)*)"
@@ -26,7 +28,7 @@ record Pep440Version(BigInteger epoch, List<BigInteger> release, String preLabel
             Pattern.CASE_INSENSITIVE);
 
     /** Parses {@code text}; throws {@link IllegalArgumentException} when it is not a PEP 440 version. */
-    static Pep440Version parse(String text) {
+    public static Pep440Version parse(String text) {
         if (text == null || text.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("not a PEP 440 version");
         }
@@ -59,7 +61,8 @@ record Pep440Version(BigInteger epoch, List<BigInteger> release, String preLabel
         return new Pep440Version(epoch, List.copyOf(release), preLabel, preNumber, post, dev, local);
     }
 
-    static boolean isValid(String text) {
+    /** Whether {@code text} parses as a PEP 440 version. */
+    public static boolean isValid(String text) {
         try {
             parse(text);
             return true;
@@ -72,7 +75,8 @@ record Pep440Version(BigInteger epoch, List<BigInteger> release, String preLabel
         return digits == null ? BigInteger.ZERO : new BigInteger(digits);
     }
 
-    boolean isPreRelease() {
+    /** A pre-release or dev release (PEP 440 excludes those from ranges unless asked). */
+    public boolean isPreRelease() {
         return preLabel != null || dev != null;
     }
 

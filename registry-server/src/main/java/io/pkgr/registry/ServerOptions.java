@@ -1,0 +1,208 @@
+package io.pkgr.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The server's options, declared once: {@code pkgr serve} mixes them in and {@link RegistryMain}
+ * parses them with its own command line, so the two cannot drift apart. Every option also reads
+ * the environment variable {@code PKGR_} + its upper-cased name ({@code --max-upload-size} ↔
+ * {@code PKGR_MAX_UPLOAD_SIZE}); an option on the command line wins. A field is null when its
+ * option was not given, which is how {@link #toConfig} knows to look at the environment.
+ */
+public final class ServerOptions {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ./data)")
+    Path data;
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: 0.0.0.0)")
+    String host;
+    @Option(names = "--port", paramLabel = "N", description = "Port (default: 8080; 0 = any free port, printed)")
+    Integer port;
+    @Option(names = "--htpasswd", paramLabel = "FILE", description = "Users, any Apache htpasswd format (default: DATA/htpasswd)")
+    Path htpasswd;
+    @Option(names = "--access", paramLabel = "FILE", description = "Access rules YAML (default: DATA/access.yaml); see docs/auth.md")
+    Path access;
+    @Option(names = "--anonymous-read", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "Let callers without credentials read every bundle")
+    Boolean anonymousRead;
+    @Option(names = "--max-upload-size", paramLabel = "SIZE", converter = Size.class,
+            description = "Largest upload, e.g. 500M, 2G (default: 2G)")
+    Long maxUploadSize;
+    @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Uploads at once before 503 (default: 16)")
+    Integer maxConcurrentUploads;
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (with --tls-key)")
+    Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key")
+    Path tlsKey;
+    @Option(names = "--tls-self-signed", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "HTTPS with a generated development certificate (kept in DATA/tls)")
+    Boolean tlsSelfSigned;
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "Log line format (default: text)")
+    ServerConfig.LogFormat logFormat;
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Idle/read/write timeout against slow clients (default: 60)")
+    Integer idleTimeout;
+    @Option(names = "--min-upload-rate", paramLabel = "SIZE", converter = Size.class,
+            description = "Bytes per second a request body must keep up after its grace period, e.g. 4K (default: 4K; 0 = none)")
+    Long minUploadRate;
+    @Option(names = "--min-upload-rate-grace", paramLabel = "SECONDS",
+            description = "Time a request body gets before the minimum rate applies (default: 10)")
+    Integer minUploadRateGrace;
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "Time in-flight requests get on SIGTERM (default: 30)")
+    Integer shutdownGrace;
+    @Option(names = "--public-metrics", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "Serve /metrics without credentials")
+    Boolean publicMetrics;
+    @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
+            description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
+    Long minFreeSpace;
+
+    /**
+     * The config from the parsed options over {@code env} over {@link ServerConfig#defaults()};
+     * throws {@link IllegalArgumentException} naming the variable or option at fault.
+     */
+    public ServerConfig toConfig(Map<String, String> env) {
+        Environment e = new Environment(env);
+        ServerConfig defaults = ServerConfig.defaults();
+        Path cert = or(tlsCert, e.value("tls-cert", Path::of));
+        Path key = or(tlsKey, e.value("tls-key", Path::of));
+        return ServerConfig.builder()
+                .dataDir(or(or(data, e.value("data", Path::of)), defaults.dataDir()))
+                .host(or(or(host, e.value("host", Function.identity())), defaults.host()))
+                .port(or(or(port, e.value("port", Environment::integer)), defaults.port()))
+                .htpasswd(or(htpasswd, e.value("htpasswd", Path::of)))
+                .accessFile(or(access, e.value("access", Path::of)))
+                .anonymousRead(or(or(anonymousRead, e.value("anonymous-read", Switch::parse)), false))
+                .maxUploadBytes(or(or(maxUploadSize, e.value("max-upload-size", Size::parse)), defaults.maxUploadBytes()))
+                .maxConcurrentUploads(or(or(maxConcurrentUploads, e.value("max-concurrent-uploads", Environment::integer)),
+                        defaults.maxConcurrentUploads()))
+                // one PEM file may hold both the chain and the key
+                .tls(cert != null ? cert : key, key != null ? key : cert)
+                .tlsSelfSigned(or(or(tlsSelfSigned, e.value("tls-self-signed", Switch::parse)), false))
+                .logFormat(or(or(logFormat, e.value("log-format", LogFormatConverter::parse)), defaults.logFormat()))
+                .idleTimeout(seconds(or(idleTimeout, e.value("idle-timeout", Environment::integer)), defaults.idleTimeout()))
+                .shutdownGrace(seconds(or(shutdownGrace, e.value("shutdown-grace", Environment::integer)),
+                        defaults.shutdownGrace()))
+                .publicMetrics(or(or(publicMetrics, e.value("public-metrics", Switch::parse)), false))
+                .minUploadRate(or(or(minUploadRate, e.value("min-upload-rate", Size::parse)), defaults.minUploadRate()))
+                .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
+                        defaults.uploadRateGrace()))
+                .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
+                .build();
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static Duration seconds(Integer value, Duration fallback) {
+        return value != null ? Duration.ofSeconds(value) : fallback;
+    }
+
+    /** The {@code PKGR_*} variables of this process (or a test); other {@code PKGR_*} belong to the CLI. */
+    private record Environment(Map<String, String> env) {
+
+        <T> T value(String option, Function<String, T> parse) {
+            String name = "PKGR_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+            String value = env.get(name);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException | TypeConversionException e) {
+                throw new IllegalArgumentException(name + " (--" + option + "): " + e.getMessage(), e);
+            }
+        }
+
+        static Integer integer(String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a number");
+            }
+        }
+    }
+
+    /** A converter whose parse errors picocli reports as "Invalid value for option '--x': MESSAGE". */
+    private abstract static class Parsed<T> implements ITypeConverter<T> {
+        abstract T read(String value);
+
+        @Override
+        public T convert(String value) {
+            try {
+                return read(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Sizes like {@code 2G}, {@code 500MiB}, {@code 1048576}. */
+    static final class Size extends Parsed<Long> {
+        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
+
+        @Override
+        Long read(String value) {
+            return parse(value);
+        }
+
+        static long parse(String value) {
+            Matcher m = SIZE.matcher(value.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("invalid size '" + value + "' (e.g. 500M, 2G)");
+            }
+            int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                case "T" -> 40;
+                default -> 0;
+            };
+            try {
+                return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException("size '" + value + "' is too large");
+            }
+        }
+    }
+
+    /** A switch given alone is on; with a value, {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}. */
+    static final class Switch extends Parsed<Boolean> {
+        @Override
+        Boolean read(String value) {
+            return parse(value);
+        }
+
+        static Boolean parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off", "" -> false;
+                default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
+            };
+        }
+    }
+
+    static final class LogFormatConverter extends Parsed<ServerConfig.LogFormat> {
+        @Override
+        ServerConfig.LogFormat read(String value) {
+            return parse(value);
+        }
+
+        static ServerConfig.LogFormat parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "text" -> ServerConfig.LogFormat.TEXT;
+                case "json" -> ServerConfig.LogFormat.JSON;
+                default -> throw new IllegalArgumentException("'" + value + "' is not text or json");
+            };
+        }
+    }
+}
