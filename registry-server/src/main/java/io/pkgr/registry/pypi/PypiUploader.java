@@ -104,7 +104,7 @@ final class PypiUploader {
         } catch (BlobTooLargeException e) {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
         } catch (FileExistsException e) {
-            throw new ApiException(ErrorCode.FILE_EXISTS, e.existing().filename(), e.existing().sha256());
+            throw new ApiException(ErrorCode.FILE_EXISTS, e.existing().filename(), e.sha256AndReason());
         } finally {
             if (staged != null) {
                 staged.close();
@@ -141,6 +141,9 @@ final class PypiUploader {
             version = Pep440Version.parse(versionText);
         } catch (IllegalArgumentException e) {
             throw invalid("invalid version '" + printable(versionText) + "': not a PEP 440 version");
+        }
+        if (version.local() != null) {
+            throw invalid(DistributionFilename.localVersionRefused(printable(versionText)));
         }
         DistributionFilename file;
         try {

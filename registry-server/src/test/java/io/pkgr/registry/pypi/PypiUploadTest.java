@@ -157,11 +157,9 @@ class PypiUploadTest {
     }
 
     @Test
-    void wheelsWithOtherTagsAndTheSdistJoinTheRelease() throws IOException {
-        upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel));
-
+    void platformWheelsJoinEachOtherThenAPureWheelAndTheSdistJoinThem() throws IOException {
         for (String filename : List.of("team_demo-1.0.0-cp311-cp311-manylinux_2_17_x86_64.whl",
-                "team_demo-1.0.0-py2-none-any.whl", "team_demo-1.0.0.tar.gz")) {
+                "team_demo-1.0.0-cp311-cp311-win_amd64.whl", WHEEL, "team_demo-1.0.0.tar.gz")) {
             byte[] bytes = filename.endsWith(".whl") ? TestDists.wheel("team-demo", "1.0.0", filename)
                     : filename.getBytes(StandardCharsets.UTF_8);
             HttpResponse<String> response = upload(TestDists.form("team-demo", "1.0.0", filename, bytes));
@@ -170,6 +168,26 @@ class PypiUploadTest {
         }
         assertEquals(4, json(registry.get("/simple/team-demo/", BOB, "application/vnd.pypi.simple.v1+json"))
                 .path("files").size());
+    }
+
+    @Test
+    void aWheelWithOtherTagsBesideAPureWheelIsAConflictButTheSdistJoins() throws IOException {
+        upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel));
+
+        for (String filename : List.of("team_demo-1.0.0-cp311-none-any.whl", "team_demo-1.0.0-py3-none-manylinux1_x86_64.whl",
+                "team_demo-1.0.0-cp311-cp311-manylinux_2_17_x86_64.whl")) {
+            assertRejected(TestDists.form("team-demo", "1.0.0", filename, TestDists.wheel("team-demo", "1.0.0", filename)),
+                    409, "File already exists: " + WHEEL + " was uploaded with sha256 ");
+            assertRejected(TestDists.form("team-demo", "1.0.0", filename, TestDists.wheel("team-demo", "1.0.0", filename)),
+                    409, filename + " would join the release beside this pure wheel, and pip prefers a wheel with more"
+                            + " specific tags");
+        }
+        HttpResponse<String> sdist = upload(TestDists.form("team-demo", "1.0.0", "team_demo-1.0.0.tar.gz",
+                "sdist".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, sdist.statusCode(), sdist.body());
+        HttpResponse<String> nextVersion = upload(TestDists.form("team-demo", "1.0.1",
+                "team_demo-1.0.1-cp311-none-any.whl", TestDists.wheel("team-demo", "1.0.1", "x")));
+        assertEquals(200, nextVersion.statusCode(), nextVersion.body());
     }
 
     @Test
