@@ -179,6 +179,10 @@ public final class PypiRoutes {
         if (principal.anonymous()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
+        if (!access.allowsOnSomeName(principal, Permission.PUBLISH)) {
+            // the project is named only inside the body: refuse a user who may publish nothing before reading it
+            throw new ApiException(ErrorCode.DENIED, principal.user(), Permission.PUBLISH.verb(), "any project");
+        }
         String boundary = MultipartReader.boundary(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
         if (boundary == null) {
             throw new ApiException(ErrorCode.UPLOAD_INVALID,

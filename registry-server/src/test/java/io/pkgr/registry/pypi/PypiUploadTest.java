@@ -281,6 +281,43 @@ class PypiUploadTest {
     }
 
     @Test
+    void aUserWhoMayPublishNothingIsRefusedBeforeTheBodyIsRead() {
+        Multipart form = TestDists.form("team-demo", "1.0.0", WHEEL, wheel);
+        List<String> before = registry.storedFiles();
+
+        HttpResponse<String> bob = registry.upload(BOB, form);
+
+        assertEquals(403, bob.statusCode(), bob.body());
+        assertEquals("DENIED", code(bob));
+        assertEquals("user 'bob' may not publish any project", json(bob).path("error").path("message").asText());
+        assertTrue(bob.headers().firstValue("Connection").orElse("").equalsIgnoreCase("close"), bob.headers().toString());
+        assertEquals(before, registry.storedFiles());
+    }
+
+    @Test
+    void aFileBeforeTheNameFieldIsRefused() {
+        Multipart contentFirst = new Multipart().file("content", WHEEL, wheel)
+                .field(":action", "file_upload").field("name", "team-demo").field("version", "1.0.0");
+
+        assertRejected(contentFirst, 400, "missing 'name' field before the 'content' file part: send the form fields"
+                + " first, as twine and poetry do");
+    }
+
+    @Test
+    void otherFilePartsAreBoundedAndNotKept() {
+        byte[] signature = new byte[PypiUploader.MAX_OTHER_FILE_BYTES + 1];
+        java.util.Arrays.fill(signature, (byte) 'x');
+
+        assertRejected(TestDists.form("team-demo", "1.0.0", WHEEL, wheel)
+                        .file("gpg_signature", WHEEL + ".asc", signature), 400,
+                "file part 'gpg_signature' is larger than " + PypiUploader.MAX_OTHER_FILE_BYTES + " bytes");
+        HttpResponse<String> signed = upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel)
+                .file("gpg_signature", WHEEL + ".asc", "-----BEGIN PGP SIGNATURE-----".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, signed.statusCode(), signed.body());
+        assertTrue(registry.storedFiles().stream().noneMatch(f -> f.contains(".asc")), registry.storedFiles().toString());
+    }
+
+    @Test
     void garbageBodiesAre400NeverA500() {
         List<String> before = registry.storedFiles();
         String type = "multipart/form-data; boundary=" + Multipart.BOUNDARY;
