@@ -59,6 +59,11 @@ public final class PypiRoutes {
         this.uploader = new PypiUploader(store, catalog, uploads, maxUploadBytes);
     }
 
+    /** The largest upload body the routes read: the file and the most its form fields may take. */
+    public long maxBodyBytes() {
+        return uploader.maxBodyBytes();
+    }
+
     /** Adds every route to {@code routes}. */
     public void register(RoutingHandler routes) {
         HttpHandler upload = uploadHandler();

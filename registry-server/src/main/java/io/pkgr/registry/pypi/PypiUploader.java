@@ -59,7 +59,8 @@ final class PypiUploader {
 
     /** The largest body worth reading: the file plus the most the text fields may take. */
     long maxBodyBytes() {
-        return maxUploadBytes + MAX_FIELDS_BYTES + 64 * 1024;
+        long besidesTheFile = MAX_FIELDS_BYTES + 64 * 1024; // form fields, other file parts, part headers
+        return maxUploadBytes > Long.MAX_VALUE - besidesTheFile ? Long.MAX_VALUE : maxUploadBytes + besidesTheFile;
     }
 
     UploadOutcome upload(Request request) throws IOException {

@@ -110,7 +110,7 @@ final class FileSystemBlobStore implements BlobStore {
         try {
             Files.createDirectories(target.getParent());
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         }
         // temp beside the target: same directory, same file system, so the link is atomic
         try (FileStaged staged = write(target.getParent(), content, Long.MAX_VALUE, true)) {
@@ -132,7 +132,7 @@ final class FileSystemBlobStore implements BlobStore {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(target.getParent());
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         } finally {
             if (temp != null) {
                 Files.deleteIfExists(temp);
@@ -191,7 +191,7 @@ final class FileSystemBlobStore implements BlobStore {
         try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         } finally {
             Files.deleteIfExists(probe);
         }
@@ -216,7 +216,7 @@ final class FileSystemBlobStore implements BlobStore {
         try {
             temp = newTempFile(dir);
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         }
         try {
             Digests digests;
@@ -228,7 +228,7 @@ final class FileSystemBlobStore implements BlobStore {
             return new FileStaged(temp, digests);
         } catch (IOException e) {
             Files.deleteIfExists(temp);
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
@@ -314,7 +314,7 @@ final class FileSystemBlobStore implements BlobStore {
             } catch (UnsupportedOperationException e) {
                 return moveIfAbsent(file, target);
             } catch (IOException e) {
-                throw StorageFullException.classify(e); // a new directory entry may need a block too
+                throw StorageFullException.classify(e, root); // a new directory entry may need a block too
             }
             syncDirectory(file.getParent());
             return new PutResult(true, stat(target).orElseThrow());

@@ -266,6 +266,22 @@ class PypiUploadTest {
     }
 
     @Test
+    void largeFormFieldsBesideAFileNearTheLimitGetTheRoutesAnswerNotADroppedConnection() {
+        // 1.4 MiB of text fields: within the form's bounds, but above --max-upload-size + 1 MiB
+        String description = "d".repeat(700 * 1024);
+        byte[] tooBig = new byte[64 * 1024 + 1];
+        new java.util.Random(3).nextBytes(tooBig);
+
+        assertRejected(TestDists.form("team-demo", "1.0.0", WHEEL, tooBig).field("description", description)
+                .field("description_content_type", description), 413, "larger than the limit of 65536 bytes");
+        HttpResponse<String> accepted = upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel)
+                .field("description", description).field("description_content_type", description));
+
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertTrue(json(accepted).path("created").asBoolean(), accepted.body());
+    }
+
+    @Test
     void credentialsAndPermissionsAreChecked() throws IOException {
         Multipart form = TestDists.form("team-demo", "1.0.0", WHEEL, wheel);
         List<String> before = registry.storedFiles();
