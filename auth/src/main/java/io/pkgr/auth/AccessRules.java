@@ -86,6 +86,17 @@ public final class AccessRules {
         return rules.get().allows(user, permission, name);
     }
 
+    /**
+     * Whether some grant gives {@code user} {@code permission} on at least one name pattern: lets a
+     * server refuse an upload that names its target only inside the body before reading the body.
+     */
+    public boolean allowsOnSomeName(String user, Permission permission) {
+        if (anonymousRead && permission == Permission.READ) {
+            return true;
+        }
+        return rules.get().allowsOnSomeName(user, permission);
+    }
+
     /** Lets anonymous callers read every bundle, in addition to the rules (off by default). */
     public void setAnonymousRead(boolean anonymousRead) {
         this.anonymousRead = anonymousRead;
@@ -219,6 +230,11 @@ public final class AccessRules {
                 }
             }
             return false;
+        }
+
+        boolean allowsOnSomeName(String user, Permission permission) {
+            Set<String> groups = user == null ? Set.of() : groupsOfUser.getOrDefault(user, Set.of());
+            return rules.stream().anyMatch(rule -> rule.grants(permission) && rule.appliesTo(user, groups));
         }
     }
 

@@ -79,6 +79,23 @@ class AccessRulesTest {
         assertEquals(allowed, rules.allows(user, Permission.parse(permission), bundle));
     }
 
+    @ParameterizedTest(name = "{0} may {1} some name -> {2}")
+    @CsvSource(nullValues = "ANON", textBlock = """
+            alice, publish, true
+            carol, publish, false
+            carol, yank,    true
+            root,  publish, true
+            dave,  publish, false
+            dave,  read,    true
+            ANON,  publish, false
+            """)
+    void somePermissionOnSomeNameIsTheUnionOfTheGrantsThatApply(String user, String permission, boolean allowed)
+            throws IOException {
+        AccessRules rules = AccessRules.parse(EXAMPLE);
+
+        assertEquals(allowed, rules.allowsOnSomeName(user, Permission.parse(permission)));
+    }
+
     @Test
     void everythingIsDeniedWhenNothingGrantsIt() throws IOException {
         // given

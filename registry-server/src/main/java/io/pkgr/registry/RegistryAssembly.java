@@ -59,6 +59,7 @@ final class RegistryAssembly {
     final AccessControl access;
     final GracefulShutdownHandler root;
     final Undertow undertow;
+    private long maxBodyBytes; // the largest request body a route reads; set by createRoutes
 
     RegistryAssembly(ServerConfig config, PrintStream console) throws IOException {
         this.config = config;
@@ -119,8 +120,10 @@ final class RegistryAssembly {
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
-        new PypiRoutes(pypi, store, access, uploads, config.maxUploadBytes())
-                .register(authenticated);
+        PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, access, uploads, config.maxUploadBytes());
+        pypiRoutes.register(authenticated);
+        // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
+        maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 
         Routes open = new Routes();
         open.get("/healthz", operations.health())
@@ -139,11 +142,6 @@ final class RegistryAssembly {
         return open;
     }
 
-    private static long entityCap(long maxUploadBytes) {
-        long formFields = 1L << 20;
-        return maxUploadBytes > Long.MAX_VALUE - formFields ? Long.MAX_VALUE : maxUploadBytes + formFields;
-    }
-
     private Undertow createUndertow(HttpHandler handler) throws IOException {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
         Undertow.Builder builder = Undertow.builder()
@@ -156,10 +154,9 @@ final class RegistryAssembly {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, Math.min(timeoutMillis, 10_000))
                 .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
-                // Undertow cuts any body over 2 MiB by default; the routes answer 413 themselves at
-                // --max-upload-size, so Undertow's own cap only backs that up (a multipart upload
-                // carries its form fields besides the file)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, entityCap(config.maxUploadBytes()))
+                // Undertow cuts any body over 2 MiB by default, dropping the connection; the routes
+                // answer 413 themselves, so Undertow's own cap is the largest body a route reads
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
                 .setSocketOption(Options.READ_TIMEOUT, timeoutMillis)
                 // after the grace period stop() interrupts the workers still busy: a worker blocked
                 // reading a stalled upload would otherwise hold the stop until the read timeout

@@ -100,6 +100,27 @@ class SlowClientTest {
     }
 
     @Test
+    void slowLegacyUploadsOfAReadOnlyUserAreRefused403AtOnceAndTakeNoUploadSlot() throws Exception {
+        start(c -> c.withMaxConcurrentUploads(4));
+        String bob = "Authorization: " + TestRegistry.basic(BOB) + "\r\nContent-Type: multipart/form-data; boundary=xyz\r\n";
+        List<String> before = registry.storedFiles();
+
+        SlowBodies attack = attack(ATTACKERS, "POST /legacy/", bob);
+        List<Answer> answers = attack.answers();
+        HttpResponse<String> published = registry.send(registry.request("/api/v1/bundles/team-new/1.0.0", ALICE)
+                .timeout(SAFETY).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(TestBundles.bundle(tmp, "team-new", "1.0.0", "new"))).build());
+
+        for (Answer answer : answers) {
+            answer.assertRefusedAndClosed(403);
+            assertTrue(answer.text.contains("user 'bob' may not publish any project"), answer.text);
+        }
+        assertEquals(201, published.statusCode(), published.body());
+        List<String> after = registry.storedFiles();
+        assertTrue(after.containsAll(before) && after.stream().noneMatch(f -> f.endsWith(".part")), after.toString());
+    }
+
+    @Test
     void slowUploadsBeyondTheCapAreRefusedWith503AtOnceAndTheSlotHoldersAreCutOff() throws Exception {
         start(c -> c.withMaxConcurrentUploads(4));
         String alice = "Authorization: " + TestRegistry.basic(ALICE) + "\r\n";

@@ -21,6 +21,9 @@ public interface AccessControl {
     /** Whether {@code principal} may do {@code permission} on the (normalized) bundle name. */
     boolean allows(Principal principal, Permission permission, String normalizedName);
 
+    /** Whether {@code principal} may do {@code permission} on at least one name (checked before an upload body is read). */
+    boolean allowsOnSomeName(Principal principal, Permission permission);
+
     /** Whether anonymous callers may read every bundle (the {@code --anonymous-read} switch). */
     boolean anonymousReadEnabled();
 }

@@ -70,6 +70,11 @@ public final class AuthModuleAccessControl implements AccessControl {
     }
 
     @Override
+    public boolean allowsOnSomeName(Principal principal, Permission permission) {
+        return rules.allowsOnSomeName(principal.user(), io.pkgr.auth.Permission.valueOf(permission.name()));
+    }
+
+    @Override
     public boolean anonymousReadEnabled() {
         return rules.anonymousRead();
     }

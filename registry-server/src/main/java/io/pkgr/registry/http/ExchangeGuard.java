@@ -23,7 +23,8 @@ import org.xnio.conduits.StreamSourceConduit;
  * <li>an answer that leaves the body unread closes the connection. Undertow would otherwise read the
  *     rest of the body before (non-blocking) or after (blocking, on a worker) the answer, and a client
  *     sending a byte a second holds an IO-thread answer or a worker thread for as long as it likes;</li>
- * <li>a body that falls behind the minimum rate is cut off: after the grace period each {@code minRate}
+ * <li>a body that falls behind the minimum rate is cut off: after the grace period (which starts when the
+ *     route first reads the body, not when the request arrives) each {@code minRate}
  *     bytes buy one more second (Apache's {@code mod_reqtimeout} MinRate). The reading thread itself
  *     checks, and never waits for data past that deadline, so a body that stops altogether is cut off
  *     too; the route then fails and {@link ErrorResponder} answers 408 {@code BODY_TOO_SLOW};</li>
@@ -52,7 +53,7 @@ public final class ExchangeGuard implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        Body body = new Body(exchange, minRate, System.nanoTime() + graceNanos);
+        Body body = new Body(exchange, minRate, graceNanos);
         exchange.putAttachment(BODY, body);
         exchange.addRequestWrapper((factory, ex) -> new GuardedConduit(factory.create(), body));
         exchange.addResponseCommitListener(ExchangeGuard::beforeAnswer);
@@ -108,17 +109,21 @@ public final class ExchangeGuard implements HttpHandler {
     private static final class Body {
         final HttpServerExchange exchange;
         final long minRate;
-        final long graceEnd;
+        final long graceNanos;
+        // set at the first read: a request may wait for a worker, or for a bcrypt check, before its
+        // handler reads, and that wait is the server's, not the client's
+        long graceEnd;
+        boolean started;
         // written by the thread that reads the body, read by the access log when the exchange completes
         volatile long bytes;
         volatile boolean finished;
         volatile boolean cutOff;
         volatile boolean clientGone;
 
-        Body(HttpServerExchange exchange, long minRate, long graceEnd) {
+        Body(HttpServerExchange exchange, long minRate, long graceNanos) {
             this.exchange = exchange;
             this.minRate = minRate;
-            this.graceEnd = graceEnd;
+            this.graceNanos = graceNanos;
         }
 
         void read(long n) {
@@ -133,6 +138,10 @@ public final class ExchangeGuard implements HttpHandler {
         long timeLeft() {
             if (minRate == 0 || finished) {
                 return Long.MAX_VALUE;
+            }
+            if (!started) {
+                started = true; // one thread at a time reads an exchange's body
+                graceEnd = System.nanoTime() + graceNanos;
             }
             double credit = bytes * 1e9 / minRate;
             if (credit > 1e18) {

@@ -68,6 +68,10 @@ record DistributionFilename(String value, Kind kind) {
             throw new IllegalArgumentException("invalid filename '" + filename
                     + "': only wheels (.whl) and sdists (.tar.gz, .zip) are accepted");
         }
+        if (stem.contains("+")) {
+            throw new IllegalArgumentException("filename '" + filename + "': "
+                    + localVersionRefused(stem.substring(stem.lastIndexOf('-', stem.indexOf('+')) + 1)));
+        }
         // legacy sdist names may hold '-' in the project part: try every split
         for (int dash = stem.indexOf('-'); dash > 0; dash = stem.indexOf('-', dash + 1)) {
             String name = stem.substring(0, dash);
@@ -118,10 +122,24 @@ record DistributionFilename(String value, Kind kind) {
         return tags;
     }
 
+    /**
+     * The message for a local version ({@code 1.0.0+evil}). Under PEP 440 {@code ==1.0.0} ignores a
+     * candidate's local label and pip takes the highest match, so a local version of a published
+     * release would replace it for everyone who pinned it. pypi.org refuses them for that reason.
+     */
+    static String localVersionRefused(String version) {
+        return "version '" + version + "' is a local version: local versions (+label) cannot be uploaded, as on"
+                + " pypi.org; pip would install it for '==" + version.substring(0, version.indexOf('+'))
+                + "' in place of the published release. Publish a new version instead";
+    }
+
     private static void check(String filename, String name, String ver, String expectedName, Pep440Version version) {
         if (!BundleName.normalize(name).equals(expectedName)) {
             throw new IllegalArgumentException("filename '" + filename + "' names project '" + name
                     + "', but the upload is for '" + expectedName + "'");
+        }
+        if (ver.contains("+")) {
+            throw new IllegalArgumentException("filename '" + filename + "': " + localVersionRefused(ver));
         }
         if (!Pep440Version.isValid(ver) || Pep440Version.parse(ver).compareTo(version) != 0) {
             throw new IllegalArgumentException("filename '" + filename + "' has version '" + ver

@@ -148,6 +148,12 @@ public final class PypiCatalog {
             if (existing != null) {
                 return sameOrConflict(existing, candidate);
             }
+            PypiFileRecord pure = project.pureWheelShadowedBy(candidate);
+            if (pure != null) {
+                throw new FileExistsException(pure, candidate.filename() + " would join the release beside this pure"
+                        + " wheel, and pip prefers a wheel with more specific tags wherever they fit, so it would be"
+                        + " installed in its place; publish a new version instead");
+            }
             if (metadata != null) {
                 store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
             }
@@ -277,6 +283,26 @@ public final class PypiCatalog {
                 }
             }
             return found;
+        }
+
+        /**
+         * The pure wheel (platform {@code any}) of the candidate's release that the candidate, a wheel
+         * with other tags, would shadow; null when none. pip ranks {@code cp311-none-any} or a
+         * platform wheel above {@code py3-none-any}, so bytes added beside a pure wheel would replace
+         * it wherever their tags fit. A pure wheel joining platform wheels ranks below them: allowed.
+         */
+        PypiFileRecord pureWheelShadowedBy(PypiFileRecord candidate) {
+            if (!candidate.filetype().equals(DistributionFilename.Kind.WHEEL.filetype)) {
+                return null;
+            }
+            for (PypiFileRecord file : files.values()) {
+                if (file.filetype().equals(candidate.filetype())
+                        && file.parsedVersion().compareTo(candidate.parsedVersion()) == 0
+                        && DistributionFilename.wheelTags(file.filename()).stream().anyMatch(t -> t.endsWith("-any"))) {
+                    return file;
+                }
+            }
+            return null;
         }
 
         void put(PypiFileRecord record) {

@@ -60,6 +60,11 @@ public final class PypiRoutes {
         this.uploader = new PypiUploader(store, catalog, uploads, maxUploadBytes);
     }
 
+    /** The largest upload body the routes read: the file and the most its form fields may take. */
+    public long maxBodyBytes() {
+        return uploader.maxBodyBytes();
+    }
+
     /** Adds every route to {@code routes}. */
     public void register(RoutingHandler routes) {
         HttpHandler upload = uploadHandler();
@@ -179,6 +184,10 @@ public final class PypiRoutes {
         Principal principal = Principal.of(exchange);
         if (principal.anonymous()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
+        }
+        if (!access.allowsOnSomeName(principal, Permission.PUBLISH)) {
+            // the project is named only inside the body: refuse a user who may publish nothing before reading it
+            throw new ApiException(ErrorCode.DENIED, principal.user(), Permission.PUBLISH.toString(), "any project");
         }
         String boundary = MultipartReader.boundary(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
         if (boundary == null) {

@@ -24,8 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * The legacy upload API as twine and poetry speak it: a {@code multipart/form-data} POST read as a
- * stream. Text fields are kept (bounded); the {@code content} file part streams into a staged temp
- * while sha256, md5 and blake2b-256 are computed. Then every declared digest, the filename, the
+ * stream. Text fields are kept (bounded); the {@code content} file part, which must come after the
+ * {@code name} field, is refused at once unless its sender may publish that project, and otherwise
+ * takes an upload slot and streams into a staged temp while sha256, md5 and blake2b-256 are computed. Then every declared digest, the filename, the
  * wheel's METADATA and the permission are checked, and only then is anything committed. Whatever
  * fails, the staged temp is removed.
  */
@@ -34,6 +35,8 @@ final class PypiUploader {
     static final int MAX_FIELD_BYTES = 1024 * 1024;
     static final int MAX_FIELDS_BYTES = 4 * 1024 * 1024;
     static final int MAX_FIELDS = 2000;
+    /** A signature or an attestation is a few KiB; they are not kept, only bounded. */
+    static final int MAX_OTHER_FILE_BYTES = 64 * 1024;
 
     /** What the form says, plus who sent it; {@code checkPublish} throws unless they may publish the project. */
     record Request(InputStream body, String boundary, String uploader, Consumer<String> checkPublish) {
@@ -57,60 +60,88 @@ final class PypiUploader {
 
     /** The largest body worth reading: the file plus the most the text fields may take. */
     long maxBodyBytes() {
-        return maxUploadBytes + MAX_FIELDS_BYTES + 64 * 1024;
+        long besidesTheFile = MAX_FIELDS_BYTES + 64 * 1024; // form fields, other file parts, part headers
+        return maxUploadBytes > Long.MAX_VALUE - besidesTheFile ? Long.MAX_VALUE : maxUploadBytes + besidesTheFile;
     }
 
     UploadOutcome upload(Request request) throws IOException {
-        UploadSlots.Slot slot = uploads.acquire();
+        UploadSlots.Slot slot = null;
         StagedBlob staged = null;
         try {
-            Map<String, List<String>> fields = new LinkedHashMap<>();
+            Form form = new Form();
             String filename = null;
-            long fieldBytes = 0;
-            int fieldCount = 0;
             MultipartReader reader = new MultipartReader(request.body(), request.boundary());
             for (MultipartReader.Part part; (part = reader.next()) != null; ) {
                 if (part.filename() != null && part.name().equals("content")) {
                     if (staged != null) {
                         throw invalid("more than one 'content' file in the upload");
                     }
-                    // refuse before streaming a large file from someone who may not publish it
-                    String early = first(fields, "name");
-                    if (early != null && BundleName.isValid(early)) {
-                        request.checkPublish().accept(BundleName.normalize(early));
-                    }
+                    checkPublishBeforeTheFile(request, form.fields);
+                    // a slot only for a file its sender may publish, so nobody else can hold them all
+                    slot = uploads.acquire();
                     filename = part.filename();
                     staged = store.stage(part.body(), maxUploadBytes);
-                } else if (part.filename() != null) {
-                    continue; // gpg_signature and attestations are not kept
                 } else {
-                    if (++fieldCount > MAX_FIELDS) {
-                        throw invalid("more than " + MAX_FIELDS + " form fields");
-                    }
-                    byte[] value = part.body().readNBytes(MAX_FIELD_BYTES + 1);
-                    if (value.length > MAX_FIELD_BYTES) {
-                        throw invalid("form field '" + part.name() + "' is larger than " + MAX_FIELD_BYTES + " bytes");
-                    }
-                    fieldBytes += value.length;
-                    if (fieldBytes > MAX_FIELDS_BYTES) {
-                        throw invalid("form fields take more than " + MAX_FIELDS_BYTES + " bytes");
-                    }
-                    fields.computeIfAbsent(part.name(), k -> new ArrayList<>())
-                            .add(new String(value, StandardCharsets.UTF_8));
+                    form.add(part);
                 }
             }
-            return commit(request, fields, filename, staged);
+            return commit(request, form.fields, filename, staged);
         } catch (MalformedMultipartException e) {
             throw invalid("malformed multipart body: " + e.getMessage());
         } catch (BlobTooLargeException e) {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
         } catch (FileExistsException e) {
-            throw new ApiException(ErrorCode.FILE_EXISTS, e.existing().filename(), e.existing().sha256());
+            throw new ApiException(ErrorCode.FILE_EXISTS, e.existing().filename(), e.sha256AndReason());
         } finally {
             if (staged != null) {
                 staged.close();
             }
-            slot.close();
+            if (slot != null) {
+                slot.close();
+            }
+        }
+    }
+
+    /**
+     * Refuses the file unless the form already named a project its sender may publish. twine and
+     * poetry send every text field first; a file before {@code name} would have to be stored
+     * before anyone knew whether its sender may publish it.
+     */
+    private static void checkPublishBeforeTheFile(Request request, Map<String, List<String>> fields) {
+        String name = first(fields, "name");
+        if (name == null || name.isBlank()) {
+            throw invalid("missing 'name' field before the 'content' file part: send the form fields first,"
+                    + " as twine and poetry do");
+        }
+        if (!BundleName.isValid(name.trim())) {
+            throw invalid("invalid project name '" + printable(name) + "'");
+        }
+        request.checkPublish().accept(BundleName.normalize(name.trim()));
+    }
+
+    /** The form's text fields, read within bounds; other file parts (gpg_signature, attestations) are read and dropped. */
+    private static final class Form {
+        final Map<String, List<String>> fields = new LinkedHashMap<>();
+        long bytes;
+        int count;
+
+        void add(MultipartReader.Part part) throws IOException {
+            if (++count > MAX_FIELDS) {
+                throw invalid("more than " + MAX_FIELDS + " form fields");
+            }
+            int limit = part.filename() == null ? MAX_FIELD_BYTES : MAX_OTHER_FILE_BYTES;
+            byte[] value = part.body().readNBytes(limit + 1);
+            if (value.length > limit) {
+                throw invalid((part.filename() == null ? "form field '" : "file part '") + printable(part.name())
+                        + "' is larger than " + limit + " bytes");
+            }
+            bytes += value.length;
+            if (bytes > MAX_FIELDS_BYTES) {
+                throw invalid("form fields take more than " + MAX_FIELDS_BYTES + " bytes");
+            }
+            if (part.filename() == null) {
+                fields.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(new String(value, StandardCharsets.UTF_8));
+            }
         }
     }
 
@@ -142,6 +173,9 @@ final class PypiUploader {
             version = Pep440Version.parse(versionText);
         } catch (IllegalArgumentException e) {
             throw invalid("invalid version '" + printable(versionText) + "': not a PEP 440 version");
+        }
+        if (version.local() != null) {
+            throw invalid(DistributionFilename.localVersionRefused(printable(versionText)));
         }
         DistributionFilename file;
         try {

@@ -109,7 +109,7 @@ final class FileSystemBlobStore implements BlobStore {
         try {
             Files.createDirectories(target.getParent());
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         }
         // temp beside the target: same directory, same file system, so the link is atomic
         try (FileStaged staged = write(target.getParent(), content, Long.MAX_VALUE, true)) {
@@ -122,7 +122,7 @@ final class FileSystemBlobStore implements BlobStore {
         try {
             AtomicFiles.write(fileOf(path), "rw-r--r--", content);
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         }
     }
 
@@ -177,7 +177,7 @@ final class FileSystemBlobStore implements BlobStore {
         try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         } finally {
             Files.deleteIfExists(probe);
         }
@@ -202,7 +202,7 @@ final class FileSystemBlobStore implements BlobStore {
         try {
             temp = newTempFile(dir);
         } catch (IOException e) {
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         }
         try {
             Digests digests;
@@ -214,7 +214,7 @@ final class FileSystemBlobStore implements BlobStore {
             return new FileStaged(temp, digests);
         } catch (IOException e) {
             Files.deleteIfExists(temp);
-            throw StorageFullException.classify(e);
+            throw StorageFullException.classify(e, root);
         } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
@@ -306,7 +306,7 @@ final class FileSystemBlobStore implements BlobStore {
             } catch (UnsupportedOperationException e) {
                 return moveIfAbsent(file, target);
             } catch (IOException e) {
-                throw StorageFullException.classify(e); // a new directory entry may need a block too
+                throw StorageFullException.classify(e, root); // a new directory entry may need a block too
             }
             if (!linked) {
                 return new PutResult(false, stat(target).orElseThrow(() -> new BlobNotFoundException(target)));

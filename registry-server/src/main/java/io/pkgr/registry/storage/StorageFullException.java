@@ -2,6 +2,8 @@ package io.pkgr.registry.storage;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -10,6 +12,8 @@ import java.util.Locale;
  */
 public final class StorageFullException extends IOException {
     private static final long serialVersionUID = 1L;
+    /** Below this much usable space a failed write is taken for a full disk, whatever its message. */
+    static final long LOW_SPACE_BYTES = 1024 * 1024;
 
     public StorageFullException(IOException cause) {
         super("storage is full: " + cause.getMessage(), cause);
@@ -31,6 +35,23 @@ public final class StorageFullException extends IOException {
             }
         }
         return e;
+    }
+
+    /**
+     * As {@link #classify(IOException)}, and also storage-full when the text says nothing known but
+     * the file store holding {@code store} has less than {@link #LOW_SPACE_BYTES} left: the strerror
+     * text is English only under an English C locale.
+     */
+    public static IOException classify(IOException e, Path store) {
+        IOException classified = classify(e);
+        if (classified instanceof StorageFullException) {
+            return classified;
+        }
+        try {
+            return Files.getFileStore(store).getUsableSpace() < LOW_SPACE_BYTES ? new StorageFullException(e) : e;
+        } catch (IOException | RuntimeException unknown) {
+            return e;
+        }
     }
 
     private static boolean isOutOfSpace(String text) {

@@ -79,7 +79,10 @@ class PypiFileIdentityTest {
                 arguments(ORIGINAL, "team-a-imm", "v1.0.0"),
                 arguments("team_a_imm-1.0.0-PY3-NONE-ANY.whl", "team-a-imm", "1.0.0"),
                 arguments("team_a_imm-1.0.0-py2.py3-none-any.whl", "team-a-imm", "1.0.0"),
-                arguments("team_a_imm-1.0.0-1-py3-none-any.whl", "team-a-imm", "1.0.0"));
+                arguments("team_a_imm-1.0.0-1-py3-none-any.whl", "team-a-imm", "1.0.0"),
+                // other tags that pip ranks above py3-none-any where they fit: they would shadow it
+                arguments("team_a_imm-1.0.0-cp311-none-any.whl", "team-a-imm", "1.0.0"),
+                arguments("team_a_imm-1.0.0-py3-none-manylinux1_x86_64.whl", "team-a-imm", "1.0.0"));
     }
 
     @ParameterizedTest(name = "{0} as {1} {2}")
@@ -97,6 +100,29 @@ class PypiFileIdentityTest {
         assertEquals(before, snapshot(), "nothing stored changed");
     }
 
+    /** A local version of the release: in the filename and METADATA, only in METADATA, only in the filename. */
+    static Stream<Arguments> localVersionsOfTheRelease() {
+        return Stream.of(
+                arguments("team_a_imm-1.0.0+evil-py3-none-any.whl", "team-a-imm", "1.0.0+evil"),
+                arguments(ORIGINAL, "team-a-imm", "1.0.0+evil"),
+                arguments("team_a_imm-1.0.0+evil-py3-none-any.whl", "team-a-imm", "1.0.0"));
+    }
+
+    @ParameterizedTest(name = "{0} as {1} {2}")
+    @MethodSource("localVersionsOfTheRelease")
+    void aLocalVersionIsRefusedBecausePipWouldInstallItForThePublishedRelease(String filename, String name,
+            String version) throws IOException {
+        Path impostor = write("local", filename, TestDists.wheel(name, version, "impostor"));
+        Snapshot before = snapshot();
+
+        Result result = twine(impostor);
+
+        assertNotEquals(0, result.exit(), result.output());
+        assertTrue(result.output().contains("400") && result.output().contains("is a local version: local versions"
+                + " (+label) cannot be uploaded"), result.output());
+        assertEquals(before, snapshot(), "nothing stored changed");
+    }
+
     @Test
     void pipInstallsTheOriginalBytesAfterEveryOtherSpellingWasSkipped() throws IOException {
         List<String> impostors = new ArrayList<>();
@@ -105,8 +131,11 @@ class PypiFileIdentityTest {
             String dir = "impostor-" + impostors.size();
             impostors.add(write(dir, (String) a[0], TestDists.wheel((String) a[1], (String) a[2], "impostor")).toString());
         }
+        Path local = write("impostor-local", "team_a_imm-1.0.0+evil-py3-none-any.whl",
+                TestDists.wheel("team-a-imm", "1.0.0+evil", "impostor"));
         Snapshot before = snapshot();
 
+        Result refusedLocal = twine(local);
         Result skipped = twine(impostors, "--skip-existing");
         Path venv = tmp.resolve("venv");
         Result venvCreated = PypiClientsTest.run(tmp, Map.of(), PYTHON, "-m", "venv", venv.toString());
@@ -114,6 +143,8 @@ class PypiFileIdentityTest {
                 "-m", "pip", "--isolated", "install", "--no-cache-dir", "--index-url", registry.indexUrl(BOB),
                 "team-a-imm==1.0.0");
 
+        assertNotEquals(0, refusedLocal.exit(), refusedLocal.output());
+        assertTrue(refusedLocal.output().contains("400"), refusedLocal.output());
         assertEquals(0, skipped.exit(), skipped.output());
         assertEquals(impostors.size(), skipped.output().split("Skipping", -1).length - 1, skipped.output());
         assertEquals(before, snapshot(), "nothing stored changed");

@@ -157,11 +157,9 @@ class PypiUploadTest {
     }
 
     @Test
-    void wheelsWithOtherTagsAndTheSdistJoinTheRelease() throws IOException {
-        upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel));
-
+    void platformWheelsJoinEachOtherThenAPureWheelAndTheSdistJoinThem() throws IOException {
         for (String filename : List.of("team_demo-1.0.0-cp311-cp311-manylinux_2_17_x86_64.whl",
-                "team_demo-1.0.0-py2-none-any.whl", "team_demo-1.0.0.tar.gz")) {
+                "team_demo-1.0.0-cp311-cp311-win_amd64.whl", WHEEL, "team_demo-1.0.0.tar.gz")) {
             byte[] bytes = filename.endsWith(".whl") ? TestDists.wheel("team-demo", "1.0.0", filename)
                     : filename.getBytes(StandardCharsets.UTF_8);
             HttpResponse<String> response = upload(TestDists.form("team-demo", "1.0.0", filename, bytes));
@@ -170,6 +168,26 @@ class PypiUploadTest {
         }
         assertEquals(4, json(registry.get("/simple/team-demo/", BOB, "application/vnd.pypi.simple.v1+json"))
                 .path("files").size());
+    }
+
+    @Test
+    void aWheelWithOtherTagsBesideAPureWheelIsAConflictButTheSdistJoins() throws IOException {
+        upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel));
+
+        for (String filename : List.of("team_demo-1.0.0-cp311-none-any.whl", "team_demo-1.0.0-py3-none-manylinux1_x86_64.whl",
+                "team_demo-1.0.0-cp311-cp311-manylinux_2_17_x86_64.whl")) {
+            assertRejected(TestDists.form("team-demo", "1.0.0", filename, TestDists.wheel("team-demo", "1.0.0", filename)),
+                    409, "File already exists: " + WHEEL + " was uploaded with sha256 ");
+            assertRejected(TestDists.form("team-demo", "1.0.0", filename, TestDists.wheel("team-demo", "1.0.0", filename)),
+                    409, filename + " would join the release beside this pure wheel, and pip prefers a wheel with more"
+                            + " specific tags");
+        }
+        HttpResponse<String> sdist = upload(TestDists.form("team-demo", "1.0.0", "team_demo-1.0.0.tar.gz",
+                "sdist".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, sdist.statusCode(), sdist.body());
+        HttpResponse<String> nextVersion = upload(TestDists.form("team-demo", "1.0.1",
+                "team_demo-1.0.1-cp311-none-any.whl", TestDists.wheel("team-demo", "1.0.1", "x")));
+        assertEquals(200, nextVersion.statusCode(), nextVersion.body());
     }
 
     @Test
@@ -248,6 +266,22 @@ class PypiUploadTest {
     }
 
     @Test
+    void largeFormFieldsBesideAFileNearTheLimitGetTheRoutesAnswerNotADroppedConnection() {
+        // 1.4 MiB of text fields: within the form's bounds, but above --max-upload-size + 1 MiB
+        String description = "d".repeat(700 * 1024);
+        byte[] tooBig = new byte[64 * 1024 + 1];
+        new java.util.Random(3).nextBytes(tooBig);
+
+        assertRejected(TestDists.form("team-demo", "1.0.0", WHEEL, tooBig).field("description", description)
+                .field("description_content_type", description), 413, "larger than the limit of 65536 bytes");
+        HttpResponse<String> accepted = upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel)
+                .field("description", description).field("description_content_type", description));
+
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertTrue(json(accepted).path("created").asBoolean(), accepted.body());
+    }
+
+    @Test
     void credentialsAndPermissionsAreChecked() throws IOException {
         Multipart form = TestDists.form("team-demo", "1.0.0", WHEEL, wheel);
         List<String> before = registry.storedFiles();
@@ -260,6 +294,43 @@ class PypiUploadTest {
         assertEquals(403, upload(TestDists.form("other-demo", "1.0.0", TestDists.wheelName("other-demo", "1.0.0"),
                 outside)).statusCode());
         assertEquals(before, registry.storedFiles());
+    }
+
+    @Test
+    void aUserWhoMayPublishNothingIsRefusedBeforeTheBodyIsRead() {
+        Multipart form = TestDists.form("team-demo", "1.0.0", WHEEL, wheel);
+        List<String> before = registry.storedFiles();
+
+        HttpResponse<String> bob = registry.upload(BOB, form);
+
+        assertEquals(403, bob.statusCode(), bob.body());
+        assertEquals("DENIED", code(bob));
+        assertEquals("user 'bob' may not publish any project", json(bob).path("error").path("message").asText());
+        assertTrue(bob.headers().firstValue("Connection").orElse("").equalsIgnoreCase("close"), bob.headers().toString());
+        assertEquals(before, registry.storedFiles());
+    }
+
+    @Test
+    void aFileBeforeTheNameFieldIsRefused() {
+        Multipart contentFirst = new Multipart().file("content", WHEEL, wheel)
+                .field(":action", "file_upload").field("name", "team-demo").field("version", "1.0.0");
+
+        assertRejected(contentFirst, 400, "missing 'name' field before the 'content' file part: send the form fields"
+                + " first, as twine and poetry do");
+    }
+
+    @Test
+    void otherFilePartsAreBoundedAndNotKept() {
+        byte[] signature = new byte[PypiUploader.MAX_OTHER_FILE_BYTES + 1];
+        java.util.Arrays.fill(signature, (byte) 'x');
+
+        assertRejected(TestDists.form("team-demo", "1.0.0", WHEEL, wheel)
+                        .file("gpg_signature", WHEEL + ".asc", signature), 400,
+                "file part 'gpg_signature' is larger than " + PypiUploader.MAX_OTHER_FILE_BYTES + " bytes");
+        HttpResponse<String> signed = upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel)
+                .file("gpg_signature", WHEEL + ".asc", "-----BEGIN PGP SIGNATURE-----".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, signed.statusCode(), signed.body());
+        assertTrue(registry.storedFiles().stream().noneMatch(f -> f.contains(".asc")), registry.storedFiles().toString());
     }
 
     @Test
