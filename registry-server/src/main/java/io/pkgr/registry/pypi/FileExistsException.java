@@ -1,16 +1,18 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.PypiFile;
+
 /** The filename is already taken by other bytes. */
 final class FileExistsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final transient PypiFileRecord existing;
+    private final transient PypiFile existing;
 
-    FileExistsException(PypiFileRecord existing) {
+    FileExistsException(PypiFile existing) {
         super("File already exists: " + existing.filename(), null, false, false);
         this.existing = existing;
     }
 
-    PypiFileRecord existing() {
+    PypiFile existing() {
         return existing;
     }
 }
