@@ -55,7 +55,10 @@ public final class BundleRoutes {
     private final BundlePublisher publisher;
     // rendered once per change: the catalog hands out a new list or record when one changes
     private final RenderCache<String> lists = new RenderCache<>("");
-    private final RenderCache<String> records = new RenderCache<>("");
+    private final RenderCache<RecordKey> records = new RenderCache<>("");
+
+    private record RecordKey(String normalized, Version version) {
+    }
 
     public BundleRoutes(Catalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
             long maxUploadBytes) {
@@ -93,7 +96,7 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        sendRendered(exchange, records.render(recordKey(name, version), record, Json::bytes));
+        sendRendered(exchange, records.render(new RecordKey(name.normalized(), version), record, Json::bytes));
     }
 
     private void publish(HttpServerExchange exchange) throws IOException {
@@ -153,7 +156,7 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.ADMIN, name);
         VersionRecord record = catalog.delete(name, version).orElseThrow(() -> unknown(name, version));
-        records.forget(recordKey(name, version));
+        records.forget(new RecordKey(name.normalized(), version));
         if (catalog.versions(name).isEmpty()) {
             lists.forget(name.normalized());
         }
@@ -194,10 +197,6 @@ public final class BundleRoutes {
     private static void sendRendered(HttpServerExchange exchange, Rendered rendered) {
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
         rendered.send(exchange, Json.CONTENT_TYPE);
-    }
-
-    private static String recordKey(BundleName name, Version version) {
-        return name.normalized() + "/" + version;
     }
 
     private static BundleName name(HttpServerExchange exchange) {
