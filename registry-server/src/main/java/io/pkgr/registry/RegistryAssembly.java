@@ -10,7 +10,7 @@ import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.http.ApiException;
-import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.http.ExchangeGuard;
 import io.pkgr.registry.http.Route;
 import io.pkgr.registry.http.Routes;

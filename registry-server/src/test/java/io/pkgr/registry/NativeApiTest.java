@@ -12,9 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.registry.http.Json;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -384,6 +387,41 @@ class NativeApiTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bundle)).build());
 
         assertEquals(201, response.statusCode(), response.body());
+    }
+
+    @Test
+    void aRecordYankedAfterItWasServedIsServedAgainWithANewETag() {
+        publish("1.4.0", bundle);
+        HttpResponse<String> before = registry.get("/api/v1/bundles/team-churn/1.4.0", BOB);
+        String etag = before.headers().firstValue("ETag").orElseThrow();
+
+        registry.post("/api/v1/bundles/team-churn/1.4.0/yank", ALICE, "{\"reason\":\"r\"}");
+
+        HttpResponse<String> after = registry.send(registry.request("/api/v1/bundles/team-churn/1.4.0", BOB)
+                .header("If-None-Match", etag).GET().build());
+        assertEquals(200, after.statusCode());
+        assertTrue(json(after).get("yanked").asBoolean());
+        assertFalse(etag.equals(after.headers().firstValue("ETag").orElseThrow()));
+    }
+
+    @Test
+    void aRecordStoredByAnEarlierReleaseIsLoadedAndServedByteForByte() throws IOException {
+        publish("1.4.0", bundle);
+        registry.close();
+        Path stored = tmp.resolve("data").resolve("bundles").resolve("team-churn").resolve("1.4.0.json");
+        String manifest = Json.MAPPER.readTree(Files.readAllBytes(stored)).get("manifest").toString();
+        // the shape every earlier release wrote: fields in this order, nulls left out, instants as Instant.toString()
+        String earlier = "{\"name\":\"team-churn\",\"version\":\"1.4.0\",\"sha256\":\"" + Sha256.ofBytes(bundle).hex()
+                + "\",\"size\":" + bundle.length + ",\"manifest\":" + manifest + ",\"publisher\":\"alice\","
+                + "\"published\":\"2024-05-01T10:11:12.340Z\",\"yanked\":false}";
+        Files.writeString(stored, earlier, StandardCharsets.UTF_8);
+
+        registry = TestRegistry.start(tmp.resolve("data"));
+
+        assertEquals(earlier, registry.get("/api/v1/bundles/team-churn/1.4.0", BOB).body());
+        assertEquals("{\"latest\":\"1.4.0\",\"name\":\"team-churn\",\"versions\":[{\"published\":\"2024-05-01T10:11:12.340Z\","
+                + "\"sha256\":\"" + Sha256.ofBytes(bundle).hex() + "\",\"size\":" + bundle.length
+                + ",\"version\":\"1.4.0\",\"yanked\":false}]}", registry.get("/api/v1/bundles/team-churn", BOB).body());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.PypiFile;
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Sha256;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Rendering one {@code /simple/{project}/} page (HTML and PEP 691 JSON) from its file records, the
- * work the catalog does once per change of a project, and the root page over 10,000 projects.
+ * work the routes do once per change of a project, and the root page over 10,000 projects.
  * Lives in the server's package because {@link SimplePages} is package-private.
  */
 @State(Scope.Benchmark)
@@ -26,7 +29,7 @@ public class SimplePagesBenchmark {
     @Param({"20"})
     int files;
 
-    private List<PypiFileRecord> records;
+    private List<PypiFile> records;
     private List<String> projects;
 
     @Setup
@@ -38,9 +41,10 @@ public class SimplePagesBenchmark {
             boolean wheel = f % 2 == 0;
             String filename = name.replace('-', '_') + "-" + version + (wheel ? "-py3-none-any.whl" : ".tar.gz");
             String digest = String.format("%064x", f * 7919L + 1);
-            records.add(new PypiFileRecord(name, version, filename, wheel ? "bdist_wheel" : "sdist", digest,
-                    digest.substring(0, 32), digest, 10_000 + f, ">=3.8", wheel ? digest : null, wheel ? 900 : 0,
-                    "admin", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(f).toString(), f == 3,
+            records.add(new PypiFile(new BundleName(name), version, filename, wheel ? "bdist_wheel" : "sdist",
+                    new Sha256(digest), digest.substring(0, 32), digest, 10_000 + f, ">=3.8",
+                    wheel ? new Sha256(digest) : null, wheel ? 900 : 0,
+                    "admin", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(f), f == 3,
                     f == 3 ? "bad build" : null));
         }
         projects = new ArrayList<>();

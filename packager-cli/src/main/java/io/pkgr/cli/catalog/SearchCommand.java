@@ -1,10 +1,12 @@
 package io.pkgr.cli.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.SearchResults;
 import io.pkgr.cli.CliContext;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.RegistryCommand;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,28 +30,32 @@ public final class SearchCommand extends RegistryCommand {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode answer = repository.client(context).search(query);
+        SearchResults answer = repository.client(context).search(query);
         if (json) {
-            out.println(answer);
+            out.println(ApiJson.text(answer));
         } else {
-            JsonNode results = answer.path("results");
+            List<SearchResults.Hit> results = answer.results();
             int nameWidth = 4;
             int versionWidth = 6;
-            for (JsonNode r : results) {
-                nameWidth = Math.max(nameWidth, r.path("name").asText().length());
-                versionWidth = Math.max(versionWidth, r.path("latest").asText("-").length());
+            for (SearchResults.Hit r : results) {
+                nameWidth = Math.max(nameWidth, r.name().value().length());
+                versionWidth = Math.max(versionWidth, latest(r).length());
             }
             String format = "%-" + nameWidth + "s  %-" + versionWidth + "s  %s%n";
             if (results.isEmpty()) {
                 spec.commandLine().getErr().println("no bundles match '" + query + "'");
             } else {
                 out.printf(format, "NAME", "LATEST", "DESCRIPTION");
-                for (JsonNode r : results) {
-                    out.printf(format, r.path("name").asText(), r.path("latest").asText("-"), r.path("description").asText(""));
+                for (SearchResults.Hit r : results) {
+                    out.printf(format, r.name(), latest(r), r.description());
                 }
             }
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    private static String latest(SearchResults.Hit hit) {
+        return hit.latest() == null ? "-" : hit.latest().toString();
     }
 }

@@ -1,6 +1,8 @@
 package io.pkgr.cli.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.VersionList;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Version;
@@ -47,10 +49,10 @@ public final class ShowCommand extends RegistryCommand {
         PrintWriter out = spec.commandLine().getOut();
         BundleSpec bundle = BundleSpec.parse(target);
         RegistryClient client = repository.client(context);
-        JsonNode versions = client.versions(bundle.name());
+        VersionList versions = client.versions(bundle.name());
         if (bundle.version() instanceof VersionSpec.Latest && !target.contains("latest")) {
             if (json) {
-                out.println(versions);
+                out.println(ApiJson.text(versions));
             } else {
                 printVersions(out, versions);
             }
@@ -58,9 +60,9 @@ public final class ShowCommand extends RegistryCommand {
             return ExitCode.OK;
         }
         Version version = resolve(bundle, versions);
-        JsonNode record = client.record(bundle.name(), version);
+        VersionRecord record = client.record(bundle.name(), version);
         if (json) {
-            out.println(record);
+            out.println(ApiJson.text(record));
         } else {
             printRecord(out, record);
         }
@@ -68,50 +70,48 @@ public final class ShowCommand extends RegistryCommand {
         return ExitCode.OK;
     }
 
-    static Version resolve(BundleSpec bundle, JsonNode versions) {
+    static Version resolve(BundleSpec bundle, VersionList versions) {
         List<Version> available = new ArrayList<>();
-        for (JsonNode v : versions.path("versions")) {
+        for (VersionList.Item v : versions.versions()) {
             if (bundle.version() instanceof VersionSpec.Digest d) {
-                if (d.sha256().hex().equals(v.path("sha256").asText())) {
-                    return Version.parse(v.path("version").asText());
+                if (d.sha256().equals(v.sha256())) {
+                    return v.version();
                 }
                 continue;
             }
-            if (!v.path("yanked").asBoolean() || bundle.version() instanceof VersionSpec.Exact) {
-                available.add(Version.parse(v.path("version").asText()));
+            if (!v.yanked() || bundle.version() instanceof VersionSpec.Exact) {
+                available.add(v.version());
             }
         }
         return bundle.version().best(available).orElseThrow(() -> new CliException(ExitCode.NOT_FOUND,
                 "no version of " + bundle.name() + " matches " + bundle.version()));
     }
 
-    private static void printVersions(PrintWriter out, JsonNode versions) {
-        out.println(versions.path("name").asText() + "  (latest: " + versions.path("latest").asText("none") + ")");
+    private static void printVersions(PrintWriter out, VersionList versions) {
+        out.println(versions.name() + "  (latest: " + (versions.latest() == null ? "none" : versions.latest()) + ")");
         out.printf("%-20s  %-14s  %10s  %-20s  %s%n", "VERSION", "SHA256", "SIZE", "PUBLISHED", "");
-        for (JsonNode v : versions.path("versions")) {
-            String yanked = v.path("yanked").asBoolean()
-                    ? "yanked" + (v.path("yank_reason").isTextual() ? ": " + v.path("yank_reason").asText() : "") : "";
-            out.printf("%-20s  %-14s  %10s  %-20s  %s%n", v.path("version").asText(),
-                    v.path("sha256").asText().substring(0, Math.min(12, v.path("sha256").asText().length())),
-                    Progress.human(v.path("size").asLong()), v.path("published").asText("").replaceFirst("\\.\\d+Z$", "Z"),
-                    yanked);
+        for (VersionList.Item v : versions.versions()) {
+            String yanked = v.yanked() ? "yanked" + (v.yankReason() != null ? ": " + v.yankReason() : "") : "";
+            String published = v.published() == null ? "" : v.published().toString().replaceFirst("\\.\\d+Z$", "Z");
+            out.printf("%-20s  %-14s  %10s  %-20s  %s%n", v.version(), v.sha256().shortHex(), Progress.human(v.size()),
+                    published, yanked);
         }
     }
 
-    private static void printRecord(PrintWriter out, JsonNode record) {
-        String name = record.path("name").asText();
-        String version = record.path("version").asText();
-        Manifest manifest = Manifest.parseJson(record.path("manifest").toString().getBytes(StandardCharsets.UTF_8));
-        out.println(name + " " + version + (record.path("yanked").asBoolean() ? "  (yanked"
-                + (record.path("yank_reason").isTextual() ? ": " + record.path("yank_reason").asText() : "") + ")" : ""));
+    private static void printRecord(PrintWriter out, VersionRecord record) {
+        String name = record.name().value();
+        String version = record.version().toString();
+        Manifest manifest = Manifest.parseJson(record.manifest().toString().getBytes(StandardCharsets.UTF_8));
+        out.println(name + " " + version + (record.yanked() ? "  (yanked"
+                + (record.yankReason() != null ? ": " + record.yankReason() : "") + ")" : ""));
         if (!manifest.description().isEmpty()) {
             out.println("  " + manifest.description());
         }
-        out.println("  sha256:    " + record.path("sha256").asText());
-        out.println("  size:      " + Progress.human(record.path("size").asLong()));
+        out.println("  sha256:    " + record.sha256().hex());
+        out.println("  size:      " + Progress.human(record.size()));
         out.println("  runtime:   " + manifest.runtime().id() + (manifest.python() == null ? "" : " (python " + manifest.python() + ")"));
-        out.println("  published: " + record.path("published").asText() + " by " + record.path("publisher").asText("?"));
-        out.println("  pin:       " + name + "==" + version + "   or   " + name + "@sha256:" + record.path("sha256").asText());
+        out.println("  published: " + record.published() + " by " + (record.publisher() == null ? "?" : record.publisher()));
+        out.println("  pin:       " + name + "==" + version + "   or   " + name + "@sha256:" + record.sha256().hex());
         out.println("entrypoints:");
         manifest.entrypoints().forEach((epName, ep) -> {
             out.println("  " + epName + ": " + String.join(" ", ep.command())

@@ -1,6 +1,7 @@
 package io.pkgr.cli.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.VersionSpec;
 import io.pkgr.cli.CliContext;
@@ -48,11 +49,11 @@ public final class YankCommand extends RegistryCommand {
             throw new CliException(ExitCode.USAGE, "yank needs an exact version: NAME==VERSION");
         }
         RegistryClient client = repository.client(context);
-        JsonNode record = undo ? client.unyank(bundle.name(), exact.version())
+        VersionRecord record = undo ? client.unyank(bundle.name(), exact.version())
                 : client.yank(bundle.name(), exact.version(), reason);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(record);
+            out.println(ApiJson.text(record));
         } else {
             out.println((undo ? "unyanked " : "yanked ") + bundle.name() + " " + exact.version()
                     + (undo || reason == null ? "" : " (" + reason + ")"));

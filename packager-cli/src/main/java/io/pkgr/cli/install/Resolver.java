@@ -3,6 +3,9 @@ package io.pkgr.cli.install;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.VersionList;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.Lockfile;
@@ -54,10 +57,10 @@ public final class Resolver {
                 return cached;
             }
             String repo = context.repositoryName(repositoryOption);
-            JsonNode versions = context.registry(repo).versions(spec.name());
-            for (JsonNode v : versions.path("versions")) {
-                if (d.sha256().hex().equals(v.path("sha256").asText())) {
-                    return fetch(repo, spec.name(), Version.parse(v.path("version").asText()), d.sha256());
+            VersionList versions = context.registry(repo).versions(spec.name());
+            for (VersionList.Item v : versions.versions()) {
+                if (d.sha256().equals(v.sha256())) {
+                    return fetch(repo, spec.name(), v.version(), d.sha256());
                 }
             }
             throw new CliException(ExitCode.NOT_FOUND, "no version of " + spec.name() + " on '" + repo + "' has "
@@ -108,12 +111,14 @@ public final class Resolver {
     }
 
     private ResolvedBundle fetch(String repo, BundleName name, Version version, Sha256 expected) {
-        JsonNode record = context.registry(repo).record(name, version);
-        Sha256 actual = Sha256.parse(record.path("sha256").asText());
+        VersionRecord fetched = context.registry(repo).record(name, version);
+        Sha256 actual = fetched.sha256();
         if (expected != null && !expected.equals(actual)) {
             throw new CliException(ExitCode.INTEGRITY, "registry '" + repo + "' has " + name + " " + version + " as "
                     + actual + " but " + expected + " was pinned; nothing was installed");
         }
+        // the cache keeps the record as the registry sent it, plus where it came from
+        JsonNode record = ApiJson.MAPPER.valueToTree(fetched);
         ResolvedBundle resolved = fromRecord(record, repo);
         save(record, resolved);
         return resolved;

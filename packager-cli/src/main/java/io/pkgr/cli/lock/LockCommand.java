@@ -1,6 +1,6 @@
 package io.pkgr.cli.lock;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.api.VersionList;
 import io.pkgr.bundle.BundleSpec;
 import io.pkgr.bundle.Lockfile;
 import io.pkgr.bundle.Manifest;
@@ -199,14 +199,14 @@ public final class LockCommand implements Callable<Integer> {
 
     private static Lockfile.Entry lock(RegistryClient client, String repo, BundleSpec spec, String entrypoint,
                                        String key, PrintWriter err) {
-        JsonNode list = client.versions(spec.name());
+        VersionList list = client.versions(spec.name());
         Version chosen = null;
         Sha256 sha = null;
         List<Version> candidates = new ArrayList<>();
-        for (JsonNode v : list.path("versions")) {
-            Version version = Version.parse(v.path("version").asText());
-            Sha256 digest = Sha256.parse(v.path("sha256").asText());
-            boolean yanked = v.path("yanked").asBoolean(false);
+        for (VersionList.Item v : list.versions()) {
+            Version version = v.version();
+            Sha256 digest = v.sha256();
+            boolean yanked = v.yanked();
             if (spec.version() instanceof VersionSpec.Digest d) {
                 if (d.sha256().equals(digest)) {
                     chosen = version;
@@ -218,7 +218,7 @@ public final class LockCommand implements Callable<Integer> {
                     sha = digest;
                     if (yanked) {
                         err.println("pkgr: warning: " + spec.name() + " " + version + " is yanked"
-                                + (v.hasNonNull("yank_reason") ? " (" + v.get("yank_reason").asText() + ")" : ""));
+                                + (v.yankReason() != null ? " (" + v.yankReason() + ")" : ""));
                     }
                 }
             } else if (!yanked) {
@@ -228,11 +228,7 @@ public final class LockCommand implements Callable<Integer> {
         if (chosen == null && !(spec.version() instanceof VersionSpec.Digest) && !(spec.version() instanceof VersionSpec.Exact)) {
             chosen = spec.version().best(candidates).orElse(null);
             if (chosen != null) {
-                for (JsonNode v : list.path("versions")) {
-                    if (Version.parse(v.path("version").asText()).equals(chosen)) {
-                        sha = Sha256.parse(v.path("sha256").asText());
-                    }
-                }
+                sha = list.find(chosen).orElseThrow().sha256();
             }
         }
         if (chosen == null) {
@@ -241,7 +237,7 @@ public final class LockCommand implements Callable<Integer> {
                     + (candidates.isEmpty() ? "" : " (there are: " + String.join(", ", candidates.stream().map(Version::toString).toList()) + ")"));
         }
         if (entrypoint != null) {
-            Manifest manifest = Manifest.parseJson(client.record(spec.name(), chosen).path("manifest").toString()
+            Manifest manifest = Manifest.parseJson(client.record(spec.name(), chosen).manifest().toString()
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (!manifest.entrypoints().containsKey(entrypoint)) {
                 throw new CliException(ExitCode.USAGE, key + ": " + spec.name() + " " + chosen + " has no entrypoint '"

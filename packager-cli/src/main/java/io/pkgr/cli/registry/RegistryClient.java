@@ -1,8 +1,14 @@
 package io.pkgr.cli.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkgr.bundle.AtomicFiles;
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.ApiPaths;
+import io.pkgr.api.ErrorBody;
+import io.pkgr.api.ErrorCode;
+import io.pkgr.api.SearchResults;
+import io.pkgr.api.VersionList;
+import io.pkgr.api.VersionRecord;
+import io.pkgr.api.Whoami;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
@@ -13,8 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -26,15 +30,17 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * Talks to a pkgr registry's native API ({@code /api/v1}) and turns every HTTP outcome into
- * either a result or a {@link CliException} with the exit code scripts rely on.
+ * Talks to a pkgr registry's native API ({@code /api/v1}), parses its answers into the protocol's
+ * records ({@code registry-api}) and turns every failure into a {@link CliException} whose exit
+ * code comes from the server's {@link ErrorCode} ({@link RegistryExitCodes}).
  */
 public final class RegistryClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 4;
 
     private final Repository repository;
@@ -57,34 +63,32 @@ public final class RegistryClient {
 
     /** The user the registry sees, or null for anonymous. */
     public String whoami() {
-        JsonNode n = getJson("api/v1/whoami");
-        return n.path("user").isTextual() ? n.get("user").asText() : null;
+        return getJson(ApiPaths.whoami(), Whoami.class).user();
     }
 
-    /** {@code {"name","latest","versions":[{version,sha256,size,published,yanked,yank_reason}]}} */
-    public JsonNode versions(BundleName name) {
-        return getJson("api/v1/bundles/" + seg(name.value()));
+    /** Every version of {@code name}, oldest first. */
+    public VersionList versions(BundleName name) {
+        return getJson(ApiPaths.bundle(name), VersionList.class);
     }
 
     /** The version record with its manifest. */
-    public JsonNode record(BundleName name, Version version) {
-        return getJson("api/v1/bundles/" + seg(name.value()) + "/" + seg(version.toString()));
+    public VersionRecord record(BundleName name, Version version) {
+        return getJson(ApiPaths.version(name, version), VersionRecord.class);
     }
 
-    public JsonNode search(String query) {
-        return getJson("api/v1/search?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+    public SearchResults search(String query) {
+        return getJson(ApiPaths.search(query), SearchResults.class);
     }
 
-    public JsonNode yank(BundleName name, Version version, String reason) {
-        String body = reason == null ? "" : JSON.createObjectNode().put("reason", reason).toString();
-        return sendJson(request("api/v1/bundles/" + seg(name.value()) + "/" + seg(version.toString()) + "/yank")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    public VersionRecord yank(BundleName name, Version version, String reason) {
+        byte[] body = reason == null ? new byte[0] : ApiJson.bytes(Map.of("reason", reason));
+        return sendJson(request(ApiPaths.yank(name, version))
+                .header("Content-Type", ApiJson.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), VersionRecord.class);
     }
 
-    public JsonNode unyank(BundleName name, Version version) {
-        return sendJson(request("api/v1/bundles/" + seg(name.value()) + "/" + seg(version.toString()) + "/yank")
-                .DELETE().build());
+    public VersionRecord unyank(BundleName name, Version version) {
+        return sendJson(request(ApiPaths.yank(name, version)).DELETE().build(), VersionRecord.class);
     }
 
     /**
@@ -94,7 +98,7 @@ public final class RegistryClient {
      * @throws CliException CONFLICT when the version exists with other bytes
      */
     public PublishOutcome publish(BundleName name, Version version, Path file, Sha256 sha256, LongConsumer progress) {
-        HttpRequest req = request("api/v1/bundles/" + seg(name.value()) + "/" + seg(version.toString()))
+        HttpRequest req = request(ApiPaths.version(name, version))
                 .timeout(Duration.ofHours(2))
                 .header("Content-Type", "application/octet-stream")
                 .header("X-Checksum-Sha256", sha256.hex())
@@ -117,7 +121,7 @@ public final class RegistryClient {
      * @throws CliException INTEGRITY when the bytes do not have the expected digest
      */
     public void download(BundleName name, Version version, Sha256 expected, Path target, LongConsumer progress) {
-        HttpRequest req = request("api/v1/bundles/" + seg(name.value()) + "/" + seg(version.toString()) + "/download")
+        HttpRequest req = request(ApiPaths.download(name, version))
                 .timeout(Duration.ofHours(2)).GET().build();
         HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream());
         if (resp.statusCode() != 200) {
@@ -167,17 +171,17 @@ public final class RegistryClient {
         }
     }
 
-    private JsonNode getJson(String path) {
-        return sendJson(request(path).GET().build());
+    private <T> T getJson(String path, Class<T> type) {
+        return sendJson(request(path).GET().build(), type);
     }
 
-    private JsonNode sendJson(HttpRequest req) {
+    private <T> T sendJson(HttpRequest req, Class<T> type) {
         HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
         if (resp.statusCode() / 100 != 2) {
             throw failure(resp.statusCode(), resp.body(), null);
         }
         try {
-            return JSON.readTree(resp.body());
+            return ApiJson.read(resp.body(), type);
         } catch (IOException e) {
             throw new CliException(ExitCode.REGISTRY, repository.url() + " answered something that is not JSON"
                     + " (is it a pkgr registry?)");
@@ -244,36 +248,39 @@ public final class RegistryClient {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /**
+     * The failure the server reported: the exit code from its {@link ErrorCode}, or from the HTTP
+     * status when the body is not a pkgr error (a proxy's HTML 502, or a code newer than this client).
+     */
     private CliException failure(int status, byte[] body, String what) {
-        String code = "";
-        String message = "";
-        try {
-            JsonNode err = JSON.readTree(body).path("error");
-            code = err.path("code").asText("");
-            message = err.path("message").asText("");
-        } catch (IOException | RuntimeException ignored) {
-            // not a pkgr error body
-        }
+        Optional<ErrorBody> error = errorBody(body);
+        String message = error.map(ErrorBody::message).orElse("");
+        String code = error.map(e -> e.error().code()).orElse("");
         String detail = message.isEmpty() ? "HTTP " + status : message;
-        return switch (status) {
-            case 401 -> new CliException(ExitCode.AUTH, "registry '" + repository.name() + "' refused the credentials ("
+        int exit = error.flatMap(ErrorBody::code).map(RegistryExitCodes::of).orElseGet(() -> RegistryExitCodes.ofStatus(status));
+        String text = switch (exit) {
+            case ExitCode.AUTH -> status == 401 ? "registry '" + repository.name() + "' refused the credentials ("
                     + detail + "); set them with 'pkgr config http-basic." + repository.name() + " USER' or "
                     + "PKGR_HTTP_BASIC_" + repository.name().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
-                    + "_USERNAME/_PASSWORD");
-            case 403 -> new CliException(ExitCode.AUTH, "registry '" + repository.name() + "': " + detail);
-            case 404 -> new CliException(ExitCode.NOT_FOUND, what != null && message.isEmpty() ? what + " not found on '"
-                    + repository.name() + "'" : detail);
-            case 409 -> new CliException(ExitCode.CONFLICT, detail);
-            case 429 -> new CliException(ExitCode.AUTH, "registry '" + repository.name() + "': " + detail);
-            case 400, 413, 415, 422 -> new CliException(ExitCode.USAGE, "registry '" + repository.name() + "' refused "
-                    + (what == null ? "the request" : what) + ": " + detail + (code.isEmpty() ? "" : " [" + code + "]"));
-            default -> new CliException(ExitCode.REGISTRY, "registry '" + repository.name() + "' at " + repository.url()
-                    + " answered " + detail);
+                    + "_USERNAME/_PASSWORD"
+                    : "registry '" + repository.name() + "': " + detail;
+            case ExitCode.NOT_FOUND -> what != null && message.isEmpty() ? what + " not found on '" + repository.name() + "'"
+                    : detail;
+            case ExitCode.CONFLICT -> detail;
+            case ExitCode.USAGE -> "registry '" + repository.name() + "' refused " + (what == null ? "the request" : what)
+                    + ": " + detail + (code.isEmpty() ? "" : " [" + code + "]");
+            default -> "registry '" + repository.name() + "' at " + repository.url() + " answered " + detail;
         };
+        return new CliException(exit, text);
     }
 
-    private static String seg(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%2B");
+    private static Optional<ErrorBody> errorBody(byte[] body) {
+        try {
+            return Optional.ofNullable(ApiJson.read(body, ErrorBody.class));
+        } catch (IOException | RuntimeException e) {
+            // not a pkgr error body
+            return Optional.empty();
+        }
     }
 
     private static InputStream progressStream(Path file, LongConsumer progress) {

@@ -3,7 +3,7 @@ package io.pkgr.registry.access;
 import io.pkgr.auth.AuthResult;
 import io.pkgr.auth.Permission;
 import io.pkgr.registry.http.ApiException;
-import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.http.ErrorResponder;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

@@ -1,5 +1,7 @@
 package io.pkgr.registry.api;
 
+import io.pkgr.api.ErrorCode;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
@@ -8,9 +10,7 @@ import io.pkgr.bundle.Sha256;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.PublishOutcome;
 import io.pkgr.registry.catalog.VersionConflictException;
-import io.pkgr.registry.catalog.VersionRecord;
 import io.pkgr.registry.http.ApiException;
-import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.BlobStore;
@@ -58,19 +58,19 @@ final class BundlePublisher {
                 throw new ApiException(ErrorCode.MANIFEST_MISMATCH, manifest.name(), manifest.version(),
                         request.name(), request.version());
             }
-            VersionRecord candidate = new VersionRecord(manifest.name().value(), manifest.version().toString(),
-                    digests.sha256(), digests.size(), Json.MAPPER.readTree(manifest.toCanonicalJson()),
-                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), false, null);
+            VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(),
+                    new Sha256(digests.sha256()), digests.size(), Json.MAPPER.readTree(manifest.toCanonicalJson()),
+                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null);
             return catalog.publish(candidate, staged);
         } catch (BlobTooLargeException e) {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
         } catch (VersionConflictException e) {
             VersionRecord existing = e.existing();
-            if (!existing.parsedVersion().equals(request.version())) {
+            if (!existing.version().equals(request.version())) {
                 throw new ApiException(ErrorCode.VERSION_PRECEDENCE_EXISTS, existing.name(), request.version(),
                         existing.version());
             }
-            throw new ApiException(ErrorCode.VERSION_EXISTS, existing.name(), existing.version(), existing.sha256());
+            throw new ApiException(ErrorCode.VERSION_EXISTS, existing.name(), existing.version(), existing.sha256().hex());
         } finally {
             slot.close();
         }

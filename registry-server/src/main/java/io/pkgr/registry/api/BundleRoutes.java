@@ -1,6 +1,11 @@
 package io.pkgr.registry.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.api.ApiPaths;
+import io.pkgr.api.ErrorCode;
+import io.pkgr.api.SearchResults;
+import io.pkgr.api.VersionList;
+import io.pkgr.api.VersionRecord;
+import io.pkgr.api.Whoami;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
@@ -11,22 +16,16 @@ import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.PublishOutcome;
-import io.pkgr.registry.catalog.Rendered;
-import io.pkgr.registry.catalog.VersionRecord;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.registry.http.ClientGoneException;
-import io.pkgr.registry.http.Conditional;
-import io.pkgr.registry.http.ErrorCode;
-import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.Json;
+import io.pkgr.registry.http.RenderCache;
+import io.pkgr.registry.http.Rendered;
 import io.pkgr.registry.http.Route;
-import io.pkgr.registry.storage.Blob;
+import io.pkgr.registry.http.UploadSlots;
+import io.pkgr.registry.http.YankRequest;
 import io.pkgr.registry.storage.BlobStore;
-import io.pkgr.registry.storage.ByteRange;
-import io.pkgr.registry.storage.StoragePaths;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
@@ -35,13 +34,9 @@ import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,10 +46,6 @@ import java.util.Optional;
 public final class BundleRoutes {
 
     private static final System.Logger LOG = System.getLogger(BundleRoutes.class.getName());
-    static final String PREFIX = "/api/v1";
-    private static final String BUNDLE = PREFIX + "/bundles/{name}";
-    private static final String VERSION = BUNDLE + "/{version}";
-    private static final int MAX_YANK_BODY = 16 * 1024;
     private static final List<String> BUNDLE_MEDIA_TYPES =
             List.of("application/octet-stream", "application/gzip", "application/x-gzip", "application/x-tar");
 
@@ -62,6 +53,12 @@ public final class BundleRoutes {
     private final BlobStore store;
     private final AccessControl access;
     private final BundlePublisher publisher;
+    // rendered once per change: the catalog hands out a new list or record when one changes
+    private final RenderCache<String> lists = new RenderCache<>("");
+    private final RenderCache<RecordKey> records = new RenderCache<>("");
+
+    private record RecordKey(String normalized, Version version) {
+    }
 
     public BundleRoutes(Catalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
             long maxUploadBytes) {
@@ -73,34 +70,33 @@ public final class BundleRoutes {
 
     /** Adds every route to {@code routes}. */
     public void register(RoutingHandler routes) {
-        routes.get(BUNDLE, Route.of(this::versions))
-                .get(VERSION, Route.of(this::record))
-                .put(VERSION, Route.blocking(this::publish))
-                .delete(VERSION, Route.blocking(this::delete))
-                .get(VERSION + "/download", Route.of(this::download))
-                .add(Methods.HEAD, VERSION + "/download", Route.of(this::download))
-                .post(VERSION + "/yank", Route.blocking(exchange -> yank(exchange, true)))
-                .delete(VERSION + "/yank", Route.blocking(exchange -> yank(exchange, false)))
-                .post(VERSION + "/unyank", Route.blocking(exchange -> yank(exchange, false)))
-                .get(PREFIX + "/search", Route.of(this::search))
-                .get(PREFIX + "/whoami", Route.of(this::whoami));
+        routes.get(ApiPaths.BUNDLE, Route.of(this::versions))
+                .get(ApiPaths.VERSION, Route.of(this::record))
+                .put(ApiPaths.VERSION, Route.blocking(this::publish))
+                .delete(ApiPaths.VERSION, Route.blocking(this::delete))
+                .get(ApiPaths.DOWNLOAD, Route.of(this::download))
+                .add(Methods.HEAD, ApiPaths.DOWNLOAD, Route.of(this::download))
+                .post(ApiPaths.YANK, Route.blocking(exchange -> yank(exchange, true)))
+                .delete(ApiPaths.YANK, Route.blocking(exchange -> yank(exchange, false)))
+                .post(ApiPaths.UNYANK, Route.blocking(exchange -> yank(exchange, false)))
+                .get(ApiPaths.SEARCH, Route.of(this::search))
+                .get(ApiPaths.WHOAMI, Route.of(this::whoami));
     }
 
     private void versions(HttpServerExchange exchange) {
         BundleName name = name(exchange);
         require(exchange, Permission.READ, name);
-        Rendered rendered = catalog.versionsJson(name)
+        VersionList list = catalog.versions(name)
                 .orElseThrow(() -> new ApiException(ErrorCode.NAME_UNKNOWN, name));
-        sendRendered(exchange, rendered);
+        sendRendered(exchange, lists.render(name.normalized(), list, Json::bytes));
     }
 
     private void record(HttpServerExchange exchange) {
         BundleName name = name(exchange);
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
-        Rendered rendered = catalog.recordJson(name, version)
-                .orElseThrow(() -> unknown(name, version));
-        sendRendered(exchange, rendered);
+        VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
+        sendRendered(exchange, records.render(new RecordKey(name.normalized(), version), record, Json::bytes));
     }
 
     private void publish(HttpServerExchange exchange) throws IOException {
@@ -127,10 +123,10 @@ public final class BundleRoutes {
         }
         VersionRecord record = outcome.record();
         if (outcome.created()) {
-            LOG.log(Level.INFO, "published {0} {1} sha256 {2} by {3}", record.name(), record.version(), record.sha256(),
-                    record.publisher());
+            LOG.log(Level.INFO, "published {0} {1} sha256 {2} by {3}", record.name(), record.version(),
+                    record.sha256().hex(), record.publisher());
         }
-        exchange.getResponseHeaders().put(Headers.LOCATION, PREFIX + "/bundles/" + name.normalized() + "/" + version);
+        exchange.getResponseHeaders().put(Headers.LOCATION, ApiPaths.location(name, version));
         Json.send(exchange, outcome.created() ? StatusCodes.CREATED : StatusCodes.OK, record);
     }
 
@@ -139,7 +135,7 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        BlobResponses.send(exchange, store, record.digest(), record.size(), "application/octet-stream",
+        BlobResponses.send(exchange, store, record.sha256(), record.size(), "application/octet-stream",
                 name.normalized() + "-" + version + ".pkgr");
     }
 
@@ -147,7 +143,7 @@ public final class BundleRoutes {
         BundleName name = name(exchange);
         Version version = version(exchange);
         require(exchange, Permission.YANK, name);
-        String reason = yanked ? yankReason(exchange) : null;
+        String reason = yanked ? YankRequest.reason(exchange) : null;
         VersionRecord record = catalog.setYanked(name, version, yanked, reason)
                 .orElseThrow(() -> unknown(name, version));
         LOG.log(Level.INFO, "{0} {1} {2} by {3}", yanked ? "yanked" : "unyanked", record.name(), record.version(),
@@ -155,38 +151,17 @@ public final class BundleRoutes {
         Json.send(exchange, StatusCodes.OK, record);
     }
 
-    /** The optional {@code {"reason": "..."}} body of a yank request (at most 16 KiB). */
-    public static String yankReason(HttpServerExchange exchange) throws IOException {
-        byte[] body = exchange.getInputStream().readNBytes(MAX_YANK_BODY + 1);
-        if (body.length > MAX_YANK_BODY) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "yank body larger than " + MAX_YANK_BODY + " bytes");
-        }
-        if (body.length == 0) {
-            return null;
-        }
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "yank body is not JSON: expected {\"reason\": \"...\"}");
-        }
-        if (node == null || !node.isObject()) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "yank body must be a JSON object: {\"reason\": \"...\"}");
-        }
-        JsonNode reason = node.get("reason");
-        if (reason != null && !reason.isNull() && !reason.isTextual()) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "yank reason must be a string");
-        }
-        return reason == null || reason.isNull() ? null : reason.asText();
-    }
-
     private void delete(HttpServerExchange exchange) throws IOException {
         BundleName name = name(exchange);
         Version version = version(exchange);
         require(exchange, Permission.ADMIN, name);
         VersionRecord record = catalog.delete(name, version).orElseThrow(() -> unknown(name, version));
+        records.forget(new RecordKey(name.normalized(), version));
+        if (catalog.versions(name).isEmpty()) {
+            lists.forget(name.normalized());
+        }
         LOG.log(Level.WARNING, "deleted {0} {1} (sha256 {2}) by admin {3}", record.name(), record.version(),
-                record.sha256(), Principal.of(exchange));
+                record.sha256().hex(), Principal.of(exchange));
         Json.send(exchange, StatusCodes.OK, Map.of("deleted", record));
     }
 
@@ -197,17 +172,14 @@ public final class BundleRoutes {
             throw new ApiException(ErrorCode.BAD_REQUEST, "search query longer than 200 characters");
         }
         Principal principal = Principal.of(exchange);
-        List<Map<String, Object>> hits = catalog.search(query, 1000).stream()
-                .filter(hit -> access.allows(principal, Permission.READ, BundleName.normalize((String) hit.get("name"))))
+        List<SearchResults.Hit> hits = catalog.search(query, 1000).stream()
+                .filter(hit -> access.allows(principal, Permission.READ, hit.name().normalized()))
                 .limit(100)
                 .toList();
         if (principal.anonymous() && hits.isEmpty() && !access.anonymousReadEnabled()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("query", query);
-        body.put("results", hits);
-        Json.send(exchange, StatusCodes.OK, body);
+        Json.send(exchange, StatusCodes.OK, new SearchResults(query, hits));
     }
 
     private void whoami(HttpServerExchange exchange) {
@@ -215,7 +187,7 @@ public final class BundleRoutes {
         if (principal.anonymous()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
-        Json.send(exchange, StatusCodes.OK, Map.of("user", principal.user()));
+        Json.send(exchange, StatusCodes.OK, new Whoami(principal.user()));
     }
 
     private void require(HttpServerExchange exchange, Permission permission, BundleName name) {
@@ -223,16 +195,8 @@ public final class BundleRoutes {
     }
 
     private static void sendRendered(HttpServerExchange exchange, Rendered rendered) {
-        exchange.getResponseHeaders().put(Headers.ETAG, rendered.etag());
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
-        if (Conditional.notModified(exchange, rendered.etag())) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
-            return;
-        }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Json.CONTENT_TYPE);
-        exchange.setResponseContentLength(rendered.body().length);
-        exchange.getResponseSender().send(ByteBuffer.wrap(rendered.body()));
+        rendered.send(exchange, Json.CONTENT_TYPE);
     }
 
     private static BundleName name(HttpServerExchange exchange) {

@@ -1,8 +1,11 @@
 package io.pkgr.registry.catalog;
 
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.SearchResults;
+import io.pkgr.api.VersionList;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Version;
-import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.PutResult;
 import io.pkgr.registry.storage.RepoPath;
@@ -13,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,8 +28,9 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Names → versions → records, held in memory, built from storage at start-up and changed only
  * through this class, which writes storage first and memory second. Changes to one name are
- * serialised on that name's entry; reads never block on writes to other names. JSON answers are
- * rendered once per change and cached with their ETags.
+ * serialised on that name's entry; reads never block on writes to other names. What it hands out
+ * is immutable and replaced on every change (a new record, a new version list), so the routes can
+ * render each once per change.
  */
 public final class Catalog {
 
@@ -49,12 +52,11 @@ public final class Catalog {
                 continue;
             }
             try (InputStream in = store.get(path, null).open()) {
-                VersionRecord record = Json.MAPPER.readValue(in, VersionRecord.class);
-                Version version = record.parsedVersion();
-                if (!StoragePaths.bundleRecord(record.bundleName(), version).equals(path)) {
+                VersionRecord record = ApiJson.read(in, VersionRecord.class);
+                if (!StoragePaths.bundleRecord(record.name(), record.version()).equals(path)) {
                     throw new IOException("record names " + record.name() + " " + record.version());
                 }
-                catalog.entry(record.bundleName().normalized()).put(version, record);
+                catalog.entry(record.name().normalized()).put(record.version(), record);
             } catch (IOException | RuntimeException e) {
                 skipped++;
                 LOG.log(Level.WARNING, "skipping unreadable version record {0}: {1}", path, e.getMessage());
@@ -76,8 +78,8 @@ public final class Catalog {
         }
     }
 
-    /** The versions list of {@code name}, rendered; empty if nothing is published under it. */
-    public Optional<Rendered> versionsJson(BundleName name) {
+    /** The versions of {@code name}, the same object until the next change; empty if nothing is published under it. */
+    public Optional<VersionList> versions(BundleName name) {
         Entry entry = entries.get(name.normalized());
         if (entry == null) {
             return Optional.empty();
@@ -86,25 +88,10 @@ public final class Catalog {
             if (entry.versions.isEmpty()) {
                 return Optional.empty();
             }
-            if (entry.versionsJson == null) {
-                entry.versionsJson = Rendered.of(Json.bytes(entry.summary()));
+            if (entry.list == null) {
+                entry.list = entry.summary();
             }
-            return Optional.of(entry.versionsJson);
-        }
-    }
-
-    /** One version's record, rendered. */
-    public Optional<Rendered> recordJson(BundleName name, Version version) {
-        Entry entry = entries.get(name.normalized());
-        if (entry == null) {
-            return Optional.empty();
-        }
-        synchronized (entry) {
-            VersionRecord record = entry.versions.get(version);
-            if (record == null) {
-                return Optional.empty();
-            }
-            return Optional.of(entry.recordJson.computeIfAbsent(version, v -> Rendered.of(Json.bytes(record))));
+            return Optional.of(entry.list);
         }
     }
 
@@ -116,8 +103,8 @@ public final class Catalog {
      * a version without bytes.
      */
     public PublishOutcome publish(VersionRecord candidate, StagedBlob staged) throws IOException {
-        BundleName name = candidate.bundleName();
-        Version version = candidate.parsedVersion();
+        BundleName name = candidate.name();
+        Version version = candidate.version();
         Entry entry = entry(name.normalized());
         synchronized (entry) {
             VersionRecord existing = entry.versions.get(version);
@@ -128,13 +115,13 @@ public final class Catalog {
             if (samePrecedence != null) {
                 throw new VersionConflictException(samePrecedence);
             }
-            staged.commitIfAbsent(StoragePaths.blob(candidate.digest()));
+            staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
             RepoPath recordPath = StoragePaths.bundleRecord(name, version);
-            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(Json.bytes(candidate)));
+            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(ApiJson.bytes(candidate)));
             if (!put.created()) {
                 // another process sharing the storage got there first: its record wins
                 try (InputStream in = store.get(recordPath, null).open()) {
-                    VersionRecord theirs = Json.MAPPER.readValue(in, VersionRecord.class);
+                    VersionRecord theirs = ApiJson.read(in, VersionRecord.class);
                     entry.put(version, theirs);
                     return sameOrConflict(theirs, candidate);
                 }
@@ -164,7 +151,7 @@ public final class Catalog {
             }
             VersionRecord changed = record.withYank(yanked, reason);
             if (!changed.equals(record)) {
-                store.replace(StoragePaths.bundleRecord(name, version), Json.bytes(changed));
+                store.replace(StoragePaths.bundleRecord(name, version), ApiJson.bytes(changed));
                 entry.put(version, changed);
             }
             return Optional.of(changed);
@@ -192,10 +179,10 @@ public final class Catalog {
     }
 
     /** Bundles whose name or description contains {@code query} (case-insensitive), by name. */
-    public List<Map<String, Object>> search(String query, int limit) {
+    public List<SearchResults.Hit> search(String query, int limit) {
         String q = query.toLowerCase(Locale.ROOT).trim();
         String normalizedQuery = BundleName.normalize(q);
-        List<Map<String, Object>> hits = new ArrayList<>();
+        List<SearchResults.Hit> hits = new ArrayList<>();
         for (String normalized : new TreeMap<>(entries).keySet()) {
             Entry entry = entries.get(normalized);
             synchronized (entry) {
@@ -203,13 +190,9 @@ public final class Catalog {
                 if (latest == null) {
                     continue;
                 }
-                String description = description(latest);
+                String description = latest.description();
                 if (normalized.contains(normalizedQuery) || description.toLowerCase(Locale.ROOT).contains(q)) {
-                    Map<String, Object> hit = new LinkedHashMap<>();
-                    hit.put("name", latest.name());
-                    hit.put("latest", latest.version());
-                    hit.put("description", description);
-                    hits.add(hit);
+                    hits.add(new SearchResults.Hit(latest.name(), latest.version(), description));
                     if (hits.size() >= limit) {
                         break;
                     }
@@ -239,29 +222,19 @@ public final class Catalog {
         return entries.computeIfAbsent(normalized, n -> new Entry());
     }
 
-    private static String description(VersionRecord record) {
-        if (record.manifest() != null && record.manifest().hasNonNull("description")) {
-            return record.manifest().get("description").asText();
-        }
-        return "";
-    }
-
     /** One name's versions; guarded by synchronizing on the entry. */
     private static final class Entry {
         final NavigableMap<Version, VersionRecord> versions = new TreeMap<>();
-        final Map<Version, Rendered> recordJson = new TreeMap<>();
-        Rendered versionsJson;
+        VersionList list;
 
         void put(Version version, VersionRecord record) {
             versions.put(version, record);
-            recordJson.remove(version);
-            versionsJson = null;
+            list = null;
         }
 
         void remove(Version version) {
             versions.remove(version);
-            recordJson.remove(version);
-            versionsJson = null;
+            list = null;
         }
 
         /**
@@ -283,7 +256,7 @@ public final class Catalog {
                 if (record.yanked()) {
                     continue;
                 }
-                if (!record.parsedVersion().isPreRelease()) {
+                if (!record.version().isPreRelease()) {
                     return record;
                 }
                 if (pre == null) {
@@ -293,27 +266,11 @@ public final class Catalog {
             return pre;
         }
 
-        Map<String, Object> summary() {
+        VersionList summary() {
             VersionRecord newest = versions.lastEntry().getValue();
             VersionRecord latest = latest();
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (VersionRecord record : versions.values()) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("version", record.version());
-                item.put("sha256", record.sha256());
-                item.put("size", record.size());
-                item.put("published", record.published());
-                item.put("yanked", record.yanked());
-                if (record.yankReason() != null) {
-                    item.put("yank_reason", record.yankReason());
-                }
-                list.add(item);
-            }
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("name", newest.name());
-            summary.put("latest", latest == null ? null : latest.version());
-            summary.put("versions", list);
-            return summary;
+            return new VersionList(newest.name(), latest == null ? null : latest.version(),
+                    versions.values().stream().map(VersionRecord::summary).toList());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.api.ErrorCode;
 import java.util.Map;
 
 /** An error answer on its way to the client; thrown anywhere in a handler, sent by {@link ErrorResponder}. */

@@ -1,5 +1,6 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.storage.ByteRange;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;

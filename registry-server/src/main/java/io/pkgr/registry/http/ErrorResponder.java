@@ -1,5 +1,7 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.api.ErrorBody;
+import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.storage.StorageFullException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -54,7 +56,7 @@ public final class ErrorResponder {
         for (Map.Entry<String, String> header : error.headers().entrySet()) {
             exchange.getResponseHeaders().put(HttpString.tryFromString(header.getKey()), header.getValue());
         }
-        byte[] body = Json.bytes(Map.of("error", Map.of("code", error.code().name(), "message", error.getMessage())));
+        byte[] body = Json.bytes(ErrorBody.of(error.code(), error.getMessage()));
         exchange.setStatusCode(error.code().status());
         if (messageAsReason) {
             exchange.setReasonPhrase(reasonPhrase(error.getMessage()));

@@ -1,5 +1,6 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.api.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;

@@ -1,31 +1,22 @@
 package io.pkgr.registry.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pkgr.api.ApiJson;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
-/** The one JSON mapper of the server and the way JSON goes out. */
+/** The way JSON goes out: the protocol's one codec ({@link ApiJson}), sent with its content type. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
-    public static final String CONTENT_TYPE = "application/json";
+    public static final ObjectMapper MAPPER = ApiJson.MAPPER;
+    public static final String CONTENT_TYPE = ApiJson.CONTENT_TYPE;
 
     private Json() {
     }
 
     public static byte[] bytes(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ApiJson.bytes(value);
     }
 
     /** Sends {@code body} as the JSON response with {@code status}. */

@@ -1,5 +1,6 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.api.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.HttpString;

@@ -1,5 +1,6 @@
 package io.pkgr.registry.http;
 
+import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.ops.RegistryMetrics;
 import java.util.Map;
 import java.util.concurrent.Semaphore;

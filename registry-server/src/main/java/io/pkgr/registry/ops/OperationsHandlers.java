@@ -1,7 +1,7 @@
 package io.pkgr.registry.ops;
 
 import io.pkgr.registry.http.ApiException;
-import io.pkgr.registry.http.ErrorCode;
+import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.http.ErrorResponder;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.BlobStore;

@@ -1,8 +1,9 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.PypiFile;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.pep440.Pep440Version;
-import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.PutResult;
 import io.pkgr.registry.storage.RepoPath;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * PyPI projects → files → records, held in memory: built from {@code pypi/} at start-up, changed
- * only through this class (storage first, memory second). Each project's pages are rendered once
- * per change and served from memory, so no request scans storage. Changes to one project are
- * serialised on its entry.
+ * only through this class (storage first, memory second), so no request scans storage. A project's
+ * file list is handed out as one immutable snapshot, replaced on every change, so the routes render
+ * each page once per change. Changes to one project are serialised on its entry.
  */
 public final class PypiCatalog {
 
@@ -53,8 +55,8 @@ public final class PypiCatalog {
         // records are small independent files: read them on every core
         paths.parallelStream().forEach(path -> {
             try (InputStream in = store.get(path, null).open()) {
-                PypiFileRecord record = Json.MAPPER.readValue(in, PypiFileRecord.class);
-                record.parsedVersion();
+                PypiFile record = ApiJson.read(in, PypiFile.class);
+                version(record);
                 if (!StoragePaths.pypiRecord(record.project(), record.filename()).equals(path)) {
                     throw new IOException("record names " + record.project() + "/" + record.filename());
                 }
@@ -72,28 +74,6 @@ public final class PypiCatalog {
         return catalog;
     }
 
-    /** The project page of {@code normalized} in {@code format}; empty when the project has no files. */
-    Optional<Page> projectPage(String normalized, SimpleFormat format) {
-        Project project = projects.get(normalized);
-        if (project == null) {
-            return Optional.empty();
-        }
-        synchronized (project) {
-            if (project.files.isEmpty()) {
-                return Optional.empty();
-            }
-            if (format.json()) {
-                if (project.json == null) {
-                    project.json = Page.of(SimplePages.project(normalized, project.files.values(), true), "j");
-                }
-                return Optional.of(project.json);
-            }
-            if (project.html == null) {
-                project.html = Page.of(SimplePages.project(normalized, project.files.values(), false), "h");
-            }
-            return Optional.of(project.html);
-        }
-    }
 
     /** Normalized names of every project with at least one file, sorted. */
     List<String> projectNames() {
@@ -113,7 +93,7 @@ public final class PypiCatalog {
         return project != null && project.hasFiles();
     }
 
-    Optional<PypiFileRecord> find(String normalized, String filename) {
+    Optional<PypiFile> find(String normalized, String filename) {
         Project project = projects.get(normalized);
         if (project == null) {
             return Optional.empty();
@@ -123,32 +103,43 @@ public final class PypiCatalog {
         }
     }
 
-    /** Every file of {@code normalized}, by filename. */
-    List<PypiFileRecord> files(String normalized) {
+    /**
+     * Every file of {@code normalized}, by filename: the same list object until the project next
+     * changes; empty when it has no files.
+     */
+    List<PypiFile> files(String normalized) {
         Project project = projects.get(normalized);
         if (project == null) {
             return List.of();
         }
         synchronized (project) {
-            return List.copyOf(project.files.values());
+            if (project.snapshot == null) {
+                project.snapshot = List.copyOf(project.files.values());
+            }
+            return project.snapshot;
         }
+    }
+
+    /** The PEP 440 version of {@code file}. */
+    static Pep440Version version(PypiFile file) {
+        return Pep440Version.parse(file.version());
     }
 
     /**
      * Stores an upload unless the project already has the same distribution under any spelling of
-     * its filename ({@link PypiFileRecord#sameDistributionAs}): with the same sha256 that is
+     * its filename ({@link #sameDistribution}): with the same sha256 that is
      * idempotent (not created), with another sha256 a {@link FileExistsException}. Metadata and
      * file blobs are committed before the record, so a crash in between leaves unreferenced blobs,
      * never a record without bytes.
      */
-    UploadOutcome upload(PypiFileRecord candidate, StagedBlob staged, byte[] metadata) throws IOException {
+    UploadOutcome upload(PypiFile candidate, StagedBlob staged, byte[] metadata) throws IOException {
         Project project = project(candidate.project());
         synchronized (project) {
-            PypiFileRecord existing = project.sameDistribution(candidate);
+            PypiFile existing = project.sameDistribution(candidate);
             if (existing != null) {
                 return sameOrConflict(existing, candidate);
             }
-            PypiFileRecord pure = project.pureWheelShadowedBy(candidate);
+            PypiFile pure = project.pureWheelShadowedBy(candidate);
             if (pure != null) {
                 throw new FileExistsException(pure, candidate.filename() + " would join the release beside this pure"
                         + " wheel, and pip prefers a wheel with more specific tags wherever they fit, so it would be"
@@ -157,13 +148,13 @@ public final class PypiCatalog {
             if (metadata != null) {
                 store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
             }
-            staged.commitIfAbsent(StoragePaths.blob(candidate.digest()));
+            staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
             RepoPath recordPath = StoragePaths.pypiRecord(candidate.project(), candidate.filename());
-            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(Json.bytes(candidate)));
+            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(ApiJson.bytes(candidate)));
             if (!put.created()) {
                 // another process sharing the storage got there first: its record wins
                 try (InputStream in = store.get(recordPath, null).open()) {
-                    PypiFileRecord theirs = Json.MAPPER.readValue(in, PypiFileRecord.class);
+                    PypiFile theirs = ApiJson.read(in, PypiFile.class);
                     put(project, theirs);
                     return sameOrConflict(theirs, candidate);
                 }
@@ -173,7 +164,7 @@ public final class PypiCatalog {
         }
     }
 
-    private static UploadOutcome sameOrConflict(PypiFileRecord existing, PypiFileRecord candidate) {
+    private static UploadOutcome sameOrConflict(PypiFile existing, PypiFile candidate) {
         if (existing.sha256().equals(candidate.sha256())) {
             return new UploadOutcome(false, existing);
         }
@@ -181,28 +172,28 @@ public final class PypiCatalog {
     }
 
     /** Marks one file yanked (or not); it stays downloadable for those who pinned it. */
-    Optional<PypiFileRecord> setYanked(String normalized, String filename, boolean yanked, String reason) throws IOException {
+    Optional<PypiFile> setYanked(String normalized, String filename, boolean yanked, String reason) throws IOException {
         Project project = projects.get(normalized);
         if (project == null) {
             return Optional.empty();
         }
         synchronized (project) {
-            PypiFileRecord record = project.files.get(filename);
+            PypiFile record = project.files.get(filename);
             return record == null ? Optional.empty() : Optional.of(yank(project, record, yanked, reason));
         }
     }
 
     /** Marks every file of one release yanked (or not); empty list when the release has no files. */
-    List<PypiFileRecord> setYankedRelease(String normalized, Pep440Version version, boolean yanked, String reason)
+    List<PypiFile> setYankedRelease(String normalized, Pep440Version version, boolean yanked, String reason)
             throws IOException {
         Project project = projects.get(normalized);
         if (project == null) {
             return List.of();
         }
         synchronized (project) {
-            List<PypiFileRecord> changed = new ArrayList<>();
-            for (PypiFileRecord record : List.copyOf(project.files.values())) {
-                if (record.parsedVersion().compareTo(version) == 0) {
+            List<PypiFile> changed = new ArrayList<>();
+            for (PypiFile record : List.copyOf(project.files.values())) {
+                if (version(record).compareTo(version) == 0) {
                     changed.add(yank(project, record, yanked, reason));
                 }
             }
@@ -210,23 +201,23 @@ public final class PypiCatalog {
         }
     }
 
-    private PypiFileRecord yank(Project project, PypiFileRecord record, boolean yanked, String reason) throws IOException {
-        PypiFileRecord changed = record.withYank(yanked, reason);
+    private PypiFile yank(Project project, PypiFile record, boolean yanked, String reason) throws IOException {
+        PypiFile changed = record.withYank(yanked, reason);
         if (!changed.equals(record)) {
-            store.replace(StoragePaths.pypiRecord(record.project(), record.filename()), Json.bytes(changed));
+            store.replace(StoragePaths.pypiRecord(record.project(), record.filename()), ApiJson.bytes(changed));
             put(project, changed);
         }
         return changed;
     }
 
     /** Removes a file's record (an admin action); the blobs stay, other records may share them. */
-    Optional<PypiFileRecord> delete(String normalized, String filename) throws IOException {
+    Optional<PypiFile> delete(String normalized, String filename) throws IOException {
         Project project = projects.get(normalized);
         if (project == null) {
             return Optional.empty();
         }
         synchronized (project) {
-            PypiFileRecord record = project.files.get(filename);
+            PypiFile record = project.files.get(filename);
             if (record == null) {
                 return Optional.empty();
             }
@@ -250,7 +241,7 @@ public final class PypiCatalog {
         }).sum();
     }
 
-    private void put(Project project, PypiFileRecord record) {
+    private void put(Project project, PypiFile record) {
         boolean wasEmpty = project.files.isEmpty();
         project.put(record);
         if (wasEmpty) {
@@ -265,20 +256,33 @@ public final class PypiCatalog {
         });
     }
 
+    /**
+     * Whether pip could take {@code b} for {@code a}, so that storing both would let one replace
+     * the other: the same version (PEP 440, {@code 1.0} = {@code 1.0.0}) and either both sdists
+     * (one per release, as on PyPI) or both wheels with a compatibility tag in common. A wheel's
+     * build tag does not make it another file: pip prefers the higher build, so it would replace it.
+     */
+    static boolean sameDistribution(PypiFile a, PypiFile b) {
+        if (!a.filetype().equals(b.filetype()) || version(a).compareTo(version(b)) != 0) {
+            return false;
+        }
+        return !a.filetype().equals(DistributionFilename.Kind.WHEEL.filetype)
+                || !Collections.disjoint(DistributionFilename.wheelTags(a.filename()), DistributionFilename.wheelTags(b.filename()));
+    }
+
     /** One project's files; guarded by synchronizing on the entry. */
     private static final class Project {
-        final TreeMap<String, PypiFileRecord> files = new TreeMap<>();
-        Page html;
-        Page json;
+        final TreeMap<String, PypiFile> files = new TreeMap<>();
+        List<PypiFile> snapshot;
 
         /** The stored file {@code candidate} would duplicate, preferring one with its bytes; null when none. */
-        PypiFileRecord sameDistribution(PypiFileRecord candidate) {
-            PypiFileRecord found = files.get(candidate.filename());
+        PypiFile sameDistribution(PypiFile candidate) {
+            PypiFile found = files.get(candidate.filename());
             if (found != null) {
                 return found;
             }
-            for (PypiFileRecord file : files.values()) {
-                if (file.sameDistributionAs(candidate) && (found == null || file.sha256().equals(candidate.sha256()))) {
+            for (PypiFile file : files.values()) {
+                if (PypiCatalog.sameDistribution(file, candidate) && (found == null || file.sha256().equals(candidate.sha256()))) {
                     found = file;
                 }
             }
@@ -291,13 +295,13 @@ public final class PypiCatalog {
          * platform wheel above {@code py3-none-any}, so bytes added beside a pure wheel would replace
          * it wherever their tags fit. A pure wheel joining platform wheels ranks below them: allowed.
          */
-        PypiFileRecord pureWheelShadowedBy(PypiFileRecord candidate) {
+        PypiFile pureWheelShadowedBy(PypiFile candidate) {
             if (!candidate.filetype().equals(DistributionFilename.Kind.WHEEL.filetype)) {
                 return null;
             }
-            for (PypiFileRecord file : files.values()) {
+            for (PypiFile file : files.values()) {
                 if (file.filetype().equals(candidate.filetype())
-                        && file.parsedVersion().compareTo(candidate.parsedVersion()) == 0
+                        && version(file).compareTo(version(candidate)) == 0
                         && DistributionFilename.wheelTags(file.filename()).stream().anyMatch(t -> t.endsWith("-any"))) {
                     return file;
                 }
@@ -305,14 +309,13 @@ public final class PypiCatalog {
             return null;
         }
 
-        void put(PypiFileRecord record) {
+        void put(PypiFile record) {
             files.put(record.filename(), record);
             changed();
         }
 
         void changed() {
-            html = null;
-            json = null;
+            snapshot = null;
         }
 
         synchronized boolean hasFiles() {

@@ -1,5 +1,9 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.ApiPaths;
+import io.pkgr.api.ErrorCode;
+import io.pkgr.api.PypiFile;
+import io.pkgr.api.PypiFiles;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.pep440.Pep440Version;
@@ -7,16 +11,16 @@ import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
 import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
-import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.registry.http.ClientGoneException;
-import io.pkgr.registry.http.Conditional;
-import io.pkgr.registry.http.ErrorCode;
-import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.ErrorResponder;
 import io.pkgr.registry.http.Json;
+import io.pkgr.registry.http.RenderCache;
+import io.pkgr.registry.http.Rendered;
 import io.pkgr.registry.http.Route;
+import io.pkgr.registry.http.UploadSlots;
+import io.pkgr.registry.http.YankRequest;
 import io.pkgr.registry.storage.BlobStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -28,9 +32,7 @@ import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,13 +46,15 @@ import java.util.Map;
 public final class PypiRoutes {
 
     private static final System.Logger LOG = System.getLogger(PypiRoutes.class.getName());
-    private static final String API = "/api/v1/pypi/{project}";
     private static final String METADATA_SUFFIX = ".metadata";
 
     private final PypiCatalog catalog;
     private final BlobStore store;
     private final AccessControl access;
     private final PypiUploader uploader;
+    // project pages, rendered once per change: the catalog hands out a new file list when one changes
+    private final RenderCache<String> html = new RenderCache<>("h");
+    private final RenderCache<String> json = new RenderCache<>("j");
 
     public PypiRoutes(PypiCatalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
             long maxUploadBytes) {
@@ -80,11 +84,11 @@ public final class PypiRoutes {
                 .post("/legacy", upload)
                 .post("/legacy/", upload)
                 .post("/", upload)
-                .get(API, Route.of(this::files))
-                .post(API + "/{file}/yank", Route.blocking(exchange -> yank(exchange, true)))
-                .delete(API + "/{file}/yank", Route.blocking(exchange -> yank(exchange, false)))
-                .post(API + "/{file}/unyank", Route.blocking(exchange -> yank(exchange, false)))
-                .delete(API + "/{file}", Route.blocking(this::delete));
+                .get(ApiPaths.PYPI_PROJECT, Route.of(this::files))
+                .post(ApiPaths.PYPI_YANK, Route.blocking(exchange -> yank(exchange, true)))
+                .delete(ApiPaths.PYPI_YANK, Route.blocking(exchange -> yank(exchange, false)))
+                .post(ApiPaths.PYPI_UNYANK, Route.blocking(exchange -> yank(exchange, false)))
+                .delete(ApiPaths.PYPI_FILE, Route.blocking(this::delete));
     }
 
     private void root(HttpServerExchange exchange) {
@@ -103,7 +107,7 @@ public final class PypiRoutes {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
         SimpleFormat format = SimpleFormat.negotiate(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
-        sendPage(exchange, Page.of(SimplePages.root(names, format.json()), format.json() ? "j" : "h"), format);
+        sendPage(exchange, Rendered.of(SimplePages.root(names, format.json()), format.json() ? "j" : "h"), format);
     }
 
     private void project(HttpServerExchange exchange) {
@@ -117,27 +121,19 @@ public final class PypiRoutes {
             return;
         }
         SimpleFormat format = SimpleFormat.negotiate(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
-        Page page = catalog.projectPage(normalized, format)
-                .orElseThrow(() -> new ApiException(ErrorCode.PROJECT_UNKNOWN, normalized));
+        List<PypiFile> files = catalog.files(normalized);
+        if (files.isEmpty()) {
+            throw new ApiException(ErrorCode.PROJECT_UNKNOWN, normalized);
+        }
+        boolean asJson = format.json();
+        Rendered page = (asJson ? json : html).render(normalized, files, f -> SimplePages.project(normalized, f, asJson));
         sendPage(exchange, page, format);
     }
 
-    private static void sendPage(HttpServerExchange exchange, Page page, SimpleFormat format) {
-        exchange.getResponseHeaders().put(Headers.ETAG, page.etag());
+    private static void sendPage(HttpServerExchange exchange, Rendered page, SimpleFormat format) {
         exchange.getResponseHeaders().put(Headers.VARY, "Accept, Authorization");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "max-age=0, private");
-        if (Conditional.notModified(exchange, page.etag())) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
-            return;
-        }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, format.contentType);
-        exchange.setResponseContentLength(page.body().length);
-        if (exchange.getRequestMethod().equals(Methods.HEAD)) {
-            exchange.endExchange();
-            return;
-        }
-        exchange.getResponseSender().send(ByteBuffer.wrap(page.body()));
+        page.send(exchange, format.contentType);
     }
 
     private static void redirect(HttpServerExchange exchange, String location) {
@@ -152,12 +148,12 @@ public final class PypiRoutes {
         String filename = parameter(exchange, "filename");
         boolean metadata = filename.endsWith(METADATA_SUFFIX);
         String distribution = metadata ? filename.substring(0, filename.length() - METADATA_SUFFIX.length()) : filename;
-        PypiFileRecord record = catalog.find(normalized, distribution)
+        PypiFile record = catalog.find(normalized, distribution)
                 .orElseThrow(() -> new ApiException(ErrorCode.FILE_UNKNOWN, printable(filename), normalized));
         if (!metadata) {
-            BlobResponses.send(exchange, store, record.digest(), record.size(), "application/octet-stream", record.filename());
+            BlobResponses.send(exchange, store, record.sha256(), record.size(), "application/octet-stream", record.filename());
         } else if (record.hasMetadata()) {
-            BlobResponses.send(exchange, store, Sha256.parse(record.metadataSha256()), record.metadataSize(),
+            BlobResponses.send(exchange, store, record.metadataSha256(), record.metadataSize(),
                     "application/octet-stream", filename);
         } else {
             throw new ApiException(ErrorCode.FILE_UNKNOWN, printable(filename), normalized);
@@ -202,10 +198,10 @@ public final class PypiRoutes {
             outcome = uploader.upload(new PypiUploader.Request(body, boundary, principal.user(),
                     project -> AuthenticationHandler.require(access, exchange, Permission.PUBLISH, project)));
         }
-        PypiFileRecord record = outcome.record();
+        PypiFile record = outcome.record();
         if (outcome.created()) {
             LOG.log(Level.INFO, "uploaded PyPI file {0} ({1} {2}) sha256 {3} by {4}", record.filename(), record.project(),
-                    record.version(), record.sha256(), record.uploader());
+                    record.version(), record.sha256().hex(), record.uploader());
         }
         // 200 either way: twine and poetry treat any 2xx as done, and an identical re-upload is not an error
         Json.send(exchange, StatusCodes.OK, Map.of("created", outcome.created(), "file", record));
@@ -214,14 +210,11 @@ public final class PypiRoutes {
     private void files(HttpServerExchange exchange) {
         String normalized = projectName(parameter(exchange, "project"));
         AuthenticationHandler.require(access, exchange, Permission.READ, normalized);
-        List<PypiFileRecord> files = catalog.files(normalized);
+        List<PypiFile> files = catalog.files(normalized);
         if (files.isEmpty()) {
             throw new ApiException(ErrorCode.PROJECT_UNKNOWN, normalized);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", normalized);
-        body.put("files", files);
-        Json.send(exchange, StatusCodes.OK, body);
+        Json.send(exchange, StatusCodes.OK, new PypiFiles(normalized, files));
     }
 
     /** {@code FILE} is a filename (that file) or a version (every file of that release). */
@@ -229,8 +222,8 @@ public final class PypiRoutes {
         String normalized = projectName(parameter(exchange, "project"));
         AuthenticationHandler.require(access, exchange, Permission.YANK, normalized);
         String target = parameter(exchange, "file");
-        String reason = yanked ? BundleRoutes.yankReason(exchange) : null;
-        List<PypiFileRecord> changed;
+        String reason = yanked ? YankRequest.reason(exchange) : null;
+        List<PypiFile> changed;
         if (isDistributionFilename(target)) {
             changed = catalog.setYanked(normalized, target, yanked, reason).map(List::of)
                     .orElseThrow(() -> new ApiException(ErrorCode.FILE_UNKNOWN, printable(target), normalized));
@@ -246,21 +239,25 @@ public final class PypiRoutes {
                 throw new ApiException(ErrorCode.FILE_UNKNOWN, "of release " + version, normalized);
             }
         }
-        for (PypiFileRecord record : changed) {
+        for (PypiFile record : changed) {
             LOG.log(Level.INFO, "{0} PyPI file {1} by {2}", yanked ? "yanked" : "unyanked", record.filename(),
                     Principal.of(exchange));
         }
-        Json.send(exchange, StatusCodes.OK, Map.of("name", normalized, "files", changed));
+        Json.send(exchange, StatusCodes.OK, new PypiFiles(normalized, changed));
     }
 
     private void delete(HttpServerExchange exchange) throws IOException {
         String normalized = projectName(parameter(exchange, "project"));
         AuthenticationHandler.require(access, exchange, Permission.ADMIN, normalized);
         String filename = parameter(exchange, "file");
-        PypiFileRecord record = catalog.delete(normalized, filename)
+        PypiFile record = catalog.delete(normalized, filename)
                 .orElseThrow(() -> new ApiException(ErrorCode.FILE_UNKNOWN, printable(filename), normalized));
+        if (!catalog.exists(normalized)) {
+            html.forget(normalized);
+            json.forget(normalized);
+        }
         LOG.log(Level.WARNING, "deleted PyPI file {0} of {1} (sha256 {2}) by admin {3}", record.filename(), normalized,
-                record.sha256(), Principal.of(exchange));
+                record.sha256().hex(), Principal.of(exchange));
         Json.send(exchange, StatusCodes.OK, Map.of("deleted", record));
     }
 

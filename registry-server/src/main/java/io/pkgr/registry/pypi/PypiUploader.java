@@ -1,9 +1,11 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.ErrorCode;
+import io.pkgr.api.PypiFile;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.pep440.Pep440Version;
+import io.pkgr.bundle.Sha256;
 import io.pkgr.registry.http.ApiException;
-import io.pkgr.registry.http.ErrorCode;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobTooLargeException;
@@ -210,11 +212,11 @@ final class PypiUploader {
             requiresPython = null;
         }
         byte[] metadataBytes = metadata == null ? null : metadata.bytes();
-        PypiFileRecord candidate = new PypiFileRecord(name, version.toString(), file.value(), file.kind().filetype,
-                digests.sha256(), digests.md5(), digests.blake2b256(), digests.size(), requiresPython,
-                metadataBytes == null ? null : io.pkgr.bundle.Sha256.ofBytes(metadataBytes).hex(),
+        PypiFile candidate = new PypiFile(BundleName.parse(name), version.toString(), file.value(), file.kind().filetype,
+                new Sha256(digests.sha256()), digests.md5(), digests.blake2b256(), digests.size(), requiresPython,
+                metadataBytes == null ? null : Sha256.ofBytes(metadataBytes),
                 metadataBytes == null ? 0 : metadataBytes.length, request.uploader(),
-                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), false, null);
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null);
         if (!project.equals(candidate.project())) {
             throw new IllegalStateException("normalisation disagrees for " + name);
         }

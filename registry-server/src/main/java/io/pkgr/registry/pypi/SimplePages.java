@@ -1,6 +1,7 @@
 package io.pkgr.registry.pypi;
 
 import io.pkgr.bundle.pep440.Pep440Version;
+import io.pkgr.api.PypiFile;
 import io.pkgr.registry.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ final class SimplePages {
     }
 
     /** The project page of {@code project} (normalized) listing {@code files}, in version then name order. */
-    static byte[] project(String project, Collection<PypiFileRecord> files, boolean json) {
-        List<PypiFileRecord> sorted = new ArrayList<>(files);
+    static byte[] project(String project, Collection<PypiFile> files, boolean json) {
+        List<PypiFile> sorted = new ArrayList<>(files);
         sorted.sort((a, b) -> {
-            int c = a.parsedVersion().compareTo(b.parsedVersion());
+            int c = PypiCatalog.version(a).compareTo(PypiCatalog.version(b));
             return c != 0 ? c : a.filename().compareTo(b.filename());
         });
         return json ? projectJson(project, sorted) : projectHtml(project, sorted);
@@ -52,24 +53,25 @@ final class SimplePages {
         return html.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static String fileUrl(PypiFileRecord file) {
+    static String fileUrl(PypiFile file) {
         return "../../packages/" + file.project() + "/" + file.filename();
     }
 
-    private static byte[] projectHtml(String project, List<PypiFileRecord> files) {
+    private static byte[] projectHtml(String project, List<PypiFile> files) {
         StringBuilder html = new StringBuilder(256 + files.size() * 320);
         html.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
                 .append(API_VERSION).append("\">\n    <title>Links for ").append(project)
                 .append("</title>\n  </head>\n  <body>\n    <h1>Links for ").append(project).append("</h1>\n");
-        for (PypiFileRecord file : files) {
-            html.append("    <a href=\"").append(fileUrl(file)).append("#sha256=").append(file.sha256()).append('"');
+        for (PypiFile file : files) {
+            html.append("    <a href=\"").append(fileUrl(file)).append("#sha256=").append(file.sha256().hex()).append('"');
             if (file.requiresPython() != null && !file.requiresPython().isBlank()) {
                 html.append(" data-requires-python=\"").append(escape(file.requiresPython())).append('"');
             }
             if (file.hasMetadata()) {
                 // PEP 658's name for pip < 23.2 and PEP 714's for newer clients: both, always equal
-                html.append(" data-dist-info-metadata=\"sha256=").append(file.metadataSha256())
-                        .append("\" data-core-metadata=\"sha256=").append(file.metadataSha256()).append('"');
+                String metadata = file.metadataSha256().hex();
+                html.append(" data-dist-info-metadata=\"sha256=").append(metadata)
+                        .append("\" data-core-metadata=\"sha256=").append(metadata).append('"');
             }
             if (file.yanked()) {
                 html.append(" data-yanked=\"").append(file.yankReason() == null ? "" : escape(file.yankReason())).append('"');
@@ -80,21 +82,21 @@ final class SimplePages {
         return html.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] projectJson(String project, List<PypiFileRecord> files) {
+    private static byte[] projectJson(String project, List<PypiFile> files) {
         TreeSet<Pep440Version> versions = new TreeSet<>();
         List<Map<String, Object>> list = new ArrayList<>(files.size());
-        for (PypiFileRecord file : files) {
-            versions.add(file.parsedVersion());
+        for (PypiFile file : files) {
+            versions.add(PypiCatalog.version(file));
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("filename", file.filename());
             item.put("url", fileUrl(file));
-            item.put("hashes", Map.of("sha256", file.sha256()));
+            item.put("hashes", Map.of("sha256", file.sha256().hex()));
             if (file.requiresPython() != null && !file.requiresPython().isBlank()) {
                 item.put("requires-python", file.requiresPython());
             }
             if (file.hasMetadata()) {
                 // never "dist-info-metadata" in JSON: pip 23.0 crashes on its PEP 691 form
-                item.put("core-metadata", Map.of("sha256", file.metadataSha256()));
+                item.put("core-metadata", Map.of("sha256", file.metadataSha256().hex()));
             }
             item.put("yanked", file.yanked() ? (file.yankReason() == null ? Boolean.TRUE : file.yankReason()) : Boolean.FALSE);
             item.put("size", file.size());

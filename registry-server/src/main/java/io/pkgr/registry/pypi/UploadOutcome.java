@@ -1,5 +1,7 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.PypiFile;
+
 /** What an upload did: {@code created} false means identical bytes were already there. */
-record UploadOutcome(boolean created, PypiFileRecord record) {
+record UploadOutcome(boolean created, PypiFile record) {
 }

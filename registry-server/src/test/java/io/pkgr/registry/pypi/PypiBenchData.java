@@ -1,5 +1,8 @@
 package io.pkgr.registry.pypi;
 
+import io.pkgr.api.PypiFile;
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Sha256;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.storage.StoragePaths;
 import java.io.IOException;
@@ -35,7 +38,7 @@ public final class PypiBenchData {
         for (int p = 0; p < projects; p++) {
             String name = String.format("bench-project-%05d", p);
             names.add(name);
-            List<PypiFileRecord> records = new ArrayList<>();
+            List<PypiFile> records = new ArrayList<>();
             for (int f = 0; f < filesPerProject; f++) {
                 String version = "1." + (f / 2) + ".0";
                 boolean wheel = f % 2 == 0;
@@ -43,9 +46,10 @@ public final class PypiBenchData {
                         : name.replace('-', '_') + "-" + version + ".tar.gz";
                 String digest = hex.formatHex(sha.digest((name + filename).getBytes(StandardCharsets.UTF_8)));
                 String metadata = wheel ? hex.formatHex(sha.digest(("m" + name + filename).getBytes(StandardCharsets.UTF_8))) : null;
-                PypiFileRecord record = new PypiFileRecord(name, version, filename, wheel ? "bdist_wheel" : "sdist",
-                        digest, digest.substring(0, 32), digest, 10_000 + f, ">=3.8", metadata, wheel ? 900 : 0,
-                        "admin", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(p * 100L + f).toString(),
+                PypiFile record = new PypiFile(new BundleName(name), version, filename, wheel ? "bdist_wheel" : "sdist",
+                        new Sha256(digest), digest.substring(0, 32), digest, 10_000 + f, ">=3.8",
+                        metadata == null ? null : new Sha256(metadata), wheel ? 900 : 0,
+                        "admin", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(p * 100L + f),
                         f == 3, f == 3 ? "bad build" : null);
                 records.add(record);
                 Path file = data.resolve(StoragePaths.pypiRecord(name, filename).value());

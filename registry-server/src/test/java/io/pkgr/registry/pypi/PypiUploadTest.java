@@ -13,6 +13,7 @@ import io.pkgr.registry.http.Json;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -406,6 +407,27 @@ class PypiUploadTest {
         assertEquals(206, part.statusCode());
         assertArrayEquals(java.util.Arrays.copyOfRange(wheel, 10, 20), part.body());
         assertEquals("\"" + TestDists.hex("SHA-256", wheel) + "\"", part.headers().firstValue("ETag").orElseThrow());
+    }
+
+    @Test
+    void aFileRecordStoredByAnEarlierReleaseIsLoadedAndServedByteForByte() throws IOException {
+        upload(TestDists.form("team-demo", "1.0.0", WHEEL, wheel));
+        registry.close();
+        Path stored = tmp.resolve("data").resolve("pypi").resolve("team-demo").resolve(WHEEL + ".json");
+        JsonNode now = Json.MAPPER.readTree(Files.readAllBytes(stored));
+        // the shape every earlier release wrote: fields in this order, nulls left out, instants as Instant.toString()
+        String earlier = "{\"name\":\"team-demo\",\"version\":\"1.0.0\",\"filename\":\"" + WHEEL + "\","
+                + "\"filetype\":\"bdist_wheel\",\"sha256\":\"" + now.get("sha256").asText() + "\",\"md5\":\""
+                + now.get("md5").asText() + "\",\"blake2_256\":\"" + now.get("blake2_256").asText() + "\",\"size\":"
+                + wheel.length + ",\"metadata_sha256\":\"" + now.get("metadata_sha256").asText() + "\",\"metadata_size\":"
+                + now.get("metadata_size").asLong() + ",\"uploader\":\"alice\",\"uploaded\":\"2024-05-01T10:11:12.340Z\","
+                + "\"yanked\":true,\"yank_reason\":\"old\"}";
+        Files.writeString(stored, earlier, StandardCharsets.UTF_8);
+
+        registry = PypiTestServer.start(tmp.resolve("data"));
+
+        assertEquals("{\"files\":[" + earlier + "],\"name\":\"team-demo\"}", registry.get("/api/v1/pypi/team-demo", BOB, null).body());
+        assertTrue(registry.get("/simple/team-demo/", BOB, null).body().contains("data-yanked=\"old\""));
     }
 
     @Test

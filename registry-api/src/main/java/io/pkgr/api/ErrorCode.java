@@ -1,6 +1,16 @@
-package io.pkgr.registry.http;
+package io.pkgr.api;
 
-/** Every error the registry answers with: a stable code, an HTTP status and a message template. */
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every error the registry answers with: a stable code (the constant's name, sent as
+ * {@code error.code}), an HTTP status and a message template. Clients decide on the code, never on
+ * the status, so codes are only ever added, not renamed.
+ */
 public enum ErrorCode {
     BAD_REQUEST(400, "%s"),
     UPLOAD_INVALID(400, "%s"),
@@ -35,6 +45,9 @@ public enum ErrorCode {
     UNAVAILABLE(503, "%s"),
     INTERNAL(500, "internal error; see the server log (ref %s)");
 
+    private static final Map<String, ErrorCode> BY_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Enum::name, Function.identity()));
+
     private final int status;
     private final String template;
 
@@ -50,5 +63,10 @@ public enum ErrorCode {
     /** The message with {@code args} filled into the template. */
     public String format(Object... args) {
         return String.format(java.util.Locale.ROOT, template, args);
+    }
+
+    /** The code named {@code name}; empty for a code this side does not know (a newer server's). */
+    public static Optional<ErrorCode> find(String name) {
+        return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
     }
 }

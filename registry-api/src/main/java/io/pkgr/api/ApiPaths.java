@@ -1,0 +1,70 @@
+package io.pkgr.api;
+
+import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Version;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The native API's paths: templates for the server's router (absolute, {@code {name}} style) and
+ * the same paths filled in for a client, relative so they resolve under a registry URL that has a
+ * path of its own ({@code https://host/pkgr/}).
+ */
+public final class ApiPaths {
+
+    public static final String PREFIX = "/api/v1";
+    public static final String BUNDLE = PREFIX + "/bundles/{name}";
+    public static final String VERSION = BUNDLE + "/{version}";
+    public static final String DOWNLOAD = VERSION + "/download";
+    public static final String YANK = VERSION + "/yank";
+    public static final String UNYANK = VERSION + "/unyank";
+    public static final String SEARCH = PREFIX + "/search";
+    public static final String WHOAMI = PREFIX + "/whoami";
+    public static final String PYPI_PROJECT = PREFIX + "/pypi/{project}";
+    public static final String PYPI_FILE = PYPI_PROJECT + "/{file}";
+    public static final String PYPI_YANK = PYPI_FILE + "/yank";
+    public static final String PYPI_UNYANK = PYPI_FILE + "/unyank";
+
+    private ApiPaths() {
+    }
+
+    /** The server's path of one version, as sent in {@code Location} after a publish. */
+    public static String location(BundleName name, Version version) {
+        return PREFIX + "/bundles/" + name.normalized() + "/" + version;
+    }
+
+    /** Relative path of a bundle's version list. */
+    public static String bundle(BundleName name) {
+        return relative(PREFIX) + "/bundles/" + segment(name.value());
+    }
+
+    /** Relative path of one version's record (PUT publishes, DELETE removes). */
+    public static String version(BundleName name, Version version) {
+        return bundle(name) + "/" + segment(version.toString());
+    }
+
+    public static String download(BundleName name, Version version) {
+        return version(name, version) + "/download";
+    }
+
+    public static String yank(BundleName name, Version version) {
+        return version(name, version) + "/yank";
+    }
+
+    public static String search(String query) {
+        return relative(SEARCH) + "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+    }
+
+    public static String whoami() {
+        return relative(WHOAMI);
+    }
+
+    private static String relative(String absolute) {
+        return absolute.substring(1);
+    }
+
+    /** A path segment: '+' of build metadata must survive, so it is escaped too. */
+    private static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%2B");
+    }
+}
