@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.pkgr.registry.RegistryMain;
+import io.pkgr.registry.ServerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +58,7 @@ class DeployFilesTest {
     void theRegistryIsConfiguredOnlyThroughVariablesItReadsAndEveryInterpolatedVariableIsDocumented() throws IOException {
         // given the compose files and the deploy docs
         String deployDoc = Files.readString(Release.repo().resolve("docs/deploy.md"));
-        Set<String> serveVariables = new HashSet<>();
-        RegistryMain.OPTIONS.forEach(o -> serveVariables.add("PKGR_" + o.toUpperCase(Locale.ROOT).replace('-', '_')));
+        Set<String> serveVariables = new HashSet<>(ServerOptions.environmentVariables());
 
         // then each PKGR_ variable given to the registry container is one `pkgr serve` reads
         JsonNode registry = yaml(DOCKER.resolve("compose.yaml")).path("services").path("registry");

@@ -107,11 +107,25 @@ public final class ServerOptions {
         return value != null ? Duration.ofSeconds(value) : fallback;
     }
 
+    /** Every environment variable these options read, e.g. {@code PKGR_MAX_UPLOAD_SIZE}. */
+    public static java.util.Set<String> environmentVariables() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (picocli.CommandLine.Model.OptionSpec option
+                : picocli.CommandLine.Model.CommandSpec.forAnnotatedObject(new ServerOptions()).options()) {
+            names.add(variable(option.longestName().substring(2)));
+        }
+        return names;
+    }
+
+    private static String variable(String option) {
+        return "PKGR_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
     /** The {@code PKGR_*} variables of this process (or a test); other {@code PKGR_*} belong to the CLI. */
     private record Environment(Map<String, String> env) {
 
         <T> T value(String option, Function<String, T> parse) {
-            String name = "PKGR_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+            String name = variable(option);
             String value = env.get(name);
             if (value == null) {
                 return null;
