@@ -49,6 +49,22 @@ public record Settings(Map<String, String> env, Path home, Path workingDir) {
         return prefix + repository.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + suffix;
     }
 
+    /**
+     * The environment of every process pkgr starts (pip, probes, compileall, build backends, the
+     * entrypoint): pkgr's own without its secrets, since each of them runs third-party code (a
+     * wheel's {@code .pth} file, an sdist's build backend, the step and every library it imports).
+     */
+    public Map<String, String> childEnv() {
+        Map<String, String> child = new java.util.LinkedHashMap<>(env);
+        child.keySet().removeIf(Settings::isSecret);
+        return child;
+    }
+
+    /** pkgr's own secrets: the registry passwords of poetry-style configuration and any pkgr token. */
+    public static boolean isSecret(String name) {
+        return name.startsWith("PKGR_") && (name.endsWith("_PASSWORD") || name.contains("TOKEN"));
+    }
+
     public Path resolve(String path) {
         return workingDir.resolve(path);
     }

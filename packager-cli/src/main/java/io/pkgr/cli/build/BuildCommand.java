@@ -144,7 +144,7 @@ public final class BuildCommand implements Callable<Integer> {
             }
             Path wheels = Files.createDirectories(scratch.resolve("wheels"));
             String py = python != null ? python : settings.get("PKGR_PYTHON") != null ? settings.get("PKGR_PYTHON") : "python3";
-            PythonWheels.download(py, manifest.requirements(), index, findLinks, wheels, err);
+            PythonWheels.download(py, manifest.requirements(), index, findLinks, wheels, settings.childEnv(), err);
             try (Stream<Path> files = Files.list(wheels)) {
                 files.filter(f -> f.getFileName().toString().endsWith(".whl"))
                         .forEach(f -> deps.put("deps/" + f.getFileName(), f));

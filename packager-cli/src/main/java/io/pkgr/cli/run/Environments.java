@@ -193,7 +193,7 @@ final class Environments {
         try {
             StringBuilder log = new StringBuilder();
             if (b.manifest().runtime() == Runtime.PYTHON) {
-                Python python = new Python(settings.env(), new InterpreterProbes(layout.interpreterProbes()));
+                Python python = new Python(settings.childEnv(), new InterpreterProbes(layout.interpreterProbes(), settings.childEnv()));
                 interpreter = python.choose(explicitPython, explicitFrom, b.manifest().python());
                 if (verbose) {
                     err.println("pkgr: python: " + interpreter.path() + " (Python " + interpreter.version() + "; "

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +40,12 @@ final class InterpreterProbes {
     }
 
     private final Path file;
+    /** The probe's environment: pkgr's without its secrets (a .pth file runs in every interpreter start). */
+    private final Map<String, String> env;
 
-    InterpreterProbes(Path file) {
+    InterpreterProbes(Path file, Map<String, String> env) {
         this.file = file;
+        this.env = env;
     }
 
     /** The probe of {@code interpreter} (a path), or null when it does not run as a Python. */
@@ -74,9 +78,12 @@ final class InterpreterProbes {
         return dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("shims");
     }
 
-    private static Probe run(String interpreter) {
+    private Probe run(String interpreter) {
         try {
-            Process p = new ProcessBuilder(List.of(interpreter, "-c", SCRIPT)).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(List.of(interpreter, "-c", SCRIPT)).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -31,6 +31,7 @@ final class Python {
     record Choice(String path, String version, String how) {
     }
 
+    /** Also the environment of every step (pip, compileall): pkgr's without its secrets. */
     private final Map<String, String> env;
     private final InterpreterProbes probes;
 
@@ -135,9 +136,11 @@ final class Python {
         return Launch.which(name, env.get("PATH"));
     }
 
-    private static void exec(List<String> cmd, StringBuilder log, String failure) {
+    private void exec(List<String> cmd, StringBuilder log, String failure) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
             pb.environment().put("PIP_CONFIG_FILE", "/dev/null");
             pb.environment().remove("PYTHONPATH");
             Process p = pb.start();

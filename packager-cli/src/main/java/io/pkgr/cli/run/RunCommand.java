@@ -168,10 +168,7 @@ public final class RunCommand implements Callable<Integer> {
         boolean underCache = workdir == null;
         Path runDir = newRunDir(underCache ? layout.runsDir() : settings.resolve(workdir.toString()), bundle);
         Path output = runDir.resolve(".pkgr-output.json");
-        Map<String, String> childEnv = new LinkedHashMap<>(settings.env());
-        if (!passCredentials) {
-            childEnv.keySet().removeIf(RunCommand::isSecret);
-        }
+        Map<String, String> childEnv = new LinkedHashMap<>(passCredentials ? settings.env() : settings.childEnv());
         childEnv.putAll(extraEnv);
         childEnv.put("PKGR_BUNDLE", bundle.name().value());
         childEnv.put("PKGR_VERSION", bundle.version().toString());
@@ -195,14 +192,6 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
         }
         return code;
-    }
-
-    /**
-     * pkgr's own secrets: the registry passwords of poetry-style configuration and any pkgr token.
-     * A pipeline step, and every library it imports, would otherwise read the registry password.
-     */
-    static boolean isSecret(String name) {
-        return name.startsWith("PKGR_") && (name.endsWith("_PASSWORD") || name.contains("TOKEN"));
     }
 
     private void forwardOutput(Path output, PrintWriter out, PrintWriter err) throws IOException {

@@ -3,19 +3,13 @@ package io.pkgr.cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pkgr.bundle.Sha256;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,10 +118,9 @@ class BoolStyleFrameworksTest extends RegistryTest {
         assertEquals(expected, parsed);
     }
 
-    /** A wheel of a distribution Debian installed, written directly: the files, METADATA, WHEEL and RECORD. */
+    /** A wheel of a distribution Debian installed, made of its installed files. */
     private static void siteWheel(Path wheels, String name, String version, List<String> requires, String top)
             throws IOException {
-        Files.createDirectories(wheels);
         Map<String, byte[]> files = new LinkedHashMap<>();
         Path source = SITE.resolve(top);
         try (Stream<Path> walk = Files.walk(source)) {
@@ -138,24 +131,6 @@ class BoolStyleFrameworksTest extends RegistryTest {
                 }
             }
         }
-        String info = name + "-" + version + ".dist-info/";
-        StringBuilder metadata = new StringBuilder("Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n");
-        requires.forEach(r -> metadata.append("Requires-Dist: ").append(r).append('\n'));
-        files.put(info + "METADATA", metadata.toString().getBytes(StandardCharsets.UTF_8));
-        files.put(info + "WHEEL", "Wheel-Version: 1.0\nGenerator: pkgr-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-                .getBytes(StandardCharsets.UTF_8));
-        StringBuilder record = new StringBuilder();
-        files.forEach((path, bytes) -> record.append(path).append(",sha256=").append(Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Sha256.ofBytes(bytes).bytes())).append(',').append(bytes.length).append('\n'));
-        record.append(info).append("RECORD,,\n");
-        files.put(info + "RECORD", record.toString().getBytes(StandardCharsets.UTF_8));
-        try (OutputStream out = Files.newOutputStream(wheels.resolve(name + "-" + version + "-py3-none-any.whl"));
-             ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(f.getKey()));
-                zip.write(f.getValue());
-                zip.closeEntry();
-            }
-        }
+        Wheels.write(wheels, name, version, requires, files);
     }
 }

@@ -35,7 +35,7 @@ class InterpreterDiscoveryTest {
 
     /** A fresh discovery, as a new pkgr process would make it, sharing the cache. */
     private Python.Choice discover(Path bin, String constraint) {
-        Python python = new Python(Map.of("PATH", bin.toString()), new InterpreterProbes(tmp.resolve("cache/interpreters.json")));
+        Python python = new Python(Map.of("PATH", bin.toString()), new InterpreterProbes(tmp.resolve("cache/interpreters.json"), Map.of()));
         return python.choose(null, null, constraint);
     }
 
