@@ -27,6 +27,7 @@ final class Templates {
                       hello:                      # pkgr run NAME==VERSION hello --who=team
                         command: ["python", "-m", "hello.main"]
                         description: Say hello
+                        booleans: flag            # argparse: bools as --x/--no-x, values as given (fire: for Python Fire)
                         params:                   # typed; validated before anything is downloaded
                           who: {type: string, default: world}
                           times: {type: int, default: 1}
