@@ -17,7 +17,10 @@ public record Settings(Map<String, String> env, Path home, Path workingDir) {
 
     /** Settings of this process. */
     public static Settings fromSystem() {
-        return new Settings(System.getenv(), Path.of(System.getProperty("user.home")),
+        // $HOME first, as pip and the shell read ~: Java's user.home comes from the password
+        // database, so a HOME=... pkgr (a test, a container step) would use another user's cache
+        String home = System.getenv("HOME");
+        return new Settings(System.getenv(), Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home")),
                 Path.of("").toAbsolutePath());
     }
 
