@@ -30,7 +30,8 @@ public record Entrypoint(List<String> command, Map<String, Param> params, String
     /**
      * Checks the given {@code --name=value} parameters and returns the full argument list for the
      * command: every given or defaulted parameter, sorted by name, as {@code --name=value} (a bool
-     * as its {@link BoolStyle} says). Values are passed as given once valid; see {@link ParamType#check}.
+     * as its {@link BoolStyle} says). Values are passed as given once valid (see {@link ParamType#check}),
+     * except that the {@code fire} style quotes text values so that Fire does not re-parse them.
      *
      * @throws BundleException INVALID_PARAM naming the first unknown, missing or ill-typed parameter
      */
@@ -49,7 +50,7 @@ public record Entrypoint(List<String> command, Map<String, Param> params, String
                 continue;
             }
             String arg = e.getValue().type() == ParamType.BOOL ? booleans.render(name, Boolean.parseBoolean(value))
-                    : "--" + name + "=" + value;
+                    : booleans.render(name, e.getValue().type(), value);
             if (arg != null) {
                 args.add(arg);
             }

@@ -194,8 +194,9 @@ class ManifestTest {
 
         List<String> args = train.arguments(Map.of("start-date", "2024-05-01", "learning-rate", "0.5"));
 
-        assertEquals(List.of("--epochs=10", "--extra={\"a\":[1,2]}", "--learning-rate=0.5", "--mode=full",
-                "--start-date=2024-05-01"), args);
+        // a python bundle's default style is fire's: text values are quoted so that Fire keeps them strings
+        assertEquals(List.of("--epochs=10", "--extra={\"a\":[1,2]}", "--learning-rate=0.5", "--mode='full'",
+                "--start-date='2024-05-01'"), args);
     }
 
     @Test
@@ -271,6 +272,32 @@ class ManifestTest {
         List<String> args = ep.arguments(Map.of("dry-run", given));
 
         assertEquals(expected == null ? List.of() : List.of(expected), args);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "python||12345|--as-of='12345'",
+            "python|fire|None|--as-of='None'",
+            "python||it's a \\ path|--as-of='it\\'s a \\\\ path'",
+            "python|flag|12345|--as-of=12345",
+            "python|value|None|--as-of=None",
+            "exec||it's|--as-of=it's",
+    })
+    void fireStyleQuotesStringValuesSoFireReadsThemAsStrings(String runtime, String style, String given, String expected) {
+        String yaml = WITH_BOOLS.replace("runtime: python", "runtime: " + runtime).replace("{type: datetime}", "{type: string}");
+        if (style != null) {
+            yaml = yaml.replace("    command:", "    booleans: " + style + "\n    command:");
+        }
+        Entrypoint ep = Manifest.parseJson(parse(yaml).toCanonicalJson()).entrypoint("main");
+
+        List<String> args = ep.arguments(Map.of("as-of", given));
+
+        assertEquals(expected, args.get(0));
+    }
+
+    @Test
+    void aPythonStringLiteralEscapesWhatReprEscapes() {
+        assertEquals("'a\\nb\\tc\\x01\\'\\\\ é'", BoolStyle.pythonString("a\nb\tc\u0001'\\ é"));
     }
 
     @Test

@@ -17,7 +17,10 @@ public record Settings(Map<String, String> env, Path home, Path workingDir) {
 
     /** Settings of this process. */
     public static Settings fromSystem() {
-        return new Settings(System.getenv(), Path.of(System.getProperty("user.home")),
+        // $HOME first, as pip and the shell read ~: Java's user.home comes from the password
+        // database, so a HOME=... pkgr (a test, a container step) would use another user's cache
+        String home = System.getenv("HOME");
+        return new Settings(System.getenv(), Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home")),
                 Path.of("").toAbsolutePath());
     }
 
@@ -47,6 +50,22 @@ public record Settings(Map<String, String> env, Path home, Path workingDir) {
     /** The environment variable name for a repository setting, poetry style: {@code PKGR_REPOSITORIES_PRIVATE_URL}. */
     public static String envName(String prefix, String repository, String suffix) {
         return prefix + repository.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + suffix;
+    }
+
+    /**
+     * The environment of every process pkgr starts (pip, probes, compileall, build backends, the
+     * entrypoint): pkgr's own without its secrets, since each of them runs third-party code (a
+     * wheel's {@code .pth} file, an sdist's build backend, the step and every library it imports).
+     */
+    public Map<String, String> childEnv() {
+        Map<String, String> child = new java.util.LinkedHashMap<>(env);
+        child.keySet().removeIf(Settings::isSecret);
+        return child;
+    }
+
+    /** pkgr's own secrets: the registry passwords of poetry-style configuration and any pkgr token. */
+    public static boolean isSecret(String name) {
+        return name.startsWith("PKGR_") && (name.endsWith("_PASSWORD") || name.contains("TOKEN"));
     }
 
     public Path resolve(String path) {

@@ -127,7 +127,7 @@ public final class BuildCommand implements Callable<Integer> {
     private DependencySources sources(Repository repo, Path scratch, PrintWriter err) {
         String py = python != null ? python : context.settings().get("PKGR_PYTHON") != null ? context.settings().get("PKGR_PYTHON") : "python3";
         return new DependencySources(repo, indexUrl, findLinks, py, mavenRepos, noCentral,
-                context.settings().cacheDir().resolve("maven-repository"), scratch, err);
+                context.settings().cacheDir().resolve("maven-repository"), scratch, context.settings().childEnv(), err);
     }
 
     private Path relativize(Path p) {

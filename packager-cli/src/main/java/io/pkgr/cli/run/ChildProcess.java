@@ -2,6 +2,7 @@ package io.pkgr.cli.run;
 
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -105,8 +106,10 @@ final class ChildProcess {
     /** {@code kill -0 -- -GROUP} succeeds while any process of the group exists. */
     private static boolean groupAlive(long group) throws InterruptedException {
         try {
-            Process probe = new ProcessBuilder("kill", "-0", "--", "-" + group)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder pb = new ProcessBuilder("kill", "-0", "--", "-" + group)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().keySet().removeIf(Settings::isSecret);
+            Process probe = pb.start();
             return probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -117,8 +120,10 @@ final class ChildProcess {
     private static void signal(Process p, long group, String name) {
         String target = group > 0 ? "-" + group : String.valueOf(p.pid());
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, "--", target)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder pb = new ProcessBuilder("kill", "-" + name, "--", target)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().keySet().removeIf(Settings::isSecret);
+            Process kill = pb.start();
             kill.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             if (name.equals("KILL")) {

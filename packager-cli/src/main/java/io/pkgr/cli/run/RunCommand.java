@@ -183,10 +183,8 @@ public final class RunCommand implements Callable<Integer> {
     /** pkgr's environment without its secrets (unless passed on), then -e, then the PKGR_* the contract promises. */
     private Map<String, String> childEnv(Target target, Environment env, Path runDir, Path output) {
         ResolvedBundle bundle = target.bundle();
-        Map<String, String> childEnv = new LinkedHashMap<>(context.settings().env());
-        if (!passCredentials) {
-            childEnv.keySet().removeIf(RunCommand::isSecret);
-        }
+        Map<String, String> childEnv = new LinkedHashMap<>(
+                passCredentials ? context.settings().env() : context.settings().childEnv());
         childEnv.putAll(extraEnv);
         childEnv.put("PKGR_BUNDLE", bundle.name().value());
         childEnv.put("PKGR_VERSION", bundle.version().toString());
@@ -196,14 +194,6 @@ public final class RunCommand implements Callable<Integer> {
         childEnv.put("PKGR_RUN_DIR", runDir.toString());
         childEnv.put("PKGR_OUTPUT", output.toString());
         return childEnv;
-    }
-
-    /**
-     * pkgr's own secrets: the registry passwords of poetry-style configuration and any pkgr token.
-     * A pipeline step, and every library it imports, would otherwise read the registry password.
-     */
-    static boolean isSecret(String name) {
-        return name.startsWith("PKGR_") && (name.endsWith("_PASSWORD") || name.contains("TOKEN"));
     }
 
     private void forwardOutput(Path output, PrintWriter out, PrintWriter err) throws IOException {

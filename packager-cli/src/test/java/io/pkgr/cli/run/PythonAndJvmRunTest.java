@@ -61,8 +61,9 @@ class PythonAndJvmRunTest extends RegistryTest {
         JsonNode result = JSON.readTree(warm.lastLine());
         assertEquals("hello churn", result.get("greeting").asText());
         assertEquals(42, result.get("value").asInt());
-        // canonical pkgr.json keeps params sorted by name, so that is their order on the command line
-        assertEquals("[\"--epochs=3\",\"--start-date=2024-05-02\"]", result.get("args").toString());
+        // canonical pkgr.json keeps params sorted by name, so that is their order on the command line;
+        // the python default style (fire) quotes a date so that Fire reads it as a string
+        assertEquals("[\"--epochs=3\",\"--start-date='2024-05-02'\"]", result.get("args").toString());
         assertTrue(result.get("in_venv").asBoolean());
         assertFalse(result.get("has_pip").asBoolean(), "the venv is created without pip");
         assertEquals(1, registry.installs());
@@ -86,6 +87,56 @@ class PythonAndJvmRunTest extends RegistryTest {
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains(">=4.0"), r.err());
         assertEquals(0, registry.installs());
+    }
+
+    /** A PEP 517 backend inside the sdist: pip runs it to build the wheel, so it is the sdist's own code. */
+    private static final String REPORTING_BACKEND = """
+            import os, zipfile
+            def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+                with open(os.environ["BUILD_REPORT"], "a") as f:
+                    f.writelines(k + "=" + v + "\\n" for k, v in os.environ.items())
+                name = "leaky-1.0.0-py3-none-any.whl"
+                with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as z:
+                    z.writestr("leaky.py", "")
+                    z.writestr("leaky-1.0.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: leaky\\nVersion: 1.0.0\\n")
+                    z.writestr("leaky-1.0.0.dist-info/WHEEL",
+                               "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
+                    z.writestr("leaky-1.0.0.dist-info/RECORD", "")
+                return name
+            """;
+
+    @Test
+    void anSdistBuiltByPkgrBuildSeesNoRegistryPassword() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("sdist-src/leaky-1.0.0"));
+        Files.writeString(src.resolve("backend.py"), REPORTING_BACKEND);
+        Files.writeString(src.resolve("pyproject.toml"),
+                "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n");
+        Files.writeString(src.resolve("PKG-INFO"), "Metadata-Version: 2.1\nName: leaky\nVersion: 1.0.0\n");
+        Path sdists = Files.createDirectories(tmp.resolve("sdists"));
+        Process tar = new ProcessBuilder("tar", "-czf", sdists.resolve("leaky-1.0.0.tar.gz").toString(), "-C",
+                src.getParent().toString(), "leaky-1.0.0").inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        Path project = registry.project("leaky-build", """
+                name: leaky-build
+                version: 1.0.0
+                runtime: python
+                requirements: ["leaky==1.0.0"]
+                include: ["src/**"]
+                entrypoints:
+                  main: {command: ["python", "-c", "pass"]}
+                """, Map.of("src/step.py", ""));
+        Path report = tmp.resolve("build-env.txt");
+        registry.env.put("BUILD_REPORT", report.toString());
+
+        // a real process: what pip and the backend inherit is pkgr's own environment
+        Registry.Result r = registry.pkgrProcessRun("build", "-C", project.toString(), "--find-links", sdists.toString(),
+                "--python", Registry.SYSTEM_PYTHON);
+
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        String env = Files.readString(report);
+        assertTrue(env.contains("BUILD_REPORT="), env);
+        assertFalse(env.contains("PKGR_HTTP_BASIC_LOCAL_PASSWORD"), env);
+        assertFalse(env.contains(registry.password), env);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Version;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,6 +67,37 @@ class RunContractTest extends RegistryTest {
         assertFalse(env.contains("tok-123"), env);
         assertTrue(env.contains("STEP_SECRET=mine\n"), env);
         assertTrue(env.contains("PKGR_HTTP_BASIC_LOCAL_USERNAME=admin\n"), "a user name is no secret: " + env);
+    }
+
+    /** A .pth line runs in every start of the venv's python: install steps included, not just the entrypoint. */
+    private static final String PTH_REPORTER = "import os; p = os.environ.get('PTH_REPORT'); p and open(p, 'a').write("
+            + "''.join(k + '=' + v + '\\n' for k, v in os.environ.items()) + '--\\n')\n";
+
+    @Test
+    void aVendoredWheelsPthFileSeesNoRegistryPasswordDuringTheColdInstall() throws Exception {
+        Path report = tmp.resolve("pth-env.txt");
+        Path wheels = tmp.resolve("wheels");
+        Wheels.write(wheels, "leaky", "1.0.0", List.of(), Map.of("leaky.pth", PTH_REPORTER.getBytes(StandardCharsets.UTF_8)));
+        registry.buildAndPublish(registry.project("leaky-run", """
+                name: leaky-run
+                version: 1.0.0
+                runtime: python
+                requirements: ["leaky==1.0.0"]
+                include: ["src/**"]
+                entrypoints:
+                  main: {command: ["python", "-c", "pass"]}
+                """, Map.of("src/step.py", "X = 1\n")), "--find-links", wheels.toString(), "--python", Registry.SYSTEM_PYTHON);
+        registry.env.put("PTH_REPORT", report.toString());
+
+        // a real process: what pkgr's children inherit is pkgr's own environment
+        Registry.Result r = registry.pkgrProcessRun("run", "leaky-run==1.0.0", "main");
+
+        assertEquals(0, r.exitCode(), r.err());
+        String env = Files.readString(report);
+        assertTrue(env.split("--\n").length >= 2, "compileall and the entrypoint both started python: " + env);
+        assertFalse(env.contains("PKGR_HTTP_BASIC_LOCAL_PASSWORD"), env);
+        assertFalse(env.contains(registry.password), env);
+        assertTrue(env.contains("PKGR_HTTP_BASIC_LOCAL_USERNAME=admin\n"), env);
     }
 
     @Test

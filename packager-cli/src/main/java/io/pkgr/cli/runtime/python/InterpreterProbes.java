@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a Python interpreter once to learn its version, its pip's version and its real executable,
- * and remembers the answer in the cache keyed by the interpreter's real path, size and mtime, so a
- * later install on this host asks again only when the interpreter changed.
+ * and remembers the answer in the cache keyed by the path it is started by (not its real path: a
+ * venv's {@code bin/python} and {@code /usr/bin/python3.11} are one file with two environments,
+ * and which one Python starts in follows from that path), stamped with the real file's size and
+ * mtime and with pip's place: its dist-info directory (or, with no pip, the site-packages pip would
+ * go to), whose path or mtime changes when pip is installed, upgraded or removed.
  *
  * <p>A launcher in a {@code shims} directory (pyenv, asdf, mise) answers for whichever interpreter
  * the current directory and environment select, so its answer is never remembered; the real
@@ -27,47 +31,66 @@ final class InterpreterProbes {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** importlib.metadata reads pip's version without importing pip (which costs a pip start-up). */
     private static final String SCRIPT = String.join("\n",
-            "import sys",
+            "import sys, sysconfig",
             "try:",
-            "    from importlib.metadata import version",
-            "    pip = version('pip')",
+            "    from importlib.metadata import distribution",
+            "    d = distribution('pip')",
+            "    pip, place = d.version, str(getattr(d, '_path', '') or d.locate_file(''))",
             "except Exception:",
-            "    pip = '-'",
-            "print('%d.%d.%d' % sys.version_info[:3], pip, sys.executable)");
+            "    pip, place = '-', sysconfig.get_paths()['purelib']",
+            "print('%d.%d.%d' % sys.version_info[:3], pip, sys.executable, place, sep='\\n')");
 
     /** What an interpreter said: {@code pip} is null when it has none; {@code cached} when nothing ran. */
     record Probe(String version, String pip, String executable, boolean cached) {
     }
 
-    private final Path file;
+    /** An answer and where its pip lives ({@code -} when the interpreter did not say). */
+    private record Answer(Probe probe, String pipPlace) {
+    }
 
-    InterpreterProbes(Path file) {
+    private final Path file;
+    /** The probe's environment: pkgr's without its secrets (a .pth file runs in every interpreter start). */
+    private final Map<String, String> env;
+
+    InterpreterProbes(Path file, Map<String, String> env) {
         this.file = file;
+        this.env = env;
     }
 
     /** The probe of {@code interpreter} (a path), or null when it does not run as a Python. */
     Probe probe(String interpreter) {
-        Path real;
         BasicFileAttributes attributes;
         try {
-            real = Path.of(interpreter).toRealPath();
-            attributes = Files.readAttributes(real, BasicFileAttributes.class);
+            attributes = Files.readAttributes(Path.of(interpreter).toRealPath(), BasicFileAttributes.class);
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        String key = real.toString();
+        String key = Path.of(interpreter).toAbsolutePath().normalize().toString();
         String stamp = attributes.size() + ":" + attributes.lastModifiedTime().toMillis();
         boolean launcher = isLauncher(Path.of(interpreter));
         JsonNode remembered = launcher ? null : read().get(key);
-        if (remembered != null && stamp.equals(remembered.path("stamp").asText())) {
+        if (remembered != null && stamp.equals(remembered.path("stamp").asText())
+                && pipStamp(remembered.path("pip_place").asText("-")).equals(remembered.path("pip_stamp").asText())) {
             return new Probe(remembered.path("version").asText(), textOrNull(remembered.get("pip")),
                     remembered.path("executable").asText(), true);
         }
-        Probe probe = run(interpreter);
-        if (probe != null && !launcher) {
-            remember(key, stamp, probe);
+        Answer answer = run(interpreter);
+        if (answer != null && !launcher) {
+            remember(key, stamp, answer);
         }
-        return probe;
+        return answer == null ? null : answer.probe();
+    }
+
+    /** The mtime of pip's place: a new pip has a new dist-info directory, a reinstalled one a new mtime. */
+    private static String pipStamp(String place) {
+        if (place.equals("-")) {
+            return "-";
+        }
+        try {
+            return place + ":" + Files.getLastModifiedTime(Path.of(place)).toMillis();
+        } catch (IOException | RuntimeException e) {
+            return place + ":gone";
+        }
     }
 
     static boolean isLauncher(Path interpreter) {
@@ -75,20 +98,24 @@ final class InterpreterProbes {
         return dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("shims");
     }
 
-    private static Probe run(String interpreter) {
+    private Answer run(String interpreter) {
         try {
-            Process p = new ProcessBuilder(List.of(interpreter, "-c", SCRIPT)).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(List.of(interpreter, "-c", SCRIPT)).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 return null;
             }
-            String[] parts = out.split(" ", 3);
-            if (parts.length < 3 || !parts[0].matches("\\d+\\.\\d+\\.\\d+")) {
+            List<String> lines = out.lines().toList();
+            if (lines.size() < 3 || !lines.get(0).matches("\\d+\\.\\d+\\.\\d+")) {
                 return null;
             }
-            return new Probe(parts[0], parts[1].equals("-") ? null : parts[1], parts[2], false);
+            Probe probe = new Probe(lines.get(0), lines.get(1).equals("-") ? null : lines.get(1), lines.get(2), false);
+            return new Answer(probe, lines.size() > 3 && !lines.get(3).isBlank() ? lines.get(3) : "-");
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
@@ -107,10 +134,12 @@ final class InterpreterProbes {
     }
 
     /** Read, add, write atomically: two installs racing lose at most one entry, which is probed again later. */
-    private void remember(String key, String stamp, Probe probe) {
+    private void remember(String key, String stamp, Answer answer) {
         ObjectNode all = read();
+        Probe probe = answer.probe();
         ObjectNode entry = all.putObject(key).put("stamp", stamp).put("version", probe.version())
-                .put("executable", probe.executable());
+                .put("executable", probe.executable()).put("pip_place", answer.pipPlace())
+                .put("pip_stamp", pipStamp(answer.pipPlace()));
         if (probe.pip() != null) {
             entry.put("pip", probe.pip());
         }

@@ -33,6 +33,7 @@ final class Python {
     record Choice(String path, String version, String how) {
     }
 
+    /** Also the environment of every step (pip, compileall): pkgr's without its secrets. */
     private final Map<String, String> env;
     private final InterpreterProbes probes;
 
@@ -144,9 +145,11 @@ final class Python {
         return Executables.which(name, env.get("PATH"));
     }
 
-    private static void exec(List<String> cmd, StringBuilder log, String failure) {
+    private void exec(List<String> cmd, StringBuilder log, String failure) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
             pb.environment().put("PIP_CONFIG_FILE", "/dev/null");
             pb.environment().remove("PYTHONPATH");
             Process p = pb.start();

@@ -51,7 +51,7 @@ public final class PythonRuntime implements RuntimeSupport {
                     + " pass -r NAME (a configured registry), --index-url URL or --find-links DIR");
         }
         Path wheels = Files.createDirectories(sources.scratch().resolve("wheels"));
-        PythonWheels.download(sources.python(), manifest.requirements(), index, sources.findLinks(), wheels, sources.err());
+        PythonWheels.download(sources.python(), manifest.requirements(), index, sources.findLinks(), wheels, sources.env(), sources.err());
         try (Stream<Path> files = Files.list(wheels)) {
             files.filter(f -> f.getFileName().toString().endsWith(".whl"))
                     .forEach(f -> deps.put("deps/" + f.getFileName(), f));
@@ -81,7 +81,7 @@ public final class PythonRuntime implements RuntimeSupport {
     @Override
     public Map<String, String> prepare(Environment environment, Preparation preparation) throws IOException {
         StringBuilder log = new StringBuilder();
-        Python python = new Python(preparation.env(), new InterpreterProbes(preparation.interpreterProbes()));
+        Python python = new Python(preparation.env(), new InterpreterProbes(preparation.interpreterProbes(), preparation.env()));
         Python.Choice interpreter = python.choose(preparation.interpreter(), preparation.interpreterFrom(),
                 environment.manifest().python());
         if (preparation.verbose()) {
@@ -152,6 +152,7 @@ public final class PythonRuntime implements RuntimeSupport {
                   hello:                      # pkgr run NAME==VERSION hello --who=team
                     command: ["python", "-m", "hello.main"]
                     description: Say hello
+                    booleans: flag            # argparse: bools as --x/--no-x, values as given (fire: for Python Fire)
                     params:                   # typed; validated before anything is downloaded
                       who: {type: string, default: world}
                       times: {type: int, default: 1}

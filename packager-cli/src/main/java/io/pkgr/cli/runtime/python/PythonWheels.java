@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,9 +27,10 @@ final class PythonWheels {
      *
      * @param indexUrl  a PEP 503 index ({@code …/simple/}), credentials may be embedded; null for none
      * @param findLinks local directories of wheels/sdists
+     * @param env       pip's environment, without pkgr's secrets: pip runs sdists' build backends in it
      */
     static void download(String python, List<String> requirements, URI indexUrl, List<Path> findLinks,
-                         Path wheelDir, PrintWriter log) {
+                         Path wheelDir, Map<String, String> env, PrintWriter log) {
         try {
             Path reqs = Files.createTempFile("pkgr-requirements", ".txt");
             try {
@@ -46,6 +48,8 @@ final class PythonWheels {
                 }
                 cmd.addAll(List.of("-r", reqs.toString()));
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                pb.environment().clear();
+                pb.environment().putAll(env);
                 pb.environment().put("PIP_CONFIG_FILE", "/dev/null");
                 // Wheels built from sdists get fixed zip timestamps, so the bundle stays reproducible.
                 pb.environment().put("SOURCE_DATE_EPOCH", "315532800");
