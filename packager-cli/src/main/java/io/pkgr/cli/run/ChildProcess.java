@@ -26,6 +26,9 @@ final class ChildProcess {
     private static final String[] FORWARDED = {"TERM", "INT", "HUP"};
     private static final Path[] SETSID = {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")};
 
+    /** How long pkgr waits for SIGKILLed group members to be gone (zombies of a non-reaping init may stay). */
+    private static final Duration KILL_SETTLE = Duration.ofSeconds(5);
+
     private ChildProcess() {
     }
 
@@ -76,6 +79,8 @@ final class ChildProcess {
             if (!p.waitFor(killAfter.toMillis(), TimeUnit.MILLISECONDS) || !groupEnds(group, deadline)) {
                 signal(p, group, "KILL");
                 p.waitFor();
+                // SIGKILL is delivered asynchronously: the group is gone when pkgr exits, not a moment later
+                groupEnds(group, System.nanoTime() + KILL_SETTLE.toNanos());
             }
             return TIMED_OUT;
         } catch (InterruptedException e) {
