@@ -54,6 +54,12 @@ public final class ExchangeGuard implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isRequestComplete()) {
+            // no body to guard (a GET, or Content-Length: 0): the hot download path only needs the header
+            exchange.addResponseCommitListener(ExchangeGuard::nosniff);
+            next.handleRequest(exchange);
+            return;
+        }
         Body body = new Body(exchange, minRate, graceNanos);
         exchange.putAttachment(BODY, body);
         exchange.addRequestWrapper((factory, ex) -> new GuardedConduit(factory.create(), body));
@@ -94,8 +100,12 @@ public final class ExchangeGuard implements HttpHandler {
     }
 
     private static void beforeAnswer(HttpServerExchange exchange) {
-        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        nosniff(exchange);
         closeIfBodyUnread(exchange);
+    }
+
+    private static void nosniff(HttpServerExchange exchange) {
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
     }
 
     private static void closeIfBodyUnread(HttpServerExchange exchange) {
