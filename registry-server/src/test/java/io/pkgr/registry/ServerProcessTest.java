@@ -49,7 +49,7 @@ class ServerProcessTest {
         Path bundle = TestBundles.largeBundle(tmp, "team-big", "1.0.0", 200L << 20);
         Path data = tmp.resolve("data");
         ServerProcess server = ServerProcess.start(data);
-        try (Socket socket = new Socket("127.0.0.1", server.port); InputStream in = Files.newInputStream(bundle)) {
+        try (server; Socket socket = new Socket("127.0.0.1", server.port); InputStream in = Files.newInputStream(bundle)) {
             OutputStream out = socket.getOutputStream();
             sendHeaders(out, "PUT", "/api/v1/bundles/team-big/1.0.0", Files.size(bundle));
             byte[] chunk = new byte[1 << 20];
