@@ -9,26 +9,33 @@
 #   - this checkout, first start  (reads record by record, writes the per-name indexes)
 #   - this checkout, next starts  (reads the indexes)
 #   - BASE_REF (e.g. a commit before the indexes), built in a temporary clone, for comparison
-#   - with PKGR_DATABASE set (a postgresql:// URL to an empty database): the PostgreSQL catalog,
-#     after a first start that imports nothing (the rows are written by PgBenchData below)
+#   - the PostgreSQL catalog with the same records as rows (PgBenchData), in a private cluster
+#     this script starts (initdb/pg_ctl, as the postgres user under root); PG=0 skips it
 # Knobs: PROJECTS (10000) FILES (20) BUNDLES (1000) VERSIONS (20) RUNS (3) PKGR_JAVA_OPTS.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 base_ref="${1:-}"
 PROJECTS="${PROJECTS:-10000}"; FILES="${FILES:-20}"; BUNDLES="${BUNDLES:-1000}"; VERSIONS="${VERSIONS:-20}"
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-3}"; PG="${PG:-1}"
 work="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f "$work/pg/data/postmaster.pid" ]] && as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$work"
+}
 trap cleanup EXIT
 log() { echo "== $*" >&2; }
 now_ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 log "build (outside every timing)"
-( cd "$root" && ./mvnw -B -q -pl registry-server,packager-cli -am package -DskipTests -Dmaven.javadoc.skip=true >&2 )
+( cd "$root" && ./mvnw -B -q -pl registry-server,catalog-postgresql,packager-cli -am package -DskipTests \
+    -Dmaven.javadoc.skip=true >&2 )
 "$root/pkgr" --version > /dev/null
-testcp="$root/registry-server/target/test-classes:$(ls "$root"/packager-cli/target/pkgr/lib/*.jar | tr '\n' ':')"
+testcp="$root/registry-server/target/test-classes:$root/catalog-postgresql/target/test-classes:$(ls "$root"/packager-cli/target/pkgr/lib/*.jar | tr '\n' ':')"
+pgbin="$(dirname "$(readlink -f "$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1)")")"
 
 if [[ -n "$base_ref" ]]; then
   log "build $base_ref in a temporary clone"
@@ -71,10 +78,21 @@ fi
 cp -a "$work/data" "$work/data-new"
 row "this checkout, first start (record by record, writes the indexes)" "$(start "$root/pkgr" "$work/data-new")"
 for i in $(seq "$RUNS"); do row "this checkout, from the indexes, run $i" "$(start "$root/pkgr" "$work/data-new")"; done
-if [[ -n "${PKGR_DATABASE:-}" ]]; then
-  log "PostgreSQL: $PROJECTS x $FILES files and $BUNDLES x $VERSIONS versions as rows"
-  java -cp "$testcp:$(ls "$root"/packager-cli/target/pkgr/lib/*.jar | tr '\n' ':')" io.pkgr.catalog.postgresql.PgBenchData \
-    "$work/data" "$PKGR_DATABASE" >&2
+if [[ "$PG" == 1 ]]; then
+  log "PostgreSQL: a private cluster, the same records as rows"
+  mkdir -p "$work/pg"; chmod 755 "$work"
+  [[ $EUID -eq 0 ]] && chown postgres "$work/pg"
+  pw="bench-$RANDOM$RANDOM"; echo "$pw" > "$work/pg/pw"
+  [[ $EUID -eq 0 ]] && chown postgres "$work/pg/pw"
+  as_pg "$pgbin/initdb" -D "$work/pg/data" -U pkgr --pwfile="$work/pg/pw" -A scram-sha-256 -E UTF8 --locale=C --no-sync >/dev/null
+  pgport=$(free_port)
+  as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -o "-p $pgport -c listen_addresses=127.0.0.1 -k $work/pg" -w start >/dev/null
+  PGPASSWORD="$pw" "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U pkgr registry
+  url="postgresql://pkgr@127.0.0.1:$pgport/registry"
+  cp -a "$work/data" "$work/data-import"
+  java -cp "$testcp" io.pkgr.catalog.postgresql.PgBenchData "$work/data-import" "$url" "$pw" >&2
   mkdir -p "$work/data-pg"
-  for i in $(seq "$RUNS"); do row "this checkout, PostgreSQL catalog, run $i" "$(start "$root/pkgr" "$work/data-pg" --database "$PKGR_DATABASE")"; done
+  for i in $(seq "$RUNS"); do
+    row "this checkout, PostgreSQL catalog, run $i" "$(PKGR_DATABASE_PASSWORD="$pw" start "$root/pkgr" "$work/data-pg" --database "$url")"
+  done
 fi
