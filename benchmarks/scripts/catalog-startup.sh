@@ -49,7 +49,7 @@ log "data: $PROJECTS x $FILES PyPI files, $BUNDLES x $VERSIONS bundle versions"
 java -cp "$testcp" io.pkgr.registry.pypi.PypiBenchData "$work/data" "$work/nginx" "$PROJECTS" "$FILES" >&2
 java -cp "$testcp" io.pkgr.registry.BundleBenchData "$work/data" "$BUNDLES" "$VERSIONS" >&2
 printf 'admin:{SHA}0DPiKuNIrrVmD8IUCuw1hQxNqZc=\n' > "$work/htpasswd"
-printf 'users:\n  admin: [admin]\n' > "$work/access.yaml"
+printf 'rules:\n  - bundles: ["*"]\n    users: [admin]\n    allow: [admin]\n' > "$work/access.yaml"
 
 start() {   # LAUNCHER DATA [EXTRA ARGS...] → prints ms to "listening on"
   local launcher="$1" data="$2"; shift 2
@@ -71,13 +71,12 @@ start() {   # LAUNCHER DATA [EXTRA ARGS...] → prints ms to "listening on"
 row() { printf '| %s | %s |\n' "$1" "$2"; }
 echo "| start to ready ($PROJECTS x $FILES PyPI files, $BUNDLES x $VERSIONS bundle versions) | ms |"
 echo "|---|---:|"
+# one data directory throughout (copies of 220,000 files cost minutes): the base build only reads it
 if [[ -n "$base_ref" ]]; then
-  cp -a "$work/data" "$work/data-base"
-  for i in $(seq "$RUNS"); do row "$base_ref (record by record), run $i" "$(start "$work/base/pkgr" "$work/data-base")"; done
+  for i in $(seq "$RUNS"); do row "$base_ref (record by record), run $i" "$(start "$work/base/pkgr" "$work/data")"; done
 fi
-cp -a "$work/data" "$work/data-new"
-row "this checkout, first start (record by record, writes the indexes)" "$(start "$root/pkgr" "$work/data-new")"
-for i in $(seq "$RUNS"); do row "this checkout, from the indexes, run $i" "$(start "$root/pkgr" "$work/data-new")"; done
+row "this checkout, first start (record by record, writes the indexes)" "$(start "$root/pkgr" "$work/data")"
+for i in $(seq "$RUNS"); do row "this checkout, from the indexes, run $i" "$(start "$root/pkgr" "$work/data")"; done
 if [[ "$PG" == 1 ]]; then
   log "PostgreSQL: a private cluster, the same records as rows"
   mkdir -p "$work/pg"; chmod 755 "$work"
@@ -89,8 +88,7 @@ if [[ "$PG" == 1 ]]; then
   as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -o "-p $pgport -c listen_addresses=127.0.0.1 -k $work/pg" -w start >/dev/null
   PGPASSWORD="$pw" "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U pkgr registry
   url="postgresql://pkgr@127.0.0.1:$pgport/registry"
-  cp -a "$work/data" "$work/data-import"
-  java -cp "$testcp" io.pkgr.catalog.postgresql.PgBenchData "$work/data-import" "$url" "$pw" >&2
+  java -cp "$testcp" io.pkgr.catalog.postgresql.PgBenchData "$work/data" "$url" "$pw" >&2
   mkdir -p "$work/data-pg"
   for i in $(seq "$RUNS"); do
     row "this checkout, PostgreSQL catalog, run $i" "$(PKGR_DATABASE_PASSWORD="$pw" start "$root/pkgr" "$work/data-pg" --database "$url")"
