@@ -57,6 +57,8 @@ class ReleaseArchiveTest {
         assertTrue(listing.lines().anyMatch(line -> line.startsWith("-rwxr-xr-x") && line.endsWith(top + "bin/pkgr")), listing);
         assertTrue(listing.contains(top + "lib/packager-cli-" + Release.version() + ".jar"), listing);
         assertTrue(listing.contains(top + "lib/registry-server-" + Release.version() + ".jar"), listing);
+        assertTrue(listing.contains(top + "lib/catalog-postgresql-" + Release.version() + ".jar"), listing);
+        assertTrue(listing.contains(top + "lib/postgresql-42.7.14.jar"), listing);
         assertTrue(listing.contains(top + "lib/pkgr.classlist"), listing);
         // no class-data archive is shipped: one is made for the runtime and path found at install
         assertTrue(listing.lines().noneMatch(line -> line.endsWith(".jsa")), listing);

@@ -43,6 +43,8 @@ public enum ErrorCode {
             + " has freed space"),
     UPLOADS_BUSY(503, "too many uploads in progress (limit %d); retry shortly"),
     UNAVAILABLE(503, "%s"),
+    CATALOG_UNAVAILABLE(503, "the registry cannot reach its catalog database; nothing was stored or changed."
+            + " Downloads and pages are still served; retry shortly"),
     INTERNAL(500, "internal error; see the server log (ref %s)");
 
     private static final Map<String, ErrorCode> BY_NAME =

@@ -9,6 +9,10 @@ import io.pkgr.registry.access.FirstStart;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.catalog.Catalog;
+import io.pkgr.registry.catalog.CatalogRecords;
+import io.pkgr.registry.catalog.CatalogRecordsProvider;
+import io.pkgr.registry.catalog.DatabaseSettings;
+import io.pkgr.registry.catalog.StoreCatalogRecords;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.http.ExchangeGuard;
@@ -54,6 +58,7 @@ final class RegistryAssembly {
     final AtomicBoolean shuttingDown = new AtomicBoolean();
     final RegistryMetrics metrics = new RegistryMetrics();
     final BlobStore store;
+    final CatalogRecords records;
     final Catalog catalog;
     final PypiCatalog pypi;
     final AccessControl access;
@@ -65,8 +70,27 @@ final class RegistryAssembly {
         this.config = config;
         this.console = console;
         this.store = createStore();
-        this.catalog = Catalog.load(store);
-        this.pypi = PypiCatalog.load(store);
+        this.records = createRecords();
+        CatalogRecords.Snapshot snapshot = records.load();
+        this.catalog = Catalog.of(records, snapshot);
+        this.pypi = PypiCatalog.of(store, records, snapshot);
+        records.subscribe(new CatalogRecords.ChangeListener() {
+            @Override
+            public void bundleChanged(String name, java.util.List<io.pkgr.api.VersionRecord> versions) {
+                catalog.refresh(name, versions);
+            }
+
+            @Override
+            public void projectChanged(String project, java.util.List<io.pkgr.api.PypiFile> files) {
+                pypi.refresh(project, files);
+            }
+
+            @Override
+            public void reloaded(CatalogRecords.Snapshot all) {
+                catalog.refreshAll(all);
+                pypi.refreshAll(all);
+            }
+        });
         this.access = createAccessControl();
         this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
@@ -76,6 +100,16 @@ final class RegistryAssembly {
 
     private BlobStore createStore() throws IOException {
         return BlobStoreProvider.forScheme(config.storage()).open(config.dataDir());
+    }
+
+    /** The catalog of record: PostgreSQL (or another database) with {@code --database}, else files in the store. */
+    private CatalogRecords createRecords() throws IOException {
+        if (config.database() == null) {
+            return new StoreCatalogRecords(store);
+        }
+        DatabaseSettings settings = config.database();
+        LOG.log(Level.INFO, "catalog of record: {0}", settings.redactedUrl());
+        return CatalogRecordsProvider.forUrl(settings.url()).open(settings, store, metrics::databaseCall);
     }
 
     private AccessControl createAccessControl() throws IOException {
@@ -115,7 +149,7 @@ final class RegistryAssembly {
     }
 
     private HttpHandler createRoutes() {
-        OperationsHandlers operations = new OperationsHandlers(store, metrics, shuttingDown::get, config.minFreeBytes());
+        OperationsHandlers operations = new OperationsHandlers(store, records, metrics, shuttingDown::get, config.minFreeBytes());
         Routes authenticated = new Routes();
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())

@@ -73,6 +73,11 @@ public final class RegistryServer implements AutoCloseable {
         }
         stopping.undertow.stop();
         try {
+            stopping.records.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the catalog of record: {0}", e.getMessage());
+        }
+        try {
             stopping.store.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing storage: {0}", e.getMessage());

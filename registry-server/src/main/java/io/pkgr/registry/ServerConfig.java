@@ -1,5 +1,6 @@
 package io.pkgr.registry;
 
+import io.pkgr.registry.catalog.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,6 +30,7 @@ import java.util.Objects;
  *     slower bodies are cut off (0 turns the check off)
  * @param uploadRateGrace how long a request body may take before {@code minUploadRate} applies
  * @param minFreeBytes {@code /readyz} fails while storage has less free space than this (0: never)
+ * @param database the catalog database ({@code --database}); null for the catalog as files in storage
  */
 public record ServerConfig(
         Path dataDir,
@@ -49,7 +51,8 @@ public record ServerConfig(
         String storage,
         long minUploadRate,
         Duration uploadRateGrace,
-        long minFreeBytes) {
+        long minFreeBytes,
+        DatabaseSettings database) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
@@ -100,7 +103,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
-                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES);
+                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null);
     }
 
     /** The htpasswd file in effect. */
@@ -194,6 +197,10 @@ public record ServerConfig(
         return toBuilder().minFreeBytes(value).build();
     }
 
+    public ServerConfig withDatabase(DatabaseSettings value) {
+        return toBuilder().database(value).build();
+    }
+
     /** Collects values; {@link #build()} validates them once, through the record's constructor. */
     public static final class Builder {
         private Path dataDir;
@@ -215,6 +222,7 @@ public record ServerConfig(
         private long minUploadRate;
         private Duration uploadRateGrace;
         private long minFreeBytes;
+        private DatabaseSettings database;
 
         private Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -236,6 +244,7 @@ public record ServerConfig(
             minUploadRate = c.minUploadRate;
             uploadRateGrace = c.uploadRateGrace;
             minFreeBytes = c.minFreeBytes;
+            database = c.database;
         }
 
         public Builder dataDir(Path value) {
@@ -330,11 +339,16 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder database(DatabaseSettings value) {
+            database = value;
+            return this;
+        }
+
         /** The config; {@link IllegalArgumentException} when the values do not fit together. */
         public ServerConfig build() {
             return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
                     maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
-                    publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes);
+                    publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database);
         }
     }
 }

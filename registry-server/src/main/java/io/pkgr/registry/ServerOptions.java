@@ -1,5 +1,8 @@
 package io.pkgr.registry;
 
+import io.pkgr.registry.catalog.DatabaseSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -64,6 +67,18 @@ public final class ServerOptions {
     @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
             description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
     Long minFreeSpace;
+    @Option(names = "--database", paramLabel = "URL",
+            description = "Keep the catalog in PostgreSQL, shared by every replica: postgresql://USER@HOST:PORT/DB"
+                    + " (default: records as files in the data directory). Give the password with"
+                    + " --database-password-file or PKGR_DATABASE_PASSWORD rather than in the URL; see docs/scale-out.md")
+    String database;
+    @Option(names = "--database-password-file", paramLabel = "FILE",
+            description = "File holding the database password (a mounted secret); its trailing newline is dropped")
+    Path databasePasswordFile;
+    @Option(names = "--database-check-interval", paramLabel = "SECONDS",
+            description = "How often each replica compares its catalog with the database, in case a change"
+                    + " notification was missed (default: 30)")
+    Integer databaseCheckInterval;
 
     /**
      * The config from the parsed options over {@code env} over {@link ServerConfig#defaults()};
@@ -96,7 +111,32 @@ public final class ServerOptions {
                 .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
                         defaults.uploadRateGrace()))
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
+                .database(database(e, env))
                 .build();
+    }
+
+    /** The database settings, or null without {@code --database}; the password never comes from the command line. */
+    private DatabaseSettings database(Environment e, Map<String, String> env) {
+        String url = or(database, e.value("database", Function.identity()));
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        Path passwordFile = or(databasePasswordFile, e.value("database-password-file", Path::of));
+        String password = env.get("PKGR_DATABASE_PASSWORD");
+        if (passwordFile != null) {
+            try {
+                password = Files.readString(passwordFile).strip();
+            } catch (IOException ex) {
+                throw new IllegalArgumentException("cannot read the database password file " + passwordFile + ": "
+                        + ex.getMessage(), ex);
+            }
+        }
+        Duration check = seconds(or(databaseCheckInterval, e.value("database-check-interval", Environment::integer)),
+                Duration.ofSeconds(30));
+        if (check.isNegative() || check.isZero()) {
+            throw new IllegalArgumentException("--database-check-interval must be positive");
+        }
+        return new DatabaseSettings(url.trim(), password, check);
     }
 
     private static <T> T or(T value, T fallback) {
@@ -110,6 +150,8 @@ public final class ServerOptions {
     /** Every environment variable these options read, e.g. {@code PKGR_MAX_UPLOAD_SIZE}. */
     public static java.util.Set<String> environmentVariables() {
         java.util.Set<String> names = new java.util.TreeSet<>();
+        // the database password alone is no option: a command line is visible to every user
+        names.add("PKGR_DATABASE_PASSWORD");
         for (picocli.CommandLine.Model.OptionSpec option
                 : picocli.CommandLine.Model.CommandSpec.forAnnotatedObject(new ServerOptions()).options()) {
             names.add(variable(option.longestName().substring(2)));

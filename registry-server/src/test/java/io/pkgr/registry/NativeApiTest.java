@@ -415,6 +415,12 @@ class NativeApiTest {
                 + "\",\"size\":" + bundle.length + ",\"manifest\":" + manifest + ",\"publisher\":\"alice\","
                 + "\"published\":\"2024-05-01T10:11:12.340Z\",\"yanked\":false}";
         Files.writeString(stored, earlier, StandardCharsets.UTF_8);
+        // nor did any earlier release write the catalog index
+        try (java.util.stream.Stream<Path> index = Files.walk(tmp.resolve("data").resolve("index"))) {
+            for (Path p : index.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
 
         registry = TestRegistry.start(tmp.resolve("data"));
 

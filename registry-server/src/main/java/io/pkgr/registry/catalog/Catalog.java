@@ -1,19 +1,13 @@
 package io.pkgr.registry.catalog;
 
-import io.pkgr.api.ApiJson;
 import io.pkgr.api.SearchResults;
 import io.pkgr.api.VersionList;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Version;
-import io.pkgr.registry.storage.BlobStore;
-import io.pkgr.registry.storage.PutResult;
-import io.pkgr.registry.storage.RepoPath;
 import io.pkgr.registry.storage.StagedBlob;
 import io.pkgr.registry.storage.StoragePaths;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Names → versions → records, held in memory, built from storage at start-up and changed only
- * through this class, which writes storage first and memory second. Changes to one name are
+ * Names → versions → records, held in memory, built from a {@link CatalogRecords} snapshot at
+ * start-up and changed only through this class, which writes the catalog of record first and
+ * memory second (changes made by other replicas arrive through {@link #refresh}). Changes to one name are
  * serialised on that name's entry; reads never block on writes to other names. What it hands out
  * is immutable and replaced on every change (a new record, a new version list), so the routes can
  * render each once per change.
@@ -36,35 +31,47 @@ public final class Catalog {
 
     private static final System.Logger LOG = System.getLogger(Catalog.class.getName());
 
-    private final BlobStore store;
+    private final CatalogRecords records;
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    private Catalog(BlobStore store) {
-        this.store = store;
+    private Catalog(CatalogRecords records) {
+        this.records = records;
     }
 
-    /** Reads every version record in {@code store}; unreadable records are logged and skipped. */
-    public static Catalog load(BlobStore store) throws IOException {
-        Catalog catalog = new Catalog(store);
-        int skipped = 0;
-        for (RepoPath path : store.list(StoragePaths.BUNDLES)) {
-            if (!StoragePaths.isBundleRecord(path)) {
-                continue;
+    /** The catalog of {@code snapshot}'s version records, changed through {@code records} from now on. */
+    public static Catalog of(CatalogRecords records, CatalogRecords.Snapshot snapshot) {
+        Catalog catalog = new Catalog(records);
+        for (VersionRecord record : snapshot.versions()) {
+            catalog.entry(record.name().normalized()).put(record.version(), record);
+        }
+        LOG.log(Level.DEBUG, "catalog loaded: {0} versions of {1} bundles", catalog.versionCount(), catalog.nameCount());
+        return catalog;
+    }
+
+    /** Replaces what memory holds of {@code normalized} with {@code versions} (a change made elsewhere). */
+    public void refresh(String normalized, List<VersionRecord> versions) {
+        Entry entry = entry(normalized);
+        synchronized (entry) {
+            entry.versions.clear();
+            for (VersionRecord record : versions) {
+                entry.versions.put(record.version(), record);
             }
-            try (InputStream in = store.get(path, null).open()) {
-                VersionRecord record = ApiJson.read(in, VersionRecord.class);
-                if (!StoragePaths.bundleRecord(record.name(), record.version()).equals(path)) {
-                    throw new IOException("record names " + record.name() + " " + record.version());
-                }
-                catalog.entry(record.name().normalized()).put(record.version(), record);
-            } catch (IOException | RuntimeException e) {
-                skipped++;
-                LOG.log(Level.WARNING, "skipping unreadable version record {0}: {1}", path, e.getMessage());
+            entry.list = null;
+        }
+    }
+
+    /** Replaces everything memory holds with {@code snapshot} (after changes may have been missed). */
+    public void refreshAll(CatalogRecords.Snapshot snapshot) {
+        Map<String, List<VersionRecord>> byName = new TreeMap<>();
+        for (VersionRecord record : snapshot.versions()) {
+            byName.computeIfAbsent(record.name().normalized(), n -> new ArrayList<>()).add(record);
+        }
+        for (String name : entries.keySet()) {
+            if (!byName.containsKey(name)) {
+                refresh(name, List.of());
             }
         }
-        LOG.log(Level.DEBUG, "catalog loaded: {0} versions of {1} bundles ({2} skipped)",
-                catalog.versionCount(), catalog.nameCount(), skipped);
-        return catalog;
+        byName.forEach(this::refresh);
     }
 
     /** The record of {@code name} {@code version}, if published. */
@@ -116,15 +123,15 @@ public final class Catalog {
                 throw new VersionConflictException(samePrecedence);
             }
             staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
-            RepoPath recordPath = StoragePaths.bundleRecord(name, version);
-            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(ApiJson.bytes(candidate)));
-            if (!put.created()) {
-                // another process sharing the storage got there first: its record wins
-                try (InputStream in = store.get(recordPath, null).open()) {
-                    VersionRecord theirs = ApiJson.read(in, VersionRecord.class);
-                    entry.put(version, theirs);
-                    return sameOrConflict(theirs, candidate);
+            Insert<VersionRecord> insert = records.insertVersion(candidate);
+            if (!insert.created()) {
+                // another process got there first: its record wins
+                VersionRecord theirs = insert.record();
+                entry.put(theirs.version(), theirs);
+                if (!theirs.version().equals(version)) {
+                    throw new VersionConflictException(theirs);
                 }
+                return sameOrConflict(theirs, candidate);
             }
             entry.put(version, candidate);
             return new PublishOutcome(true, candidate);
@@ -151,8 +158,12 @@ public final class Catalog {
             }
             VersionRecord changed = record.withYank(yanked, reason);
             if (!changed.equals(record)) {
-                store.replace(StoragePaths.bundleRecord(name, version), ApiJson.bytes(changed));
-                entry.put(version, changed);
+                Optional<VersionRecord> stored = records.replaceVersion(changed);
+                if (stored.isEmpty()) {
+                    entry.remove(version); // deleted elsewhere meanwhile
+                    return Optional.empty();
+                }
+                entry.put(version, stored.get());
             }
             return Optional.of(changed);
         }
@@ -172,9 +183,9 @@ public final class Catalog {
             if (record == null) {
                 return Optional.empty();
             }
-            store.delete(StoragePaths.bundleRecord(name, version));
+            Optional<VersionRecord> deleted = records.deleteVersion(name, version);
             entry.remove(version);
-            return Optional.of(record);
+            return deleted;
         }
     }
 

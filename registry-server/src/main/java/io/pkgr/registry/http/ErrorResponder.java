@@ -2,6 +2,7 @@ package io.pkgr.registry.http;
 
 import io.pkgr.api.ErrorBody;
 import io.pkgr.api.ErrorCode;
+import io.pkgr.registry.catalog.CatalogUnavailableException;
 import io.pkgr.registry.storage.StorageFullException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -42,6 +43,7 @@ public final class ErrorResponder {
         }
         ApiException error = failure instanceof ApiException api ? api
                 : failure instanceof StorageFullException full ? storageFull(exchange, full)
+                : failure instanceof CatalogUnavailableException down ? catalogDown(exchange, down)
                 : internal(exchange, failure);
         if (exchange.isResponseStarted()) {
             // too late for an error body: cut the connection so the client sees a failure, not a short file
@@ -81,6 +83,13 @@ public final class ErrorResponder {
         LOG.log(Level.WARNING, "{0} {1} refused: {2}", exchange.getRequestMethod(), exchange.getRequestPath(),
                 full.getMessage());
         return new ApiException(ErrorCode.INSUFFICIENT_STORAGE);
+    }
+
+    /** The database is unreachable: one line for the operator; the client may retry. */
+    private static ApiException catalogDown(HttpServerExchange exchange, CatalogUnavailableException down) {
+        LOG.log(Level.WARNING, "{0} {1} refused: {2}", exchange.getRequestMethod(), exchange.getRequestPath(),
+                down.getMessage());
+        return new ApiException(ErrorCode.CATALOG_UNAVAILABLE, Map.of("Retry-After", "5"));
     }
 
     private static ApiException internal(HttpServerExchange exchange, Throwable failure) {

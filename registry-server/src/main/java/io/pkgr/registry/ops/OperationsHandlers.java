@@ -1,5 +1,6 @@
 package io.pkgr.registry.ops;
 
+import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.http.ErrorResponder;
@@ -25,9 +26,12 @@ public final class OperationsHandlers {
     private final RegistryMetrics metrics;
     private final BooleanSupplier shuttingDown;
     private final long minFreeBytes;
+    private final CatalogRecords records;
 
-    public OperationsHandlers(BlobStore store, RegistryMetrics metrics, BooleanSupplier shuttingDown, long minFreeBytes) {
+    public OperationsHandlers(BlobStore store, CatalogRecords records, RegistryMetrics metrics, BooleanSupplier shuttingDown,
+            long minFreeBytes) {
         this.store = store;
+        this.records = records;
         this.metrics = metrics;
         this.shuttingDown = shuttingDown;
         this.minFreeBytes = minFreeBytes;
@@ -39,7 +43,8 @@ public final class OperationsHandlers {
     }
 
     /**
-     * Ready: storage accepts writes, has at least the configured free space, and the server is not
+     * Ready: storage and the catalog of record accept writes, storage has at least the configured
+     * free space, and the server is not
      * draining. Failing below the threshold lets a load balancer send uploads elsewhere before they
      * fail, while this instance keeps serving the reads that reach it.
      */
@@ -54,6 +59,9 @@ public final class OperationsHandlers {
                 return;
             }
             String problem = storageProblem();
+            if (problem == null) {
+                problem = catalogProblem();
+            }
             if (problem != null) {
                 // the details (paths, sizes) go to the log: /readyz answers anyone
                 ErrorResponder.send(exchange, new ApiException(ErrorCode.UNAVAILABLE, problem));
@@ -77,6 +85,17 @@ public final class OperationsHandlers {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "readiness check failed: storage not writable: {0}", e.getMessage());
             return e instanceof StorageFullException ? "storage is full" : "storage is not writable";
+        }
+    }
+
+    /** Why the catalog of record cannot take writes now (logged in detail), or null when it can. */
+    private String catalogProblem() {
+        try {
+            records.checkReady();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "readiness check failed: catalog database: {0}", e.getMessage());
+            return "the catalog database is unreachable";
         }
     }
 

@@ -40,6 +40,27 @@ public final class RegistryMetrics {
             .help("Uploads currently streaming in")
             .register(registry);
 
+    private final Histogram databaseLatency = Histogram.builder()
+            .name("pkgr_database_call_duration_seconds")
+            .help("Catalog database calls by operation (with --database)")
+            .labelNames("operation")
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    private final Counter databaseErrors = Counter.builder()
+            .name("pkgr_database_errors_total")
+            .help("Catalog database calls that failed, by operation (with --database)")
+            .labelNames("operation")
+            .register(registry);
+
+    /** Records one call to the catalog database. */
+    public void databaseCall(String operation, double seconds, boolean failed) {
+        databaseLatency.labelValues(operation).observe(seconds);
+        if (failed) {
+            databaseErrors.labelValues(operation).inc();
+        }
+    }
+
     /** Records one finished request. */
     public void request(String route, String method, int status, double seconds, long received, long sent) {
         requests.labelValues(route, method, Integer.toString(status)).inc();

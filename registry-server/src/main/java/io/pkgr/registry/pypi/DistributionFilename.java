@@ -3,8 +3,6 @@ package io.pkgr.registry.pypi;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.pep440.Pep440Version;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -97,29 +95,6 @@ record DistributionFilename(String value, Kind kind) {
                         + extension + "' in lower case, the only spelling pip and PyPI read");
             }
         }
-    }
-
-    /**
-     * The compatibility tags of a wheel's filename, expanded and lower-cased as pip reads them
-     * ({@code py2.py3-none-any} is {@code py2-none-any} and {@code py3-none-any}); empty for an sdist.
-     */
-    static Set<String> wheelTags(String filename) {
-        if (!filename.endsWith(".whl")) {
-            return Set.of();
-        }
-        String[] parts = filename.substring(0, filename.length() - 4).split("-", -1);
-        if (parts.length < 5) {
-            return Set.of();
-        }
-        Set<String> tags = new TreeSet<>();
-        for (String python : parts[parts.length - 3].split("\\.")) {
-            for (String abi : parts[parts.length - 2].split("\\.")) {
-                for (String platform : parts[parts.length - 1].split("\\.")) {
-                    tags.add((python + "-" + abi + "-" + platform).toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return tags;
     }
 
     /**

@@ -1,31 +1,30 @@
 package io.pkgr.registry.pypi;
 
-import io.pkgr.api.ApiJson;
 import io.pkgr.api.PypiFile;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.pep440.Pep440Version;
+import io.pkgr.registry.catalog.CatalogRecords;
+import io.pkgr.registry.catalog.Insert;
+import io.pkgr.registry.catalog.RecordRules;
 import io.pkgr.registry.storage.BlobStore;
-import io.pkgr.registry.storage.PutResult;
-import io.pkgr.registry.storage.RepoPath;
 import io.pkgr.registry.storage.StagedBlob;
 import io.pkgr.registry.storage.StoragePaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * PyPI projects → files → records, held in memory: built from {@code pypi/} at start-up, changed
- * only through this class (storage first, memory second), so no request scans storage. A project's
+ * PyPI projects → files → records, held in memory: built from a {@link CatalogRecords} snapshot at
+ * start-up, changed only through this class (the catalog of record first, memory second; changes
+ * made by other replicas arrive through {@link #refresh}), so no request scans storage. A project's
  * file list is handed out as one immutable snapshot, replaced on every change, so the routes render
  * each page once per change. Changes to one project are serialised on its entry.
  */
@@ -34,6 +33,7 @@ public final class PypiCatalog {
     private static final System.Logger LOG = System.getLogger(PypiCatalog.class.getName());
 
     private final BlobStore store;
+    private final CatalogRecords records;
     private final ConcurrentMap<String, Project> projects = new ConcurrentHashMap<>();
     // the sorted names are cached until a project appears or disappears; the generation makes a
     // list computed during such a change stale at once, without a lock shared with the projects
@@ -43,37 +43,56 @@ public final class PypiCatalog {
     private record Names(long generation, List<String> sorted) {
     }
 
-    private PypiCatalog(BlobStore store) {
+    private PypiCatalog(BlobStore store, CatalogRecords records) {
         this.store = store;
+        this.records = records;
     }
 
-    /** Reads every PyPI file record in {@code store}; unreadable records are logged and skipped. */
-    public static PypiCatalog load(BlobStore store) throws IOException {
-        PypiCatalog catalog = new PypiCatalog(store);
-        List<RepoPath> paths = store.list(StoragePaths.PYPI).stream().filter(StoragePaths::isPypiRecord).toList();
-        AtomicInteger skipped = new AtomicInteger();
-        // records are small independent files: read them on every core
-        paths.parallelStream().forEach(path -> {
-            try (InputStream in = store.get(path, null).open()) {
-                PypiFile record = ApiJson.read(in, PypiFile.class);
-                version(record);
-                if (!StoragePaths.pypiRecord(record.project(), record.filename()).equals(path)) {
-                    throw new IOException("record names " + record.project() + "/" + record.filename());
-                }
-                Project project = catalog.project(record.project());
-                synchronized (project) {
-                    project.put(record);
-                }
-            } catch (IOException | RuntimeException e) {
-                skipped.incrementAndGet();
-                LOG.log(Level.WARNING, "skipping unreadable PyPI record {0}: {1}", path, e.getMessage());
+    /**
+     * The catalog of {@code snapshot}'s PyPI file records, changed through {@code records} from now
+     * on; file bytes and core metadata go to {@code store}.
+     */
+    public static PypiCatalog of(BlobStore store, CatalogRecords records, CatalogRecords.Snapshot snapshot) {
+        PypiCatalog catalog = new PypiCatalog(store, records);
+        for (PypiFile record : snapshot.files()) {
+            Project project = catalog.project(record.project());
+            synchronized (project) {
+                project.put(record);
             }
-        });
-        LOG.log(Level.DEBUG, "PyPI catalog loaded: {0} files of {1} projects ({2} skipped)",
-                catalog.fileCount(), catalog.projectCount(), skipped.get());
+        }
+        LOG.log(Level.DEBUG, "PyPI catalog loaded: {0} files of {1} projects", catalog.fileCount(), catalog.projectCount());
         return catalog;
     }
 
+    /** Replaces what memory holds of {@code normalized} with {@code files} (a change made elsewhere). */
+    public void refresh(String normalized, List<PypiFile> files) {
+        Project project = project(normalized);
+        synchronized (project) {
+            boolean had = !project.files.isEmpty();
+            project.files.clear();
+            for (PypiFile file : files) {
+                project.files.put(file.filename(), file);
+            }
+            project.changed();
+            if (had != !project.files.isEmpty()) {
+                namesGeneration.incrementAndGet();
+            }
+        }
+    }
+
+    /** Replaces everything memory holds with {@code snapshot} (after changes may have been missed). */
+    public void refreshAll(CatalogRecords.Snapshot snapshot) {
+        Map<String, List<PypiFile>> byProject = new TreeMap<>();
+        for (PypiFile file : snapshot.files()) {
+            byProject.computeIfAbsent(file.project(), n -> new ArrayList<>()).add(file);
+        }
+        for (String name : projects.keySet()) {
+            if (!byProject.containsKey(name)) {
+                refresh(name, List.of());
+            }
+        }
+        byProject.forEach(this::refresh);
+    }
 
     /** Normalized names of every project with at least one file, sorted. */
     List<String> projectNames() {
@@ -135,32 +154,27 @@ public final class PypiCatalog {
     UploadOutcome upload(PypiFile candidate, StagedBlob staged, byte[] metadata) throws IOException {
         Project project = project(candidate.project());
         synchronized (project) {
-            PypiFile existing = project.sameDistribution(candidate);
-            if (existing != null) {
-                return sameOrConflict(existing, candidate);
+            Insert<PypiFile> clash = RecordRules.pypiClash(project.files.values(), candidate);
+            if (clash == null) {
+                if (metadata != null) {
+                    store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
+                }
+                staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
+                Insert<PypiFile> insert = records.insertFile(candidate);
+                if (insert.created()) {
+                    put(project, candidate);
+                    return new UploadOutcome(true, candidate);
+                }
+                // another process got there first: its record wins
+                clash = insert;
+                put(project, insert.record());
             }
-            PypiFile pure = project.pureWheelShadowedBy(candidate);
-            if (pure != null) {
-                throw new FileExistsException(pure, candidate.filename() + " would join the release beside this pure"
-                        + " wheel, and pip prefers a wheel with more specific tags wherever they fit, so it would be"
+            if (clash.clash() == Insert.Clash.SHADOWED) {
+                throw new FileExistsException(clash.record(), candidate.filename() + " would join the release beside this"
+                        + " pure wheel, and pip prefers a wheel with more specific tags wherever they fit, so it would be"
                         + " installed in its place; publish a new version instead");
             }
-            if (metadata != null) {
-                store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
-            }
-            staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
-            RepoPath recordPath = StoragePaths.pypiRecord(candidate.project(), candidate.filename());
-            PutResult put = store.putIfAbsent(recordPath, new ByteArrayInputStream(ApiJson.bytes(candidate)));
-            if (!put.created()) {
-                // another process sharing the storage got there first: its record wins
-                try (InputStream in = store.get(recordPath, null).open()) {
-                    PypiFile theirs = ApiJson.read(in, PypiFile.class);
-                    put(project, theirs);
-                    return sameOrConflict(theirs, candidate);
-                }
-            }
-            put(project, candidate);
-            return new UploadOutcome(true, candidate);
+            return sameOrConflict(clash.record(), candidate);
         }
     }
 
@@ -191,23 +205,23 @@ public final class PypiCatalog {
             return List.of();
         }
         synchronized (project) {
-            List<PypiFile> changed = new ArrayList<>();
-            for (PypiFile record : List.copyOf(project.files.values())) {
-                if (version(record).compareTo(version) == 0) {
-                    changed.add(yank(project, record, yanked, reason));
-                }
-            }
-            return changed;
+            List<PypiFile> release = project.files.values().stream()
+                    .filter(record -> version(record).compareTo(version) == 0).toList();
+            return release.isEmpty() ? List.of() : yank(project, release, yanked, reason);
         }
     }
 
     private PypiFile yank(Project project, PypiFile record, boolean yanked, String reason) throws IOException {
-        PypiFile changed = record.withYank(yanked, reason);
-        if (!changed.equals(record)) {
-            store.replace(StoragePaths.pypiRecord(record.project(), record.filename()), ApiJson.bytes(changed));
-            put(project, changed);
+        return yank(project, List.of(record), yanked, reason).stream().findFirst().orElse(record.withYank(yanked, reason));
+    }
+
+    /** Yanks {@code files} of one project in one change of the catalog of record (all or none). */
+    private List<PypiFile> yank(Project project, List<PypiFile> files, boolean yanked, String reason) throws IOException {
+        List<PypiFile> changed = files.stream().map(f -> f.withYank(yanked, reason)).filter(f -> !files.contains(f)).toList();
+        for (PypiFile stored : records.replaceFiles(changed)) {
+            put(project, stored);
         }
-        return changed;
+        return files.stream().map(f -> f.withYank(yanked, reason)).toList();
     }
 
     /** Removes a file's record (an admin action); the blobs stay, other records may share them. */
@@ -221,7 +235,7 @@ public final class PypiCatalog {
             if (record == null) {
                 return Optional.empty();
             }
-            store.delete(StoragePaths.pypiRecord(normalized, filename));
+            records.deleteFile(normalized, filename);
             project.files.remove(filename);
             project.changed();
             namesGeneration.incrementAndGet();
@@ -256,58 +270,10 @@ public final class PypiCatalog {
         });
     }
 
-    /**
-     * Whether pip could take {@code b} for {@code a}, so that storing both would let one replace
-     * the other: the same version (PEP 440, {@code 1.0} = {@code 1.0.0}) and either both sdists
-     * (one per release, as on PyPI) or both wheels with a compatibility tag in common. A wheel's
-     * build tag does not make it another file: pip prefers the higher build, so it would replace it.
-     */
-    static boolean sameDistribution(PypiFile a, PypiFile b) {
-        if (!a.filetype().equals(b.filetype()) || version(a).compareTo(version(b)) != 0) {
-            return false;
-        }
-        return !a.filetype().equals(DistributionFilename.Kind.WHEEL.filetype)
-                || !Collections.disjoint(DistributionFilename.wheelTags(a.filename()), DistributionFilename.wheelTags(b.filename()));
-    }
-
     /** One project's files; guarded by synchronizing on the entry. */
     private static final class Project {
         final TreeMap<String, PypiFile> files = new TreeMap<>();
         List<PypiFile> snapshot;
-
-        /** The stored file {@code candidate} would duplicate, preferring one with its bytes; null when none. */
-        PypiFile sameDistribution(PypiFile candidate) {
-            PypiFile found = files.get(candidate.filename());
-            if (found != null) {
-                return found;
-            }
-            for (PypiFile file : files.values()) {
-                if (PypiCatalog.sameDistribution(file, candidate) && (found == null || file.sha256().equals(candidate.sha256()))) {
-                    found = file;
-                }
-            }
-            return found;
-        }
-
-        /**
-         * The pure wheel (platform {@code any}) of the candidate's release that the candidate, a wheel
-         * with other tags, would shadow; null when none. pip ranks {@code cp311-none-any} or a
-         * platform wheel above {@code py3-none-any}, so bytes added beside a pure wheel would replace
-         * it wherever their tags fit. A pure wheel joining platform wheels ranks below them: allowed.
-         */
-        PypiFile pureWheelShadowedBy(PypiFile candidate) {
-            if (!candidate.filetype().equals(DistributionFilename.Kind.WHEEL.filetype)) {
-                return null;
-            }
-            for (PypiFile file : files.values()) {
-                if (file.filetype().equals(candidate.filetype())
-                        && version(file).compareTo(version(candidate)) == 0
-                        && DistributionFilename.wheelTags(file.filename()).stream().anyMatch(t -> t.endsWith("-any"))) {
-                    return file;
-                }
-            }
-            return null;
-        }
 
         void put(PypiFile record) {
             files.put(record.filename(), record);

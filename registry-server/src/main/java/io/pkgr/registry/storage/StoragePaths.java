@@ -13,6 +13,10 @@ import io.pkgr.bundle.Version;
  * pypi/NAME/FILENAME.json            file record for the PyPI face (NAME normalized; the
  *                                    file's bytes and its core metadata are blobs)
  * maven/…                            Maven layout (later)
+ * index/bundles/NAME.json            every version record of NAME, one JSON array: read at
+ * index/pypi/NAME.json               start-up instead of one file per record (see
+ * index/pending/bundles|pypi/NAME    StoreCatalogRecords); a pending marker says the name's
+ * index/complete                     index may be stale; "complete" that every name has one
  * </pre>
  */
 public final class StoragePaths {
@@ -20,6 +24,8 @@ public final class StoragePaths {
     public static final RepoPath BLOBS = RepoPath.of("blobs");
     public static final RepoPath BUNDLES = RepoPath.of("bundles");
     public static final RepoPath PYPI = RepoPath.of("pypi");
+    public static final RepoPath INDEX = RepoPath.of("index");
+    public static final RepoPath INDEX_COMPLETE = RepoPath.of("index", "complete");
     private static final String RECORD_SUFFIX = ".json";
 
     private StoragePaths() {
@@ -49,5 +55,25 @@ public final class StoragePaths {
     /** True for paths {@link #pypiRecord} produces. */
     public static boolean isPypiRecord(RepoPath path) {
         return path.startsWith(PYPI) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
+    }
+
+    /** The index of every version record of one bundle (normalised name). */
+    public static RepoPath bundleIndex(String normalizedName) {
+        return RepoPath.of("index", "bundles", normalizedName + RECORD_SUFFIX);
+    }
+
+    /** The index of every file record of one PyPI project (normalised name). */
+    public static RepoPath pypiIndex(String normalizedProject) {
+        return RepoPath.of("index", "pypi", normalizedProject + RECORD_SUFFIX);
+    }
+
+    /** Present while the index of one bundle may not match its records (a change in flight or cut short). */
+    public static RepoPath bundleIndexPending(String normalizedName) {
+        return RepoPath.of("index", "pending", "bundles", normalizedName);
+    }
+
+    /** Present while the index of one PyPI project may not match its records. */
+    public static RepoPath pypiIndexPending(String normalizedProject) {
+        return RepoPath.of("index", "pending", "pypi", normalizedProject);
     }
 }

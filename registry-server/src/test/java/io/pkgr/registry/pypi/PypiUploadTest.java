@@ -423,6 +423,12 @@ class PypiUploadTest {
                 + now.get("metadata_size").asLong() + ",\"uploader\":\"alice\",\"uploaded\":\"2024-05-01T10:11:12.340Z\","
                 + "\"yanked\":true,\"yank_reason\":\"old\"}";
         Files.writeString(stored, earlier, StandardCharsets.UTF_8);
+        // nor did any earlier release write the catalog index
+        try (java.util.stream.Stream<Path> index = Files.walk(tmp.resolve("data").resolve("index"))) {
+            for (Path p : index.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
 
         registry = PypiTestServer.start(tmp.resolve("data"));
 
