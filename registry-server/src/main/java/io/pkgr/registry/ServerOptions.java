@@ -64,6 +64,26 @@ public final class ServerOptions {
     @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
             description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
     Long minFreeSpace;
+    @Option(names = "--storage", paramLabel = "URI",
+            description = "Where blobs and records live: s3://BUCKET[/PREFIX] for S3-compatible object storage"
+                    + " (default: files in the data directory)")
+    String storage;
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "S3 endpoint for MinIO, Ceph, R2, GCS... e.g. http://minio:9000 (default: AWS, by region)")
+    String s3Endpoint;
+    @Option(names = "--s3-region", paramLabel = "REGION",
+            description = "S3 region (default: AWS_REGION, the profile's, or us-east-1 with --s3-endpoint)")
+    String s3Region;
+    @Option(names = "--s3-path-style", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "Address the bucket as ENDPOINT/BUCKET/KEY, as MinIO and Ceph want (default: BUCKET.ENDPOINT)")
+    Boolean s3PathStyle;
+    @Option(names = "--s3-redirect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "Answer blob downloads with 307 to a pre-signed S3 URL, after the access check, so the bytes"
+                    + " bypass the registry")
+    Boolean s3Redirect;
+    @Option(names = "--s3-redirect-expiry", paramLabel = "SECONDS",
+            description = "How long a pre-signed download URL stays valid (default: 300)")
+    Integer s3RedirectExpiry;
 
     /**
      * The config from the parsed options over {@code env} over {@link ServerConfig#defaults()};
@@ -74,6 +94,7 @@ public final class ServerOptions {
         ServerConfig defaults = ServerConfig.defaults();
         Path cert = or(tlsCert, e.value("tls-cert", Path::of));
         Path key = or(tlsKey, e.value("tls-key", Path::of));
+        String endpointText = or(s3Endpoint, e.value("s3-endpoint", Function.identity()));
         return ServerConfig.builder()
                 .dataDir(or(or(data, e.value("data", Path::of)), defaults.dataDir()))
                 .host(or(or(host, e.value("host", Function.identity())), defaults.host()))
@@ -96,7 +117,27 @@ public final class ServerOptions {
                 .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
                         defaults.uploadRateGrace()))
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
+                .storage(or(or(storage, e.value("storage", Function.identity())), defaults.storage()))
+                .s3Endpoint(endpointText == null ? null : endpoint(endpointText))
+                .s3Region(or(s3Region, e.value("s3-region", Function.identity())))
+                .s3PathStyle(or(or(s3PathStyle, e.value("s3-path-style", Switch::parse)), false))
+                .s3RedirectExpiry(or(or(s3Redirect, e.value("s3-redirect", Switch::parse)), false)
+                        ? seconds(or(s3RedirectExpiry, e.value("s3-redirect-expiry", Environment::integer)),
+                                ServerConfig.DEFAULT_REDIRECT_EXPIRY)
+                        : null)
                 .build();
+    }
+
+    private static java.net.URI endpoint(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value.trim());
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("--s3-endpoint '" + value + "' is not an http(s)://HOST[:PORT] URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--s3-endpoint '" + value + "' is not a URL: " + e.getReason(), e);
+        }
     }
 
     private static <T> T or(T value, T fallback) {
