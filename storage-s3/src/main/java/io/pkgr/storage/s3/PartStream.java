@@ -82,11 +82,16 @@ final class PartStream extends OutputStream {
             uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         }
         int number = parts.size() + 1;
-        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) count),
-                RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(buffer, 0, count))).eTag();
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                bytes(buffer, count)).eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         count = 0;
+    }
+
+    /** The first {@code length} bytes of {@code buffer} as a request body, without the copy {@code fromBytes} makes. */
+    static RequestBody bytes(byte[] buffer, int length) {
+        return RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(buffer, 0, length), length,
+                "application/octet-stream");
     }
 
     /**

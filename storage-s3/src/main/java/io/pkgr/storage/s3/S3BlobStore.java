@@ -529,8 +529,7 @@ final class S3BlobStore implements BlobStore {
             }
             committed = true;
             try {
-                boolean created = putIfAbsent(key(target),
-                        RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes, 0, length)));
+                boolean created = putIfAbsent(key(target), PartStream.bytes(bytes, length));
                 return committed(created, target);
             } catch (SdkException e) {
                 throw failure("PUT " + key(target), e);
