@@ -68,9 +68,9 @@ public final class ServerOptions {
             description = "Where blobs and records live: s3://BUCKET[/PREFIX] for S3-compatible object storage"
                     + " (default: files in the data directory)")
     String storage;
-    @Option(names = "--s3-endpoint", paramLabel = "URL",
+    @Option(names = "--s3-endpoint", paramLabel = "URL", converter = Endpoint.class,
             description = "S3 endpoint for MinIO, Ceph, R2, GCS... e.g. http://minio:9000 (default: AWS, by region)")
-    String s3Endpoint;
+    java.net.URI s3Endpoint;
     @Option(names = "--s3-region", paramLabel = "REGION",
             description = "S3 region (default: AWS_REGION, the profile's, or us-east-1 with --s3-endpoint)")
     String s3Region;
@@ -94,7 +94,6 @@ public final class ServerOptions {
         ServerConfig defaults = ServerConfig.defaults();
         Path cert = or(tlsCert, e.value("tls-cert", Path::of));
         Path key = or(tlsKey, e.value("tls-key", Path::of));
-        String endpointText = or(s3Endpoint, e.value("s3-endpoint", Function.identity()));
         return ServerConfig.builder()
                 .dataDir(or(or(data, e.value("data", Path::of)), defaults.dataDir()))
                 .host(or(or(host, e.value("host", Function.identity())), defaults.host()))
@@ -118,7 +117,7 @@ public final class ServerOptions {
                         defaults.uploadRateGrace()))
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
                 .storage(or(or(storage, e.value("storage", Function.identity())), defaults.storage()))
-                .s3Endpoint(endpointText == null ? null : endpoint(endpointText))
+                .s3Endpoint(or(s3Endpoint, e.value("s3-endpoint", Endpoint::parse)))
                 .s3Region(or(s3Region, e.value("s3-region", Function.identity())))
                 .s3PathStyle(or(or(s3PathStyle, e.value("s3-path-style", Switch::parse)), false))
                 .s3RedirectExpiry(or(or(s3Redirect, e.value("s3-redirect", Switch::parse)), false)
@@ -126,18 +125,6 @@ public final class ServerOptions {
                                 ServerConfig.DEFAULT_REDIRECT_EXPIRY)
                         : null)
                 .build();
-    }
-
-    private static java.net.URI endpoint(String value) {
-        try {
-            java.net.URI uri = new java.net.URI(value.trim());
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("--s3-endpoint '" + value + "' is not an http(s)://HOST[:PORT] URL");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("--s3-endpoint '" + value + "' is not a URL: " + e.getReason(), e);
-        }
     }
 
     private static <T> T or(T value, T fallback) {
@@ -243,6 +230,26 @@ public final class ServerOptions {
                 case "false", "0", "no", "off", "" -> false;
                 default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
             };
+        }
+    }
+
+    /** An object store endpoint: {@code http(s)://HOST[:PORT]}. */
+    static final class Endpoint extends Parsed<java.net.URI> {
+        @Override
+        java.net.URI read(String value) {
+            return parse(value);
+        }
+
+        static java.net.URI parse(String value) {
+            try {
+                java.net.URI uri = new java.net.URI(value.trim());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("'" + value + "' is not an http(s)://HOST[:PORT] URL");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a URL: " + e.getReason());
+            }
         }
     }
 

@@ -156,7 +156,11 @@ class RegistryMainTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(
                 new String[] {"--storage", "s3://pkgr"}, Map.of("PKGR_S3_ENDPOINT", "minio:9000")));
 
-        assertEquals("PKGR_S3_ENDPOINT (--s3-endpoint): --s3-endpoint 'minio:9000' is not an http(s)://HOST[:PORT] URL",
-                e.getMessage());
+        IllegalArgumentException flag = assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(
+                new String[] {"--storage", "s3://pkgr", "--s3-endpoint", "ftp://minio"}, Map.of()));
+
+        assertEquals("PKGR_S3_ENDPOINT (--s3-endpoint): 'minio:9000' is not an http(s)://HOST[:PORT] URL", e.getMessage());
+        assertTrue(flag.getMessage().contains("--s3-endpoint"), flag.getMessage());
+        assertTrue(flag.getMessage().contains("'ftp://minio' is not an http(s)://HOST[:PORT] URL"), flag.getMessage());
     }
 }

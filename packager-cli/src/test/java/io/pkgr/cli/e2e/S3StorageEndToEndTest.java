@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -157,7 +158,7 @@ class S3StorageEndToEndTest {
     }
 
     @Test
-    void pipInstallsAWheelUploadedWithTwineFollowingTheRedirectToS3() throws Exception {
+    void pipAndPoetryInstallAWheelUploadedWithTwineFollowingTheRedirectToS3() throws Exception {
         Path wheels = PythonFixtures.wheel(home, "s3lib", "2.0.0");
         PythonFixtures.twineUpload(wheels.resolve("s3lib-2.0.0-py3-none-any.whl"), server.url.resolve("legacy/"),
                 "admin", server.adminPassword);
@@ -173,6 +174,41 @@ class S3StorageEndToEndTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertEquals("VERSION = '2.0.0'\n", Files.readString(home.resolve("site/s3lib/__init__.py")));
+        assertTrue(server.log.stream().anyMatch(l -> l.contains("GET /packages/s3lib/s3lib-2.0.0-py3-none-any.whl 307")),
+                "pip was redirected:\n" + String.join("\n", server.log));
+
+        Path project = Files.createDirectories(home.resolve("consumer"));
+        Files.writeString(project.resolve("pyproject.toml"), """
+                [tool.poetry]
+                name = "consumer"
+                version = "0.1.0"
+                description = "installs from the registry"
+                authors = ["Test <test@example.com>"]
+                packages = []
+
+                [tool.poetry.dependencies]
+                python = ">=3.8"
+                s3lib = {version = "2.0.0", source = "private"}
+
+                [[tool.poetry.source]]
+                name = "private"
+                url = "%ssimple/"
+                secondary = true
+                """.formatted(server.url));
+        ProcessBuilder poetry = new ProcessBuilder("poetry", "install", "--no-root", "-n").directory(project.toFile())
+                .redirectErrorStream(true);
+        poetry.environment().putAll(Map.of("HOME", home.toString(), "POETRY_CONFIG_DIR", home.resolve("poetry-config").toString(),
+                "POETRY_CACHE_DIR", home.resolve("poetry-cache").toString(), "POETRY_VIRTUALENVS_IN_PROJECT", "true",
+                "POETRY_HTTP_BASIC_PRIVATE_USERNAME", "admin", "POETRY_HTTP_BASIC_PRIVATE_PASSWORD", server.adminPassword,
+                "PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring"));
+        Process installed = poetry.start();
+        String poetryOut = new String(installed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertTrue(installed.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, installed.exitValue(), poetryOut);
+        try (var found = Files.find(project.resolve(".venv"), 6, (f, a) -> f.endsWith("s3lib/__init__.py"))) {
+            assertEquals("VERSION = '2.0.0'\n", Files.readString(found.findFirst().orElseThrow()));
+        }
     }
 
     @Test
