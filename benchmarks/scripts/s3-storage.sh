@@ -10,7 +10,8 @@
 # Measures an authenticated upload of UPLOAD_MB MiB (curl -T, MB/s), authenticated GETs of a
 # 1 KB bundle (served from the small-blob cache after the first) and of a 100 KB bundle (past the
 # cache: every GET reads the storage) with wrk -t 2 -c 32, the 307 answers of --s3-redirect, and
-# s3proxy serving the 1 KB object itself through a pre-signed URL. Prints a Markdown table.
+# s3proxy serving the 1 KB object itself through a pre-signed URL, and the upload PUT straight to
+# s3proxy (curl --aws-sigv4), the ceiling of the S3 figures. Prints a Markdown table.
 # Every process it starts is killed by PID on exit; the work directory is removed (KEEP=1 keeps it).
 # Needs: wrk, curl, apache2-utils (htpasswd), python3; builds ./pkgr and the testing module.
 set -euo pipefail
@@ -112,13 +113,18 @@ log "upload of $UPLOAD_MB MiB, filesystem"
 read -r code file_up < <(publish "$file_port" huge); [[ "$code" == 201 ]] || { echo "upload: $code" >&2; exit 1; }
 log "upload of $UPLOAD_MB MiB, S3"
 read -r code s3_up < <(publish "$s3_serve_port" huge); [[ "$code" == 201 ]] || { echo "upload: $code" >&2; exit 1; }
+log "upload of $UPLOAD_MB MiB straight to s3proxy (curl --aws-sigv4, unsigned payload)"
+read -r code raw_up < <(curl -s -o /dev/null -w '%{http_code} %{speed_upload}\n' --aws-sigv4 "aws:amz:us-east-1:s3" \
+  --user bench:bench-secret -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "$work/bundles/huge-1.0.0.pkgr" \
+  "http://127.0.0.1:$s3_port/bench/raw" | awk '{printf "%s %.1f\n", $1, $2 / 1048576}')
+[[ "$code" == 200 ]] || { echo "s3proxy PUT: $code" >&2; exit 1; }
 
 redirect_port=$(serve redirect "${s3_opts[@]}" --s3-redirect)
 
 dl() { echo "http://127.0.0.1:$1/api/v1/bundles/$2/1.0.0/download"; }
-for port in "$file_port" "$s3_serve_port"; do   # warm-up: JIT, connection pools, the small-blob cache
-  wrk -t 2 -c 32 -d 2s -H "$AUTH" "$(dl "$port" small)" > /dev/null
-  wrk -t 2 -c 32 -d 2s -H "$AUTH" "$(dl "$port" medium)" > /dev/null
+for port in "$file_port" "$s3_serve_port" "$redirect_port"; do   # warm-up: JIT, connection pools, the small-blob cache
+  wrk -t 2 -c 32 -d "${DURATION}s" -H "$AUTH" "$(dl "$port" small)" > /dev/null
+  wrk -t 2 -c 32 -d "${DURATION}s" -H "$AUTH" "$(dl "$port" medium)" > /dev/null
 done
 log "GET 1 KB"
 file_small=$(rps -H "$AUTH" "$(dl "$file_port" small)")
@@ -127,7 +133,6 @@ log "GET 100 KB"
 file_medium=$(rps -H "$AUTH" "$(dl "$file_port" medium)")
 s3_medium=$(rps -H "$AUTH" "$(dl "$s3_serve_port" medium)")
 log "307 answers and s3proxy itself"
-wrk -t 2 -c 32 -d 2s -H "$AUTH" "$(dl "$redirect_port" small)" > /dev/null
 redirect_small=$(rps -H "$AUTH" "$(dl "$redirect_port" small)")
 presigned=$(curl -s -o /dev/null -w '%{redirect_url}' -H "$AUTH" "$(dl "$redirect_port" small)")
 [[ "$(curl -s "$presigned" | sha256sum | cut -d' ' -f1)" == "$(sha256sum "$work/bundles/small-1.0.0.pkgr" | cut -d' ' -f1)" ]] \
@@ -142,6 +147,7 @@ pkgr serve with $PKGR_SERVE_OPTS; s3proxy $(basename "$(tr ':' '\n' < "$root/tes
 | scenario | unit | filesystem | S3 (s3proxy) | S3 ÷ filesystem |
 |---|---|---:|---:|---:|
 | upload $UPLOAD_MB MiB bundle, curl -T | MB/s | $file_up | $s3_up | $(python3 -c "print('%.2f' % ($s3_up / $file_up))") |
+| the same file PUT straight to s3proxy (no registry) | MB/s | - | $raw_up | - |
 | GET 1 KB bundle, wrk -c 32 | req/s | $file_small | $s3_small | $(python3 -c "print('%.2f' % ($s3_small / $file_small))") |
 | GET 100 KB bundle, wrk -c 32 | req/s | $file_medium | $s3_medium | $(python3 -c "print('%.2f' % ($s3_medium / $file_medium))") |
 | GET 1 KB with --s3-redirect (the 307 answer) | req/s | - | $redirect_small | - |
