@@ -59,6 +59,7 @@ class ReleaseArchiveTest {
         assertTrue(listing.contains(top + "lib/registry-server-" + Release.version() + ".jar"), listing);
         assertTrue(listing.contains(top + "lib/catalog-postgresql-" + Release.version() + ".jar"), listing);
         assertTrue(listing.contains(top + "lib/postgresql-42.7.14.jar"), listing);
+        assertTrue(listing.contains(top + "lib/storage-s3-" + Release.version() + ".jar"), listing);
         assertTrue(listing.contains(top + "lib/pkgr.classlist"), listing);
         // no class-data archive is shipped: one is made for the runtime and path found at install
         assertTrue(listing.lines().noneMatch(line -> line.endsWith(".jsa")), listing);
@@ -86,6 +87,25 @@ class ReleaseArchiveTest {
         try (Stream<Path> cds = Files.list(home.resolve("lib/cds"))) {
             assertEquals(1, cds.filter(p -> p.getFileName().toString().endsWith(".jsa")).count());
         }
+    }
+
+    @Test
+    void theReleasesServeHasTheS3BackendAndNamesTheBucketItCannotReach() throws Exception {
+        // given a bucket endpoint where nothing listens
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        // when the release's pkgr serve is started on it
+        Processes.Result result = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "serve", "--data",
+                tmp.resolve("s3-data").toString(), "--port", "0", "--storage", "s3://pkgr-release/test",
+                "--s3-endpoint", "http://127.0.0.1:" + port, "--s3-path-style"), tmp,
+                Map.of("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "secret", "AWS_EC2_METADATA_DISABLED", "true"));
+
+        // then the S3 backend was found (ServiceLoader, from lib/) and the start fails naming the bucket
+        assertEquals(1, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("cannot use s3://pkgr-release/test/"), result.stderr());
     }
 
     @Test

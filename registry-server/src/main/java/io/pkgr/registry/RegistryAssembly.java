@@ -14,12 +14,14 @@ import io.pkgr.registry.catalog.CatalogRecordsProvider;
 import io.pkgr.registry.catalog.DatabaseSettings;
 import io.pkgr.registry.catalog.StoreCatalogRecords;
 import io.pkgr.registry.http.ApiException;
+import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.registry.http.ExchangeGuard;
 import io.pkgr.registry.http.Route;
 import io.pkgr.registry.http.Routes;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.ops.AccessLogHandler;
+import io.pkgr.registry.ops.MeteredBlobStore;
 import io.pkgr.registry.ops.OperationsHandlers;
 import io.pkgr.registry.ops.RegistryMetrics;
 import io.pkgr.registry.pypi.PypiCatalog;
@@ -99,7 +101,8 @@ final class RegistryAssembly {
     }
 
     private BlobStore createStore() throws IOException {
-        return BlobStoreProvider.forScheme(config.storage()).open(config.dataDir());
+        BlobStore opened = BlobStoreProvider.openStore(config.storageLocation());
+        return new MeteredBlobStore(opened, metrics);
     }
 
     /** The catalog of record: PostgreSQL (or another database) with {@code --database}, else files in the store. */
@@ -152,9 +155,10 @@ final class RegistryAssembly {
         OperationsHandlers operations = new OperationsHandlers(store, records, metrics, shuttingDown::get, config.minFreeBytes());
         Routes authenticated = new Routes();
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
-        new BundleRoutes(catalog, store, access, uploads, config.maxUploadBytes())
+        BlobResponses downloads = new BlobResponses(store, config.s3RedirectExpiry());
+        new BundleRoutes(catalog, store, downloads, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
-        PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, access, uploads, config.maxUploadBytes());
+        PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());

@@ -1,6 +1,8 @@
 package io.pkgr.registry;
 
 import io.pkgr.registry.catalog.DatabaseSettings;
+import io.pkgr.registry.storage.StorageLocation;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,7 +27,12 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may stay silent (also the read/write timeout against slow clients)
  * @param shutdownGrace how long {@link RegistryServer#stop()} waits for in-flight requests
  * @param publicMetrics serve {@code /metrics} without credentials (otherwise any authenticated user)
- * @param storage storage backend scheme, found with ServiceLoader ({@code file})
+ * @param storage where blobs and records live: {@code file} (the data directory) or a backend's URI such as
+ *     {@code s3://bucket/prefix}; the backend is found with ServiceLoader by the scheme
+ * @param s3Endpoint object store endpoint (null: AWS, by region)
+ * @param s3Region object store region (null: the AWS default region chain)
+ * @param s3PathStyle path-style bucket addressing (MinIO, Ceph, s3proxy)
+ * @param s3RedirectExpiry when non-null, blob downloads answer 307 to a pre-signed URL valid this long
  * @param minUploadRate bytes per second a request body must average once {@code uploadRateGrace} is over;
  *     slower bodies are cut off (0 turns the check off)
  * @param uploadRateGrace how long a request body may take before {@code minUploadRate} applies
@@ -52,7 +59,11 @@ public record ServerConfig(
         long minUploadRate,
         Duration uploadRateGrace,
         long minFreeBytes,
-        DatabaseSettings database) {
+        DatabaseSettings database,
+        URI s3Endpoint,
+        String s3Region,
+        boolean s3PathStyle,
+        Duration s3RedirectExpiry) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
@@ -61,6 +72,9 @@ public record ServerConfig(
     public static final Duration DEFAULT_UPLOAD_RATE_GRACE = Duration.ofSeconds(10);
     /** Below this much free space the registry stops reporting ready, before uploads start to fail. */
     public static final long DEFAULT_MIN_FREE_BYTES = 100L * 1024 * 1024;
+
+    /** How long a pre-signed download URL stays valid by default. */
+    public static final Duration DEFAULT_REDIRECT_EXPIRY = Duration.ofMinutes(5);
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }
@@ -94,6 +108,14 @@ public record ServerConfig(
         if (idleTimeout.isNegative() || idleTimeout.isZero() || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        boolean objectStore = storage.regionMatches(true, 0, "s3:", 0, 3);
+        if (!objectStore && (s3Endpoint != null || s3Region != null || s3PathStyle || s3RedirectExpiry != null)) {
+            throw new IllegalArgumentException("the --s3-* options need --storage s3://BUCKET[/PREFIX]");
+        }
+        if (s3RedirectExpiry != null && (s3RedirectExpiry.isNegative() || s3RedirectExpiry.isZero()
+                || s3RedirectExpiry.compareTo(Duration.ofDays(7)) > 0)) {
+            throw new IllegalArgumentException("the redirect expiry must be between 1 second and 7 days");
+        }
         if (minUploadRate < 0 || uploadRateGrace.isNegative()) {
             throw new IllegalArgumentException("the minimum upload rate and its grace period cannot be negative");
         }
@@ -103,7 +125,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
-                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null);
+                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null, null, null, false, null);
     }
 
     /** The htpasswd file in effect. */
@@ -114,6 +136,15 @@ public record ServerConfig(
     /** The access rules file in effect. */
     public Path accessRulesFile() {
         return accessFile != null ? accessFile : dataDir.resolve("access.yaml");
+    }
+
+    /** What the storage backend is opened with. */
+    public StorageLocation storageLocation() {
+        return new StorageLocation(storage, dataDir, s3Endpoint, s3Region, s3PathStyle);
+    }
+
+    public ServerConfig withStorage(String value) {
+        return toBuilder().storage(value).build();
     }
 
     public boolean tls() {
@@ -223,6 +254,10 @@ public record ServerConfig(
         private Duration uploadRateGrace;
         private long minFreeBytes;
         private DatabaseSettings database;
+        private URI s3Endpoint;
+        private String s3Region;
+        private boolean s3PathStyle;
+        private Duration s3RedirectExpiry;
 
         private Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -245,6 +280,10 @@ public record ServerConfig(
             uploadRateGrace = c.uploadRateGrace;
             minFreeBytes = c.minFreeBytes;
             database = c.database;
+            s3Endpoint = c.s3Endpoint;
+            s3Region = c.s3Region;
+            s3PathStyle = c.s3PathStyle;
+            s3RedirectExpiry = c.s3RedirectExpiry;
         }
 
         public Builder dataDir(Path value) {
@@ -344,11 +383,33 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder s3Endpoint(URI value) {
+            s3Endpoint = value;
+            return this;
+        }
+
+        public Builder s3Region(String value) {
+            s3Region = value;
+            return this;
+        }
+
+        public Builder s3PathStyle(boolean value) {
+            s3PathStyle = value;
+            return this;
+        }
+
+        /** Blob downloads redirect to pre-signed URLs valid this long; null serves them through the registry. */
+        public Builder s3RedirectExpiry(Duration value) {
+            s3RedirectExpiry = value;
+            return this;
+        }
+
         /** The config; {@link IllegalArgumentException} when the values do not fit together. */
         public ServerConfig build() {
             return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
                     maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
-                    publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database);
+                    publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database, s3Endpoint, s3Region,
+                    s3PathStyle, s3RedirectExpiry);
         }
     }
 }

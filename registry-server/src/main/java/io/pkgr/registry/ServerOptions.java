@@ -79,6 +79,26 @@ public final class ServerOptions {
             description = "How often each replica compares its catalog with the database, in case a change"
                     + " notification was missed (default: 30)")
     Integer databaseCheckInterval;
+    @Option(names = "--storage", paramLabel = "URI",
+            description = "Where blobs and records live: s3://BUCKET[/PREFIX] for S3-compatible object storage"
+                    + " (default: files in the data directory)")
+    String storage;
+    @Option(names = "--s3-endpoint", paramLabel = "URL", converter = Endpoint.class,
+            description = "S3 endpoint for MinIO, Ceph, R2, GCS... e.g. http://minio:9000 (default: AWS, by region)")
+    java.net.URI s3Endpoint;
+    @Option(names = "--s3-region", paramLabel = "REGION",
+            description = "S3 region (default: AWS_REGION, the profile's, or us-east-1 with --s3-endpoint)")
+    String s3Region;
+    @Option(names = "--s3-path-style", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "Address the bucket as ENDPOINT/BUCKET/KEY, as MinIO and Ceph want (default: BUCKET.ENDPOINT)")
+    Boolean s3PathStyle;
+    @Option(names = "--s3-redirect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
+            description = "Answer blob downloads with 307 to a pre-signed S3 URL, after the access check, so the bytes"
+                    + " bypass the registry")
+    Boolean s3Redirect;
+    @Option(names = "--s3-redirect-expiry", paramLabel = "SECONDS",
+            description = "How long a pre-signed download URL stays valid (default: 300)")
+    Integer s3RedirectExpiry;
 
     /**
      * The config from the parsed options over {@code env} over {@link ServerConfig#defaults()};
@@ -112,6 +132,14 @@ public final class ServerOptions {
                         defaults.uploadRateGrace()))
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
                 .database(database(e, env))
+                .storage(or(or(storage, e.value("storage", Function.identity())), defaults.storage()))
+                .s3Endpoint(or(s3Endpoint, e.value("s3-endpoint", Endpoint::parse)))
+                .s3Region(or(s3Region, e.value("s3-region", Function.identity())))
+                .s3PathStyle(or(or(s3PathStyle, e.value("s3-path-style", Switch::parse)), false))
+                .s3RedirectExpiry(or(or(s3Redirect, e.value("s3-redirect", Switch::parse)), false)
+                        ? seconds(or(s3RedirectExpiry, e.value("s3-redirect-expiry", Environment::integer)),
+                                ServerConfig.DEFAULT_REDIRECT_EXPIRY)
+                        : null)
                 .build();
     }
 
@@ -244,6 +272,26 @@ public final class ServerOptions {
                 case "false", "0", "no", "off", "" -> false;
                 default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
             };
+        }
+    }
+
+    /** An object store endpoint: {@code http(s)://HOST[:PORT]}. */
+    static final class Endpoint extends Parsed<java.net.URI> {
+        @Override
+        java.net.URI read(String value) {
+            return parse(value);
+        }
+
+        static java.net.URI parse(String value) {
+            try {
+                java.net.URI uri = new java.net.URI(value.trim());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("'" + value + "' is not an http(s)://HOST[:PORT] URL");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a URL: " + e.getReason());
+            }
         }
     }
 

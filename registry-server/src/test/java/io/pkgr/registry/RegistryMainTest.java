@@ -120,4 +120,47 @@ class RegistryMainTest {
         }
         assertTrue(usage.contains("PKGR_"), usage);
     }
+
+    @Test
+    void objectStorageOptionsComeFromFlagsOrTheEnvironment() {
+        ServerConfig config = RegistryMain.parse(new String[] {"--storage", "s3://pkgr/prod", "--s3-path-style",
+                "--s3-redirect"}, Map.of("PKGR_S3_ENDPOINT", "http://minio:9000", "PKGR_S3_REGION", "eu-west-1",
+                "PKGR_S3_REDIRECT_EXPIRY", "60"));
+
+        assertEquals("s3://pkgr/prod", config.storage());
+        assertEquals("s3", config.storageLocation().scheme());
+        assertEquals(java.net.URI.create("http://minio:9000"), config.s3Endpoint());
+        assertEquals("eu-west-1", config.s3Region());
+        assertTrue(config.s3PathStyle());
+        assertEquals(java.time.Duration.ofSeconds(60), config.s3RedirectExpiry());
+    }
+
+    @Test
+    void withoutRedirectThereIsNoRedirectExpiry() {
+        ServerConfig config = RegistryMain.parse(new String[] {"--storage", "s3://pkgr", "--s3-redirect-expiry", "60"},
+                Map.of());
+
+        assertNull(config.s3RedirectExpiry());
+    }
+
+    @Test
+    void objectStorageOptionsWithoutObjectStorageAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RegistryMain.parse(new String[] {"--s3-endpoint", "http://minio:9000"}, Map.of()));
+
+        assertEquals("the --s3-* options need --storage s3://BUCKET[/PREFIX]", e.getMessage());
+    }
+
+    @Test
+    void anEndpointThatIsNotAnHttpUrlIsRefusedNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(
+                new String[] {"--storage", "s3://pkgr"}, Map.of("PKGR_S3_ENDPOINT", "minio:9000")));
+
+        IllegalArgumentException flag = assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(
+                new String[] {"--storage", "s3://pkgr", "--s3-endpoint", "ftp://minio"}, Map.of()));
+
+        assertEquals("PKGR_S3_ENDPOINT (--s3-endpoint): 'minio:9000' is not an http(s)://HOST[:PORT] URL", e.getMessage());
+        assertTrue(flag.getMessage().contains("--s3-endpoint"), flag.getMessage());
+        assertTrue(flag.getMessage().contains("'ftp://minio' is not an http(s)://HOST[:PORT] URL"), flag.getMessage());
+    }
 }

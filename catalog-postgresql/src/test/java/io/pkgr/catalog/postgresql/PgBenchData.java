@@ -9,6 +9,7 @@ import io.pkgr.registry.catalog.RecordRules;
 import io.pkgr.registry.catalog.StoreCatalogRecords;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobStoreProvider;
+import io.pkgr.registry.storage.StorageLocation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,7 +34,7 @@ public final class PgBenchData {
         Path data = Path.of(args[0]);
         PgUrl url = PgUrl.parse(args[1], args.length > 2 ? args[2] : null);
         CatalogRecords.Snapshot snapshot;
-        try (BlobStore store = BlobStoreProvider.forScheme("file").open(data)) {
+        try (BlobStore store = BlobStoreProvider.forScheme("file").open(StorageLocation.of(data))) {
             snapshot = new StoreCatalogRecords(store).load();
         }
         PostgresCatalogRecords.open(url, Duration.ofSeconds(30), CatalogMetrics.NONE).close(); // the schema

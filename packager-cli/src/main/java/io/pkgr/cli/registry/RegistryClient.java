@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -42,15 +43,22 @@ import java.util.function.LongConsumer;
 public final class RegistryClient {
 
     private static final int ATTEMPTS = 4;
+    private static final int MAX_REDIRECTS = 5;
 
     private final Repository repository;
     private final HttpClient http;
+    /** Downloads follow redirects here, by hand, so that the registry's credentials never leave its origin. */
+    private final HttpClient downloads;
 
     public RegistryClient(Repository repository) {
         this.repository = repository;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        this.downloads = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -123,7 +131,7 @@ public final class RegistryClient {
     public void download(BundleName name, Version version, Sha256 expected, Path target, LongConsumer progress) {
         HttpRequest req = request(ApiPaths.download(name, version))
                 .timeout(Duration.ofHours(2)).GET().build();
-        HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> resp = sendFollowingRedirects(req);
         if (resp.statusCode() != 200) {
             byte[] body;
             try (InputStream in = resp.body()) {
@@ -201,11 +209,61 @@ public final class RegistryClient {
         return b;
     }
 
+    /**
+     * A GET that follows redirects (a registry on object storage answers a download with 307 to a
+     * pre-signed URL): the registry's {@code Authorization} goes only to the registry's own origin,
+     * never to the host a redirect names, and never from https down to http.
+     */
+    private HttpResponse<InputStream> sendFollowingRedirects(HttpRequest first) {
+        HttpRequest req = first;
+        for (int hop = 0; ; hop++) {
+            HttpResponse<InputStream> resp = send(downloads, req, HttpResponse.BodyHandlers.ofInputStream());
+            int status = resp.statusCode();
+            Optional<String> location = resp.headers().firstValue("Location");
+            boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+            if (!redirect || location.isEmpty()) {
+                return resp;
+            }
+            try {
+                resp.body().close();
+            } catch (IOException ignored) {
+                // the redirect's body is unused
+            }
+            URI next = req.uri().resolve(location.get());
+            if (hop == MAX_REDIRECTS || "https".equals(req.uri().getScheme()) && !"https".equals(next.getScheme())) {
+                throw new CliException(ExitCode.REGISTRY, repository.url() + " redirected a download to " + next.getScheme()
+                        + "://" + next.getHost() + (hop == MAX_REDIRECTS ? " too many times" : ", leaving https"));
+            }
+            req = redirected(req, next);
+        }
+    }
+
+    private static HttpRequest redirected(HttpRequest from, URI to) {
+        boolean sameOrigin = from.uri().getScheme().equalsIgnoreCase(to.getScheme())
+                && from.uri().getHost().equalsIgnoreCase(to.getHost()) && port(from.uri()) == port(to);
+        HttpRequest.Builder b = HttpRequest.newBuilder(to).GET();
+        from.timeout().ifPresent(b::timeout);
+        from.headers().map().forEach((header, values) -> {
+            if (sameOrigin || !header.equalsIgnoreCase("Authorization")) {
+                values.forEach(value -> b.header(header, value));
+            }
+        });
+        return b.build();
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+        return send(http, req, handler);
+    }
+
+    private <T> HttpResponse<T> send(HttpClient client, HttpRequest req, HttpResponse.BodyHandler<T> handler) {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                HttpResponse<T> resp = http.send(req, handler);
+                HttpResponse<T> resp = client.send(req, handler);
                 if (resp.statusCode() == 503 && attempt < ATTEMPTS) {
                     sleep(attempt);
                     continue;

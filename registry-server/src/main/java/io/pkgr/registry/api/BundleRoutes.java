@@ -53,6 +53,7 @@ public final class BundleRoutes {
     private final BlobStore store;
     private final AccessControl access;
     private final BundlePublisher publisher;
+    private final BlobResponses downloads;
     // rendered once per change: the catalog hands out a new list or record when one changes
     private final RenderCache<String> lists = new RenderCache<>("");
     private final RenderCache<RecordKey> records = new RenderCache<>("");
@@ -60,9 +61,10 @@ public final class BundleRoutes {
     private record RecordKey(String normalized, Version version) {
     }
 
-    public BundleRoutes(Catalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
-            long maxUploadBytes) {
+    public BundleRoutes(Catalog catalog, BlobStore store, BlobResponses downloads, AccessControl access,
+            UploadSlots uploads, long maxUploadBytes) {
         this.catalog = catalog;
+        this.downloads = downloads;
         this.store = store;
         this.access = access;
         this.publisher = new BundlePublisher(store, catalog, uploads, maxUploadBytes);
@@ -135,7 +137,7 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        BlobResponses.send(exchange, store, record.sha256(), record.size(), "application/octet-stream",
+        downloads.send(exchange, record.sha256(), record.size(), "application/octet-stream",
                 name.normalized() + "-" + version + ".pkgr");
     }
 

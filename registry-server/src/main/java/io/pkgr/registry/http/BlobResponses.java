@@ -14,6 +14,8 @@ import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,7 +24,9 @@ import java.util.Optional;
 /**
  * The one download path for stored blobs, shared by every face: {@code ETag} = sha256,
  * {@code If-None-Match}, one {@code Range}, HEAD, and zero copy from a file channel where the
- * backend has one.
+ * backend has one. With a redirect expiry (and a backend that pre-signs), a GET is answered 307
+ * to a pre-signed URL instead, as docker distribution does: the caller's access was checked by
+ * the route before, the URL carries no credentials of the caller, and HEAD and 304 stay here.
  */
 public final class BlobResponses {
 
@@ -32,12 +36,18 @@ public final class BlobResponses {
     /** Small blobs (manifests, PEP 658 metadata, small bundles) served from memory: 32 MiB at most. */
     private static final SmallBlobCache SMALL_BLOBS = new SmallBlobCache(32L << 20, INLINE_MAX);
 
-    private BlobResponses() {
+    private final BlobStore store;
+    private final Duration redirectExpiry;
+
+    /** Downloads from {@code store}; {@code redirectExpiry} non-null answers GETs 307 to pre-signed URLs valid that long. */
+    public BlobResponses(BlobStore store, Duration redirectExpiry) {
+        this.store = store;
+        this.redirectExpiry = redirectExpiry;
     }
 
     /** Sends the blob {@code sha256} of {@code size} bytes as {@code filename}. */
-    public static void send(HttpServerExchange exchange, BlobStore store, Sha256 sha256, long size, String contentType,
-            String filename) throws IOException {
+    public void send(HttpServerExchange exchange, Sha256 sha256, long size, String contentType, String filename)
+            throws IOException {
         String etag = "\"" + sha256.hex() + "\"";
         exchange.getResponseHeaders().put(Headers.ETAG, etag);
         exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
@@ -47,6 +57,37 @@ public final class BlobResponses {
             return;
         }
         ByteRange range = Conditional.range(exchange, size, etag);
+        boolean get = exchange.getRequestMethod().equals(Methods.GET);
+        boolean fromMemory = range == null && redirectExpiry == null && SMALL_BLOBS.get(sha256) != null;
+        if (store.remote() && !fromMemory && exchange.isInIoThread()) {
+            // everything below may ask the object store: never on an IO thread
+            exchange.dispatch(Route.of(e -> send(e, sha256, size, contentType, filename)));
+            return;
+        }
+        if (redirectExpiry != null && get && size > 0 && redirect(exchange, sha256, filename)) {
+            return;
+        }
+        sendBytes(exchange, sha256, size, contentType, filename, range);
+    }
+
+    /** 307 to a pre-signed URL of the blob (the client repeats any Range there); false when the backend has none. */
+    private boolean redirect(HttpServerExchange exchange, Sha256 sha256, String filename) throws IOException {
+        Optional<URI> url = store.presignedGet(StoragePaths.blob(sha256), filename, redirectExpiry);
+        if (url.isEmpty()) {
+            return false;
+        }
+        exchange.getResponseHeaders().remove(Headers.ACCEPT_RANGES);
+        exchange.getResponseHeaders().put(Headers.LOCATION, url.get().toString());
+        // the URL is a credential for a while: no shared cache may keep it
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.setStatusCode(StatusCodes.TEMPORARY_REDIRECT);
+        exchange.setResponseContentLength(0);
+        exchange.endExchange();
+        return true;
+    }
+
+    private void sendBytes(HttpServerExchange exchange, Sha256 sha256, long size, String contentType, String filename,
+            ByteRange range) throws IOException {
         byte[] cached = range == null ? SMALL_BLOBS.get(sha256) : null;
         Blob blob = cached == null ? store.get(StoragePaths.blob(sha256), range) : null;
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
@@ -73,6 +114,8 @@ public final class BlobResponses {
             sendInline(exchange, channel.get(), length, range == null ? sha256 : null);
         } else if (channel.isPresent()) {
             sendFile(exchange.getResponseSender(), channel.get());
+        } else if (range == null && length <= INLINE_MAX && !exchange.isInIoThread()) {
+            sendRemoteSmall(exchange, blob, length, sha256);
         } else {
             copyBlocking(exchange, blob);
         }
@@ -101,6 +144,20 @@ public final class BlobResponses {
             SMALL_BLOBS.put(whole, body.array());
         }
         exchange.getResponseSender().send(body);
+    }
+
+    /** A small whole blob from a remote store: read once, kept in the small-blob cache, sent from memory. */
+    private static void sendRemoteSmall(HttpServerExchange exchange, Blob blob, long length, Sha256 whole)
+            throws IOException {
+        byte[] body;
+        try (InputStream in = blob.open()) {
+            body = in.readNBytes((int) length);
+        }
+        if (body.length != length) {
+            throw new IOException("blob shorter than its record: " + body.length + " of " + length + " bytes");
+        }
+        SMALL_BLOBS.put(whole, body);
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
 
     private static void sendFile(Sender sender, FileChannel channel) {

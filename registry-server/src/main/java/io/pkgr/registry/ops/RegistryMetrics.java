@@ -61,6 +61,27 @@ public final class RegistryMetrics {
         }
     }
 
+    private final Histogram storageLatency = Histogram.builder()
+            .name("pkgr_storage_operation_duration_seconds")
+            .help("Storage backend call latency by operation (stage and commit include the bytes moved)")
+            .labelNames("operation")
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+            .register(registry);
+    private final Counter storageErrors = Counter.builder()
+            .name("pkgr_storage_errors_total")
+            .help("Storage backend calls that failed, by operation (an absent object is not a failure)")
+            .labelNames("operation")
+            .register(registry);
+
+    /** Records one storage call that took {@code seconds} and failed when {@code failed}. */
+    public void storage(String operation, double seconds, boolean failed) {
+        storageLatency.labelValues(operation).observe(seconds);
+        if (failed) {
+            storageErrors.labelValues(operation).inc();
+        }
+    }
+
     /** Records one finished request. */
     public void request(String route, String method, int status, double seconds, long received, long sent) {
         requests.labelValues(route, method, Integer.toString(status)).inc();

@@ -49,17 +49,17 @@ public final class PypiRoutes {
     private static final String METADATA_SUFFIX = ".metadata";
 
     private final PypiCatalog catalog;
-    private final BlobStore store;
+    private final BlobResponses downloads;
     private final AccessControl access;
     private final PypiUploader uploader;
     // project pages, rendered once per change: the catalog hands out a new file list when one changes
     private final RenderCache<String> html = new RenderCache<>("h");
     private final RenderCache<String> json = new RenderCache<>("j");
 
-    public PypiRoutes(PypiCatalog catalog, BlobStore store, AccessControl access, UploadSlots uploads,
-            long maxUploadBytes) {
+    public PypiRoutes(PypiCatalog catalog, BlobStore store, BlobResponses downloads, AccessControl access,
+            UploadSlots uploads, long maxUploadBytes) {
         this.catalog = catalog;
-        this.store = store;
+        this.downloads = downloads;
         this.access = access;
         this.uploader = new PypiUploader(store, catalog, uploads, maxUploadBytes);
     }
@@ -151,9 +151,9 @@ public final class PypiRoutes {
         PypiFile record = catalog.find(normalized, distribution)
                 .orElseThrow(() -> new ApiException(ErrorCode.FILE_UNKNOWN, printable(filename), normalized));
         if (!metadata) {
-            BlobResponses.send(exchange, store, record.sha256(), record.size(), "application/octet-stream", record.filename());
+            downloads.send(exchange, record.sha256(), record.size(), "application/octet-stream", record.filename());
         } else if (record.hasMetadata()) {
-            BlobResponses.send(exchange, store, record.metadataSha256(), record.metadataSize(),
+            downloads.send(exchange, record.metadataSha256(), record.metadataSize(),
                     "application/octet-stream", filename);
         } else {
             throw new ApiException(ErrorCode.FILE_UNKNOWN, printable(filename), normalized);

@@ -3,6 +3,8 @@ package io.pkgr.registry.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,6 +77,24 @@ public interface BlobStore extends Closeable {
      */
     default long usableBytes() throws IOException {
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * True when reads go over the network (an object store): the HTTP layer then calls {@link #get}
+     * on a worker thread, never on an IO thread. By default false (local files).
+     */
+    default boolean remote() {
+        return false;
+    }
+
+    /**
+     * A short-lived URL from which a client may GET the object at {@code path} directly (a pre-signed
+     * URL), answered with {@code filename} as its attachment name; empty when the backend has none.
+     * Made locally, without a request to the backend; anyone holding it may read the object until it
+     * expires, so it is handed out only after the caller's access was checked.
+     */
+    default Optional<URI> presignedGet(RepoPath path, String filename, Duration expiry) throws IOException {
+        return Optional.empty();
     }
 
     /** Releases what the backend holds between calls (connections, pools); the objects stay. */

@@ -11,8 +11,9 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
 /**
  * Copies a stream in bounded memory while computing sha256 and, unless asked for sha256 alone,
  * md5 and blake2b-256 on the way (the PyPI face records all three; the native API needs sha256).
+ * Public for backends in other modules: one way to stage content, whatever holds the bytes.
  */
-final class DigestingCopy {
+public final class DigestingCopy {
 
     private static final int BUFFER = 64 * 1024;
 
@@ -22,18 +23,18 @@ final class DigestingCopy {
     private long size;
 
     /** Computes sha256, md5 and blake2b-256. */
-    DigestingCopy() {
+    public DigestingCopy() {
         this(true);
     }
 
     /** Computes sha256, and md5 and blake2b-256 when {@code allDigests}. */
-    DigestingCopy(boolean allDigests) {
+    public DigestingCopy(boolean allDigests) {
         this.md5 = allDigests ? newDigest("MD5") : null;
         this.blake2b = allDigests ? new Blake2bDigest(256) : null;
     }
 
     /** Copies all of {@code in} to {@code out}, failing past {@code maxBytes}. */
-    Digests copy(InputStream in, OutputStream out, long maxBytes) throws IOException {
+    public Digests copy(InputStream in, OutputStream out, long maxBytes) throws IOException {
         byte[] buffer = new byte[BUFFER];
         for (int n; (n = in.read(buffer)) != -1; ) {
             size += n;

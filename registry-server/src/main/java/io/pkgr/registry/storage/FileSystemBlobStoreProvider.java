@@ -1,6 +1,7 @@
 package io.pkgr.registry.storage;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 
 /** The embedded default backend: files under the data directory. */
@@ -12,7 +13,15 @@ public final class FileSystemBlobStoreProvider implements BlobStoreProvider {
     }
 
     @Override
-    public BlobStore open(Path dataDir) throws IOException {
-        return FileSystemBlobStore.open(dataDir);
+    public BlobStore open(StorageLocation location) throws IOException {
+        if (location.location().equalsIgnoreCase("file")) {
+            return FileSystemBlobStore.open(location.dataDir());
+        }
+        URI uri = location.uri();
+        if (uri.getPath() == null || uri.getPath().isEmpty() || uri.getAuthority() != null) {
+            throw new IllegalArgumentException("--storage '" + location.location() + "': give file:///ABSOLUTE/DIR, or"
+                    + " leave --storage out for the data directory");
+        }
+        return FileSystemBlobStore.open(Path.of(uri));
     }
 }

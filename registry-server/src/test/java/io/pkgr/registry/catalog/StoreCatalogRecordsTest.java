@@ -15,6 +15,7 @@ import io.pkgr.registry.storage.Blob;
 import io.pkgr.registry.storage.BlobStat;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobStoreProvider;
+import io.pkgr.registry.storage.StorageLocation;
 import io.pkgr.registry.storage.ByteRange;
 import io.pkgr.registry.storage.RepoPath;
 import io.pkgr.registry.storage.StagedBlob;
@@ -162,7 +163,7 @@ class StoreCatalogRecordsTest {
     }
 
     private BlobStore open() throws IOException {
-        return BlobStoreProvider.forScheme("file").open(data);
+        return BlobStoreProvider.forScheme("file").open(StorageLocation.of(data));
     }
 
     private CatalogRecords.Snapshot load() throws IOException {

@@ -17,7 +17,7 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
 
     @Override
     protected BlobStore openStore() throws IOException {
-        return BlobStoreProvider.forScheme("file").open(root);
+        return BlobStoreProvider.openStore(StorageLocation.of(root));
     }
 
     @Test
