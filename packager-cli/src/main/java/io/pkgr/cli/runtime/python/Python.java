@@ -93,8 +93,8 @@ final class Python {
     }
 
     /** Compiles the bundle's own modules once, so runs do not write __pycache__ into the shared environment. */
-    void compile(Path venvPython, Path dir, StringBuilder log) {
-        exec(List.of(venvPython.toString(), "-m", "compileall", "-q", dir.toString()), log,
+    void compile(String interpreter, Path dir, StringBuilder log) {
+        exec(List.of(interpreter, "-m", "compileall", "-q", dir.toString()), log,
                 "python could not compile " + dir);
     }
 

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -97,15 +99,25 @@ public final class PythonRuntime implements RuntimeSupport {
                     + interpreter.how() + ")");
             preparation.err().flush();
         }
+        // The venv, the bundle's own byte-compile (same interpreter, so the same .pyc) and the wheel
+        // store's work do not depend on each other: they overlap, and linking waits for the venv.
         Path venv = venv(environment);
-        python.createVenv(interpreter.path(), venv, log);
-        Path venvPython = venv.resolve("bin").resolve("python");
-        List<Path> wheels = wheels(environment.deps());
-        if (!wheels.isEmpty()) {
-            linkWheels(environment, wheels, interpreter, preparation, log);
-        }
-        if (Files.isDirectory(environment.files())) {
-            python.compile(venvPython, environment.files(), log);
+        CompletableFuture<Void> venvMade = CompletableFuture.runAsync(
+                () -> python.createVenv(interpreter.path(), venv, new StringBuilder()));
+        CompletableFuture<Void> ownCompiled = Files.isDirectory(environment.files())
+                ? CompletableFuture.runAsync(() -> python.compile(interpreter.path(), environment.files(), new StringBuilder()))
+                : CompletableFuture.completedFuture(null);
+        try {
+            List<Path> wheels = wheels(environment.deps());
+            if (!wheels.isEmpty()) {
+                linkWheels(environment, wheels, interpreter, preparation, venvMade, log);
+            }
+            await(venvMade);
+            await(ownCompiled);
+        } finally {
+            // on failure the caller deletes the directory: nothing may still be writing into it
+            venvMade.exceptionally(e -> null).join();
+            ownCompiled.exceptionally(e -> null).join();
         }
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("python", interpreter.path());
@@ -225,7 +237,8 @@ public final class PythonRuntime implements RuntimeSupport {
      * {@code .pkgr-wheels} lists the entries (what gc keeps and the warm check reads).
      */
     private static void linkWheels(Environment environment, List<Path> wheelFiles, Python.Choice interpreter,
-                                   Preparation preparation, StringBuilder log) throws IOException {
+                                   Preparation preparation, CompletableFuture<Void> venvMade, StringBuilder log)
+            throws IOException {
         long start = System.nanoTime();
         List<WheelStore.Wheel> wheels = new ArrayList<>();
         for (Path file : wheelFiles) {
@@ -240,6 +253,7 @@ public final class PythonRuntime implements RuntimeSupport {
         WheelStore store = new WheelStore(preparation.cache());
         try (WheelStore.Lease lease = store.lease(wheels, interpreter, preparation.env(), preparation.err(), log)) {
             Set<StoreEntry> entries = new LinkedHashSet<>(lease.entries.values());
+            await(venvMade);
             long linking = System.nanoTime();
             VenvLinker linker = new VenvLinker(venv, majorMinor(interpreter.version()), preparation.env());
             VenvLinker.Mode mode = linker.link(entries, entries.iterator().next().dir().resolve(StoreEntry.MANIFEST));
@@ -257,6 +271,18 @@ public final class PythonRuntime implements RuntimeSupport {
                         (linking - start) / 1e9, mode.id(), (System.nanoTime() - linking) / 1e9);
                 preparation.err().flush();
             }
+        }
+    }
+
+    /** Waits for a step that ran beside this one, rethrowing its failure as it was. */
+    private static void await(CompletableFuture<Void> step) {
+        try {
+            step.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
         }
     }
 

@@ -104,10 +104,20 @@ public final class WheelStore {
         }
         Lease lease = new Lease();
         try {
+            for (String key : byKey.keySet()) {
+                lease.unlocks.add(lock(key));
+            }
+            // the per-file check of each entry is a few thousand stats: entries are checked side by side
+            Map<String, StoreEntry> published = new ConcurrentHashMap<>();
+            byKey.keySet().parallelStream().forEach(key -> {
+                StoreEntry entry = published(key, err);
+                if (entry != null) {
+                    published.put(key, entry);
+                }
+            });
             List<Build> builds = new ArrayList<>();
             for (Map.Entry<String, List<Wheel>> e : byKey.entrySet()) {
-                lease.unlocks.add(lock(e.getKey()));
-                StoreEntry entry = published(e.getKey(), err);
+                StoreEntry entry = published.get(e.getKey());
                 if (entry == null) {
                     builds.add(new Build(e.getKey(), e.getValue().get(0)));
                 } else {
