@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -101,11 +103,14 @@ public final class PythonRuntime implements RuntimeSupport {
         }
         // The venv, the bundle's own byte-compile (same interpreter, so the same .pyc) and the wheel
         // store's work do not depend on each other: they overlap, and linking waits for the venv.
+        // (Threads of their own: each mostly waits for a process, and the common pool may have one worker.)
         Path venv = venv(environment);
+        ExecutorService steps = Executors.newFixedThreadPool(2);
         CompletableFuture<Void> venvMade = CompletableFuture.runAsync(
-                () -> python.createVenv(interpreter.path(), venv, new StringBuilder()));
+                () -> python.createVenv(interpreter.path(), venv, new StringBuilder()), steps);
         CompletableFuture<Void> ownCompiled = Files.isDirectory(environment.files())
-                ? CompletableFuture.runAsync(() -> python.compile(interpreter.path(), environment.files(), new StringBuilder()))
+                ? CompletableFuture.runAsync(() -> python.compile(interpreter.path(), environment.files(), new StringBuilder()),
+                steps)
                 : CompletableFuture.completedFuture(null);
         try {
             List<Path> wheels = wheels(environment.deps());
@@ -118,6 +123,7 @@ public final class PythonRuntime implements RuntimeSupport {
             // on failure the caller deletes the directory: nothing may still be writing into it
             venvMade.exceptionally(e -> null).join();
             ownCompiled.exceptionally(e -> null).join();
+            steps.shutdown();
         }
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("python", interpreter.path());
