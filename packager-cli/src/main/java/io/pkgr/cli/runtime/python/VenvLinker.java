@@ -6,6 +6,7 @@ import io.pkgr.cli.ExitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Assembles a venv from store entries the way uv does: the entries' files are reflinked where the
@@ -114,12 +116,37 @@ final class VenvLinker {
             });
             trees.forEach(t -> args.add(t + "/."));
             args.add(target + "/");
-            if (cp(args)) {
+            // a cp without GNU's options (BSD, busybox) fails every mode: Java links or copies file by file
+            if (cp(args) || (m != Mode.CLONE && walk(trees, target, m))) {
                 return m;
             }
             if (m == Mode.COPY) {
                 throw new CliException(ExitCode.FAILURE, "cannot copy the wheel store's files into " + target);
             }
+        }
+    }
+
+    /** Hardlinks or copies (keeping mtimes) every file of the trees into {@code target}; false if one fails. */
+    private static boolean walk(List<Path> trees, Path target, Mode mode) {
+        try {
+            for (Path tree : trees) {
+                try (Stream<Path> files = Files.walk(tree)) {
+                    for (Path f : files.toList()) {
+                        Path to = target.resolve(tree.relativize(f).toString());
+                        if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                            Files.createDirectories(to);
+                        } else if (mode == Mode.HARDLINK) {
+                            Files.deleteIfExists(to);
+                            Files.createLink(to, f);
+                        } else {
+                            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                        }
+                    }
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
