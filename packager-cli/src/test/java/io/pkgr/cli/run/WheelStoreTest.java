@@ -177,7 +177,7 @@ class WheelStoreTest extends RegistryTest {
         assertEquals(List.of(), storeNames());
     }
 
-    // ---- helpers ----
+    // ---- fixtures ----
 
     /** storelib: a module, a console script, a .data script, a data file and a .pth file. */
     private Path storelib(String version) throws IOException {
