@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
                 "",
                 "The cache ($PKGR_CACHE_DIR, else $XDG_CACHE_HOME/pkgr or ~/.cache/pkgr) holds",
                 "bundles/sha256/ (pulled bundles and their version records), envs/ (one installed",
-                "environment per digest, runtime and platform), wheels/ (the wheel store: each wheel",
-                "unpacked and byte-compiled once per interpreter, linked into every environment that",
-                "uses it) and runs/ (run directories).",
+                "environment per digest, runtime and platform), wheels/ (the wheel store:",
+                "each wheel unpacked and byte-compiled once per interpreter, linked into",
+                "every environment that uses it) and runs/ (run directories).",
         },
         footer = {
                 "",
@@ -82,8 +82,9 @@ public final class CacheCommand extends CommandGroup {
     /** {@code pkgr cache list}. */
     @Command(name = "list", header = "List installed environments and the wheel store: what each holds, what is shared.",
             description = {
-                    "SIZE counts the files an environment holds alone; WHEELS is how many store entries it",
-                    "links to and their size, held once in the store whatever the number of environments.",
+                    "SIZE counts the files an environment holds alone. WHEELS is how many",
+                    "wheel-store entries it links and their size, held once in the store",
+                    "however many environments link them.",
             },
             mixinStandardHelpOptions = true)
     public static final class ListCommand implements Callable<Integer> {
@@ -160,12 +161,12 @@ public final class CacheCommand extends CommandGroup {
     }
 
     /** {@code pkgr cache gc}. */
-    @Command(name = "gc", header = "Remove environments, bundles and run directories not used for N days, and unlinked wheels.",
+    @Command(name = "gc", header = "Remove what was not used for N days, and wheels no environment links.",
             description = {
                     "Environments in use (their lock is held) are never removed; incomplete ones are.",
                     "A bundle (and its record) goes when no environment uses it and it is older than N days.",
-                    "A wheel of the store goes when no remaining environment links to it, whatever its age,",
-                    "unless an install holds its lock (it is being unpacked or linked).",
+                    "A wheel of the store goes when no remaining environment links it, whatever",
+                    "its age, unless an install holds its lock (it is being unpacked or linked).",
             },
             mixinStandardHelpOptions = true)
     public static final class GcCommand implements Callable<Integer> {
