@@ -7,6 +7,7 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.CommandGroup;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.Progress;
+import io.pkgr.cli.runtime.python.WheelStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -18,10 +19,15 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +41,9 @@ import picocli.CommandLine.Spec;
                 "",
                 "The cache ($PKGR_CACHE_DIR, else $XDG_CACHE_HOME/pkgr or ~/.cache/pkgr) holds",
                 "bundles/sha256/ (pulled bundles and their version records), envs/ (one installed",
-                "environment per digest, runtime and platform) and runs/ (run directories).",
+                "environment per digest, runtime and platform), wheels/ (the wheel store:",
+                "each wheel unpacked and byte-compiled once per interpreter, linked into",
+                "every environment that uses it) and runs/ (run directories).",
         },
         footer = {
                 "",
@@ -49,8 +57,8 @@ import picocli.CommandLine.Spec;
 public final class CacheCommand extends CommandGroup {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** One environment of {@code pkgr cache list}: name, version, runtime, size, last used, directory. */
-    private static final String ROW = "%-30s %-12s %-8s %10s  %-20s %s%n";
+    /** One environment of {@code pkgr cache list}: name, version, runtime, own size, wheels linked, last used, directory. */
+    private static final String ROW = "%-30s %-12s %-8s %10s  %-18s %-20s %s%n";
 
     /** {@code pkgr cache path}. */
     @Command(name = "path", header = "Print the cache directory.", mixinStandardHelpOptions = true)
@@ -72,13 +80,18 @@ public final class CacheCommand extends CommandGroup {
     }
 
     /** {@code pkgr cache list}. */
-    @Command(name = "list", header = "List installed environments: bundle, version, runtime, size, last used.",
+    @Command(name = "list", header = "List installed environments and the wheel store: what each holds, what is shared.",
+            description = {
+                    "SIZE counts the files an environment holds alone. WHEELS is how many",
+                    "wheel-store entries it links and their size, held once in the store",
+                    "however many environments link them.",
+            },
             mixinStandardHelpOptions = true)
     public static final class ListCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--json", description = "One JSON object per line")
+        @Option(names = "--json", description = "One JSON object per line (the store's last)")
         boolean json;
 
         private final CliContext context;
@@ -91,41 +104,69 @@ public final class CacheCommand extends CommandGroup {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             CacheLayout layout = context.cache();
+            WheelStore store = new WheelStore(layout);
+            Map<String, WheelStore.Summary> entries = new TreeMap<>();
+            for (String key : store.keys()) {
+                entries.put(key, store.summary(key));
+            }
+            Map<String, Integer> users = new HashMap<>();
+            if (!json) {
+                out.printf(ROW, "NAME", "VERSION", "RUNTIME", "SIZE", "WHEELS", "LAST USED", "DIRECTORY");
+            }
             for (Path dir : envDirs(layout)) {
-                Path marker = dir.resolve(CacheLayout.READY_MARKER);
-                long size = FileOps.size(dir);
-                if (!Files.isRegularFile(marker)) {
-                    if (json) {
-                        out.println(JSON.createObjectNode().put("dir", dir.toString()).put("ready", false).put("size", size));
-                    } else {
-                        out.printf(ROW, "(incomplete)", "", "", Progress.human(size), "",
-                                dir.getFileName());
-                    }
-                    continue;
-                }
-                JsonNode m = JSON.readTree(marker.toFile());
-                Instant used = Files.getLastModifiedTime(marker).toInstant();
-                if (json) {
-                    out.println(JSON.createObjectNode().put("name", m.path("name").asText())
-                            .put("version", m.path("version").asText()).put("runtime", m.path("runtime").asText())
-                            .put("sha256", m.path("sha256").asText()).put("size", size)
-                            .put("lastUsed", used.toString()).put("dir", dir.toString()).put("ready", true));
-                } else {
-                    out.printf(ROW, m.path("name").asText(), m.path("version").asText(),
-                            m.path("runtime").asText(), Progress.human(size), used.toString().substring(0, 19) + "Z",
-                            dir.getFileName());
-                }
+                Set<String> refs = WheelStore.references(dir);
+                refs.forEach(k -> users.merge(k, 1, Integer::sum));
+                long wheelBytes = refs.stream().map(entries::get).filter(Objects::nonNull)
+                        .mapToLong(WheelStore.Summary::bytes).sum();
+                listEnvironment(out, dir, FileOps.ownSize(dir), refs.size(), wheelBytes);
+            }
+            long storeBytes = entries.values().stream().mapToLong(WheelStore.Summary::bytes).sum();
+            long shared = users.values().stream().filter(n -> n > 1).count();
+            long unused = entries.keySet().stream().filter(k -> !users.containsKey(k)).count();
+            if (json) {
+                out.println(JSON.createObjectNode().put("store", layout.wheelsDir().toString()).put("wheels", entries.size())
+                        .put("size", storeBytes).put("shared", shared).put("unused", unused));
+            } else {
+                out.println("wheel store: " + entries.size() + " wheel(s), " + Progress.human(storeBytes) + "; " + shared
+                        + " linked by more than one environment, " + unused + " by none (pkgr cache gc removes those)");
             }
             out.flush();
             return ExitCode.OK;
         }
+
+        private void listEnvironment(PrintWriter out, Path dir, long size, int wheels, long wheelBytes) throws IOException {
+            Path marker = dir.resolve(CacheLayout.READY_MARKER);
+            String linked = wheels + " (" + Progress.human(wheelBytes) + ")";
+            if (!Files.isRegularFile(marker)) {
+                if (json) {
+                    out.println(JSON.createObjectNode().put("dir", dir.toString()).put("ready", false).put("size", size));
+                } else {
+                    out.printf(ROW, "(incomplete)", "", "", Progress.human(size), linked, "", dir.getFileName());
+                }
+                return;
+            }
+            JsonNode m = JSON.readTree(marker.toFile());
+            Instant used = Files.getLastModifiedTime(marker).toInstant();
+            if (json) {
+                out.println(JSON.createObjectNode().put("name", m.path("name").asText())
+                        .put("version", m.path("version").asText()).put("runtime", m.path("runtime").asText())
+                        .put("sha256", m.path("sha256").asText()).put("size", size).put("wheels", wheels)
+                        .put("wheelBytes", wheelBytes).put("lastUsed", used.toString()).put("dir", dir.toString())
+                        .put("ready", true));
+            } else {
+                out.printf(ROW, m.path("name").asText(), m.path("version").asText(), m.path("runtime").asText(),
+                        Progress.human(size), linked, used.toString().substring(0, 19) + "Z", dir.getFileName());
+            }
+        }
     }
 
     /** {@code pkgr cache gc}. */
-    @Command(name = "gc", header = "Remove environments, bundles and run directories not used for N days.",
+    @Command(name = "gc", header = "Remove what was not used for N days, and wheels no environment links.",
             description = {
                     "Environments in use (their lock is held) are never removed; incomplete ones are.",
                     "A bundle (and its record) goes when no environment uses it and it is older than N days.",
+                    "A wheel of the store goes when no remaining environment links it, whatever",
+                    "its age, unless an install holds its lock (it is being unpacked or linked).",
             },
             mixinStandardHelpOptions = true)
     public static final class GcCommand implements Callable<Integer> {
@@ -156,11 +197,13 @@ public final class CacheCommand extends CommandGroup {
             Set<String> keptDigests = sweepEnvironments(layout, sweep);
             sweepBundles(layout, keptDigests, sweep);
             sweepRuns(layout, sweep);
+            sweepWheels(layout, sweep);
             if (!dryRun) {
                 pruneIndex(layout);
             }
             out.println((dryRun ? "would remove " : "removed ") + sweep.envs + " environment(s), " + sweep.bundles
-                    + " bundle(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies") + "; "
+                    + " bundle(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies") + ", " + sweep.wheels
+                    + " store wheel(s); "
                     + Progress.human(sweep.freed) + (dryRun ? " would be freed" : " freed"));
             out.flush();
             return ExitCode.OK;
@@ -174,6 +217,9 @@ public final class CacheCommand extends CommandGroup {
             int envs;
             int bundles;
             int runs;
+            int wheels;
+            /** Environments removed (or, on a dry run, that would be): their wheels are no longer linked. */
+            final Set<Path> goneEnvs = new HashSet<>();
 
             Sweep(Instant cutoff, PrintWriter out) {
                 this.cutoff = cutoff;
@@ -193,7 +239,8 @@ public final class CacheCommand extends CommandGroup {
                     keptDigests.add(key.substring(0, 64));
                     continue;
                 }
-                long size = FileOps.size(dir);
+                // files linked from the wheel store are freed with the store's entry, if that goes too
+                long size = FileOps.ownSize(dir);
                 if (dryRun) {
                     sweep.out.println("would remove " + dir);
                 } else if (!removeUnlessInUse(layout, key, dir)) {
@@ -202,6 +249,7 @@ public final class CacheCommand extends CommandGroup {
                 }
                 sweep.freed += size;
                 sweep.envs++;
+                sweep.goneEnvs.add(dir);
             }
             return keptDigests;
         }
@@ -249,6 +297,38 @@ public final class CacheCommand extends CommandGroup {
                         FileOps.deleteTree(d);
                     }
                 }
+            }
+        }
+
+        /** Removes store entries no remaining environment links to; the store checks the links again under each entry's lock. */
+        private void sweepWheels(CacheLayout layout, Sweep sweep) throws IOException {
+            WheelStore store = new WheelStore(layout);
+            Supplier<Set<String>> linked = () -> {
+                Set<String> keys = new HashSet<>();
+                try {
+                    for (Path dir : envDirs(layout)) {
+                        if (!sweep.goneEnvs.contains(dir)) {
+                            keys.addAll(WheelStore.references(dir));
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new CliException(ExitCode.FAILURE, "cannot list " + layout.envsDir() + ": " + e.getMessage());
+                }
+                return keys;
+            };
+            Set<String> kept = linked.get();
+            for (String key : store.keys()) {
+                if (kept.contains(key)) {
+                    continue;
+                }
+                long size = FileOps.size(layout.wheelEntry(key));
+                if (dryRun) {
+                    sweep.out.println("would remove " + layout.wheelEntry(key));
+                } else if (!store.removeUnlessInUse(key, linked)) {
+                    continue;
+                }
+                sweep.freed += size;
+                sweep.wheels++;
             }
         }
 

@@ -15,6 +15,10 @@ import java.util.Locale;
  * CACHE/index/REPOSITORY/NAME/VERSION               HEX: which digest NAME==VERSION had on REPOSITORY
  * CACHE/envs/HEX-RUNTIME-PLATFORM/                  extracted bundle (+ venv/), .pkgr-ready written last
  * CACHE/envs/.HEX-RUNTIME-PLATFORM.lock             the file lock its builders take
+ * CACHE/envs/HEX-…/.pkgr-wheels                    the wheel-store entries the environment links to (gc keeps them)
+ * CACHE/wheels/WHEELHEX-CACHETAG/                   a wheel unpacked and byte-compiled for one interpreter tag,
+ *                                                   read-only; entry.json lists its files, .pkgr-ready written last
+ * CACHE/wheels/.WHEELHEX-CACHETAG.lock              the file lock its builders, linkers and gc take
  * CACHE/runs/NAME-VERSION-TIME-RANDOM/              one fresh working directory per run
  * CACHE/install.log                                 one line per environment built
  * CACHE/interpreters.json                           what each Python interpreter answered, by real path + mtime
@@ -65,6 +69,25 @@ public final class CacheLayout {
 
     public Path envLock(String key) {
         return envsDir().resolve("." + key + ".lock");
+    }
+
+    /** The environment's list of the wheel-store entries it links to, one key per line. */
+    public static Path envWheels(Path envDir) {
+        return envDir.resolve(".pkgr-wheels");
+    }
+
+    /** The per-host store of unpacked wheels. */
+    public Path wheelsDir() {
+        return root.resolve("wheels");
+    }
+
+    /** A store entry: {@code key} is the wheel's sha256 hex, a dash and the interpreter's cache tag. */
+    public Path wheelEntry(String key) {
+        return wheelsDir().resolve(key);
+    }
+
+    public Path wheelLock(String key) {
+        return wheelsDir().resolve("." + key + ".lock");
     }
 
     public Path runsDir() {

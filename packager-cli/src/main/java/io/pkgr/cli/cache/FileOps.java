@@ -23,6 +23,25 @@ public final class FileOps {
         AtomicFiles.deleteTree(root);
     }
 
+    /**
+     * Bytes of the files under a tree that no other path shares (link count 1): what removing the
+     * tree alone would free; files hardlinked from the wheel store are counted with the store.
+     */
+    public static long ownSize(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    Object links = Files.getAttribute(p, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    return links instanceof Integer n && n > 1 ? 0 : Files.size(p);
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Bytes under a tree (links not followed). */
     public static long size(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {

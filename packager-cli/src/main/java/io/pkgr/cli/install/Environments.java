@@ -132,7 +132,7 @@ public final class Environments {
     private Preparation preparation(String python) {
         String interpreter = python != null ? python : context.settings().get("PKGR_PYTHON");
         String from = python != null ? "--python" : "PKGR_PYTHON";
-        return new Preparation(context.settings().childEnv(), layout.interpreterProbes(), interpreter, from, err, verbose);
+        return new Preparation(context.settings().childEnv(), layout.interpreterProbes(), interpreter, from, err, verbose, layout);
     }
 
     private State state(Slot slot) {

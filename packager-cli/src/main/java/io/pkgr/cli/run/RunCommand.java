@@ -73,7 +73,8 @@ import picocli.CommandLine.Spec;
                 "  pkgr run --lock pkgr.lock train --start-date={{ ds }}",
                 "  pkgr run --timeout 2h --output-file /airflow/xcom/return.json churn-model==1.4.0 train --start-date=2024-05-01",
                 "",
-                "Environment: PKGR_REPOSITORY (default -r), PKGR_PYTHON (default --python), PKGR_CACHE_DIR.",
+                "Environment: PKGR_REPOSITORY (default -r), PKGR_PYTHON (default --python), PKGR_CACHE_DIR,",
+                "PKGR_LINK_MODE (python: clone, hardlink or copy from the wheel store; default: the best that works).",
                 "See docs/run.md for the run contract and cache layout.",
         })
 public final class RunCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.pkgr.cli.runtime;
 
+import io.pkgr.cli.cache.CacheLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Map;
  * @param interpreter       an explicitly chosen interpreter (--python, else PKGR_PYTHON), or null
  * @param interpreterFrom   where {@code interpreter} came from, for messages
  * @param err               where -v says what it chose
+ * @param cache             the cache's layout (python: its wheel store)
  */
 public record Preparation(Map<String, String> env, Path interpreterProbes, String interpreter, String interpreterFrom,
-                          PrintWriter err, boolean verbose) {
+                          PrintWriter err, boolean verbose, CacheLayout cache) {
 }

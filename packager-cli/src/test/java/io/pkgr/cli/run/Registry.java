@@ -1,6 +1,9 @@
 package io.pkgr.cli.run;
 
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.BundleSources;
+import io.pkgr.bundle.BundleWriter;
+import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.cli.Main;
@@ -21,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -138,6 +143,21 @@ final class Registry implements AutoCloseable {
         Sha256 sha = Sha256.ofFile(project.resolve("dist").resolve(name + "-" + version + ".pkgr"));
         client().publish(BundleName.parse(name), Version.parse(version),
                 project.resolve("dist").resolve(name + "-" + version + ".pkgr"), sha, null);
+        return sha;
+    }
+
+    /**
+     * Writes the project's bundle with {@code wheels} vendored as they are (what {@code pkgr build}
+     * gets from pip, without running pip) and publishes it; returns its sha256.
+     */
+    Sha256 publishWithWheels(Path project, List<Path> wheels) throws IOException {
+        Manifest manifest = Manifest.readYaml(project.resolve(Manifest.YAML_FILE));
+        SortedMap<String, Path> payload = new TreeMap<>(BundleSources.select(project, manifest));
+        wheels.forEach(w -> payload.put("deps/" + w.getFileName(), w));
+        Path file = project.resolve("dist").resolve(manifest.bundleFileName());
+        Files.createDirectories(file.getParent());
+        Sha256 sha = BundleWriter.write(manifest, payload, file).sha256();
+        client().publish(manifest.name(), manifest.version(), file, sha, null);
         return sha;
     }
 

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Python for the python runtime: the interpreter that satisfies a bundle's {@code python}
- * constraint, a venv created without pip, and the vendored wheels installed offline by the real
- * pip of another interpreter ({@code pip --python VENV/bin/python}, pip 22.3 or newer).
+ * constraint and a venv created without pip (the {@link WheelStore} fills its site-packages).
  */
 final class Python {
 
@@ -29,8 +28,8 @@ final class Python {
     static final List<String> CANDIDATES = List.of("python3", "python3.13", "python3.12", "python3.11", "python3.10",
             "python3.9", "/usr/bin/python3");
 
-    /** The interpreter a venv is built with, its version, and how it was found (for -v). */
-    record Choice(String path, String version, String how) {
+    /** The interpreter a venv is built with, its version, its .pyc tag, and how it was found (for -v). */
+    record Choice(String path, String version, String cacheTag, String how) {
     }
 
     /** Also the environment of every step (pip, compileall): pkgr's without its secrets. */
@@ -75,10 +74,6 @@ final class Python {
                 + "; pass --python PATH or set PKGR_PYTHON");
     }
 
-    /** A launcher (pyenv shim) is replaced by the interpreter it ran, so the install does not pay for it again. */
-    /** pip 22.3 is the first whose {@code --python} installs into another interpreter. */
-    private static final Pep440Version PIP_WITH_PYTHON_OPTION = Pep440Version.parse("22.3");
-
     private static boolean fits(InterpreterProbes.Probe probe, String constraint) {
         return Pep440Specifier.parse(constraint).contains(Pep440Version.parse(probe.version()));
     }
@@ -88,7 +83,7 @@ final class Python {
         String chosen = launcher ? probe.executable() : path;
         String detail = how + (launcher ? "; " + path + " is a launcher for it" : "")
                 + (probe.cached() ? "; remembered probe" : "; probed");
-        return new Choice(chosen, probe.version(), detail);
+        return new Choice(chosen, probe.version(), probe.cacheTag(), detail);
     }
 
     /** Creates {@code venv} with {@code interpreter}, without pip: nothing is fetched. */
@@ -97,45 +92,10 @@ final class Python {
                 "cannot create a virtual environment with " + interpreter);
     }
 
-    /** Installs wheels into the venv offline: no index, no dependency resolution (the bundle vendored them all). */
-    void installWheels(Path venvPython, List<Path> wheels, String interpreter, StringBuilder log) {
-        String pipHost = pipHost(interpreter);
-        List<String> cmd = new ArrayList<>(List.of(pipHost, "-m", "pip", "--python", venvPython.toString(), "install",
-                "--no-index", "--no-deps", "--isolated", "--disable-pip-version-check", "--no-input",
-                "--progress-bar", "off", "--quiet"));
-        wheels.forEach(w -> cmd.add(w.toString()));
-        exec(cmd, log, "pip could not install the vendored wheels");
-    }
-
     /** Compiles the bundle's own modules once, so runs do not write __pycache__ into the shared environment. */
-    void compile(Path venvPython, Path dir, StringBuilder log) {
-        exec(List.of(venvPython.toString(), "-m", "compileall", "-q", dir.toString()), log,
+    void compile(String interpreter, Path dir, StringBuilder log) {
+        exec(List.of(interpreter, "-m", "compileall", "-q", dir.toString()), log,
                 "python could not compile " + dir);
-    }
-
-    /** An interpreter whose pip can target another interpreter (pip >= 22.3): PKGR_PIP_PYTHON, the chosen one, the system's. */
-    private String pipHost(String interpreter) {
-        List<String> hosts = new ArrayList<>();
-        if (env.get("PKGR_PIP_PYTHON") != null && !env.get("PKGR_PIP_PYTHON").isEmpty()) {
-            hosts.add(env.get("PKGR_PIP_PYTHON"));
-        }
-        hosts.add(interpreter);
-        hosts.add("/usr/bin/python3");
-        hosts.add("python3");
-        List<String> seen = new ArrayList<>();
-        for (String host : hosts) {
-            String path = which(host);
-            InterpreterProbes.Probe probe = path == null ? null : probes.probe(path);
-            if (probe == null || probe.pip() == null) {
-                continue;
-            }
-            seen.add(host + " has pip " + probe.pip());
-            if (Pep440Version.isValid(probe.pip()) && Pep440Version.parse(probe.pip()).compareTo(PIP_WITH_PYTHON_OPTION) >= 0) {
-                return path;
-            }
-        }
-        throw new CliException(ExitCode.FAILURE, "installing wheels needs pip 22.3 or newer in some interpreter ("
-                + (seen.isEmpty() ? "no pip found" : String.join(", ", seen)) + "); set PKGR_PIP_PYTHON to one that has it");
     }
 
     private String which(String name) {

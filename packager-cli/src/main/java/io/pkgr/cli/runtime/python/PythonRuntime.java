@@ -1,11 +1,14 @@
 package io.pkgr.cli.runtime.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pkgr.bundle.FileEntry;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Runtime;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.cache.CacheLayout;
+import io.pkgr.cli.cache.FileOps;
 import io.pkgr.cli.config.Repository;
 import io.pkgr.cli.runtime.DependencySources;
 import io.pkgr.cli.runtime.Environment;
@@ -18,15 +21,24 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
- * python: requirements vendored as wheels by {@code pip wheel}; a venv without pip holding exactly
- * those wheels, installed offline; {@code python} is the venv's interpreter and {@code PYTHONPATH}
+ * python: requirements vendored as wheels by {@code pip wheel}; a venv without pip whose site-packages
+ * is linked from the host's {@link WheelStore}; {@code python} is the venv's interpreter and {@code PYTHONPATH}
  * is {@code files} (plus {@code files/src} for src layouts).
  */
 public final class PythonRuntime implements RuntimeSupport {
@@ -89,15 +101,29 @@ public final class PythonRuntime implements RuntimeSupport {
                     + interpreter.how() + ")");
             preparation.err().flush();
         }
+        // The venv, the bundle's own byte-compile (same interpreter, so the same .pyc) and the wheel
+        // store's work do not depend on each other: they overlap, and linking waits for the venv.
+        // (Threads of their own: each mostly waits for a process, and the common pool may have one worker.)
         Path venv = venv(environment);
-        python.createVenv(interpreter.path(), venv, log);
-        Path venvPython = venv.resolve("bin").resolve("python");
-        List<Path> wheels = wheels(environment.deps());
-        if (!wheels.isEmpty()) {
-            python.installWheels(venvPython, wheels, interpreter.path(), log);
-        }
-        if (Files.isDirectory(environment.files())) {
-            python.compile(venvPython, environment.files(), log);
+        ExecutorService steps = Executors.newFixedThreadPool(2);
+        CompletableFuture<Void> venvMade = CompletableFuture.runAsync(
+                () -> python.createVenv(interpreter.path(), venv, new StringBuilder()), steps);
+        CompletableFuture<Void> ownCompiled = Files.isDirectory(environment.files())
+                ? CompletableFuture.runAsync(() -> python.compile(interpreter.path(), environment.files(), new StringBuilder()),
+                steps)
+                : CompletableFuture.completedFuture(null);
+        try {
+            List<Path> wheels = wheels(environment.deps());
+            if (!wheels.isEmpty()) {
+                linkWheels(environment, wheels, interpreter, preparation, venvMade, log);
+            }
+            await(venvMade);
+            await(ownCompiled);
+        } finally {
+            // on failure the caller deletes the directory: nothing may still be writing into it
+            venvMade.exceptionally(e -> null).join();
+            ownCompiled.exceptionally(e -> null).join();
+            steps.shutdown();
         }
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("python", interpreter.path());
@@ -110,10 +136,32 @@ public final class PythonRuntime implements RuntimeSupport {
         return List.of("venv/pyvenv.cfg");
     }
 
-    /** The venv's interpreter is a link to the one that built it: the fingerprint does not follow links. */
+    /**
+     * The venv's interpreter is a link to the one that built it: the fingerprint does not follow links.
+     * Each wheel-store entry the environment linked must still be the build it linked (its ready
+     * marker holds the build's id): an entry found changed and rebuilt since, or removed, makes the
+     * environment relink. One small read per wheel; the per-file check runs when an environment links.
+     */
     @Override
     public boolean intact(Environment environment) {
-        return Files.isExecutable(venv(environment).resolve("bin").resolve("python"));
+        if (!Files.isExecutable(venv(environment).resolve("bin").resolve("python"))) {
+            return false;
+        }
+        Path refs = CacheLayout.envWheels(environment.dir());
+        if (!Files.isRegularFile(refs)) {
+            return !Files.isDirectory(environment.deps());
+        }
+        try {
+            for (String line : Files.readAllLines(refs, StandardCharsets.UTF_8)) {
+                String[] parts = line.split(" ", 2);
+                if (parts.length != 2 || !WheelStore.readyId(Path.of(parts[1])).equals(parts[0])) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -186,6 +234,79 @@ public final class PythonRuntime implements RuntimeSupport {
                         if __name__ == "__main__":
                             main()
                         """);
+    }
+
+    /**
+     * Fills the venv's site-packages from the wheel store: each wheel, verified by the bundle manifest's
+     * sha256 when the bundle was extracted, is unpacked and compiled once per host and interpreter tag,
+     * then linked; the environment's copy of the wheel becomes a link to the store's, and
+     * {@code .pkgr-wheels} lists the entries (what gc keeps and the warm check reads).
+     */
+    private static void linkWheels(Environment environment, List<Path> wheelFiles, Python.Choice interpreter,
+                                   Preparation preparation, CompletableFuture<Void> venvMade, StringBuilder log)
+            throws IOException {
+        long start = System.nanoTime();
+        List<WheelStore.Wheel> wheels = new ArrayList<>();
+        for (Path file : wheelFiles) {
+            String path = environment.dir().relativize(file).toString();
+            FileEntry declared = environment.manifest().files().get(path);
+            if (declared == null) {
+                throw new CliException(ExitCode.INTEGRITY, path + " is not in the bundle's manifest; nothing was installed");
+            }
+            wheels.add(new WheelStore.Wheel(declared.sha256(), file));
+        }
+        Path venv = venv(environment);
+        WheelStore store = new WheelStore(preparation.cache());
+        try (WheelStore.Lease lease = store.lease(wheels, interpreter, preparation.env(), preparation.err(), log)) {
+            Set<StoreEntry> entries = new LinkedHashSet<>(lease.entries.values());
+            await(venvMade);
+            long linking = System.nanoTime();
+            VenvLinker linker = new VenvLinker(venv, majorMinor(interpreter.version()), preparation.env());
+            VenvLinker.Mode mode = linker.link(entries, entries.iterator().next().dir().resolve(StoreEntry.MANIFEST));
+            if (mode != VenvLinker.Mode.COPY) {
+                for (Map.Entry<WheelStore.Wheel, StoreEntry> e : lease.entries.entrySet()) {
+                    shareWheelFile(e.getKey().file(), e.getValue().dir().resolve(StoreEntry.WHEEL));
+                }
+            }
+            StringBuilder refs = new StringBuilder();
+            entries.forEach(e -> refs.append(e.id()).append(' ').append(e.dir()).append('\n'));
+            FileOps.writeAtomically(CacheLayout.envWheels(environment.dir()), refs.toString().getBytes(StandardCharsets.UTF_8));
+            if (preparation.verbose()) {
+                preparation.err().printf(Locale.ROOT, "pkgr: python: %d wheel(s) from the store (%d unpacked and compiled now"
+                                + ", %.2f s), linked by %s in %.2f s%n", entries.size(), lease.built,
+                        (linking - start) / 1e9, mode.id(), (System.nanoTime() - linking) / 1e9);
+                preparation.err().flush();
+            }
+        }
+    }
+
+    /** Waits for a step that ran beside this one, rethrowing its failure as it was. */
+    private static void await(CompletableFuture<Void> step) {
+        try {
+            step.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** The environment's copy of a wheel becomes a link to the store's: one copy of its bytes per host. */
+    private static void shareWheelFile(Path file, Path stored) {
+        Path temp = file.resolveSibling("." + file.getFileName() + ".pkgr-tmp");
+        try {
+            Files.deleteIfExists(temp);
+            Files.createLink(temp, stored);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the environment keeps its own copy
+        }
+    }
+
+    private static String majorMinor(String version) {
+        String[] parts = version.split("\\.");
+        return parts[0] + "." + parts[1];
     }
 
     private static Path venv(Environment environment) {

@@ -19,12 +19,13 @@ class InterpreterDiscoveryTest {
     @TempDir
     Path tmp;
 
-    /** A shell script that answers the probe like a Python {@code version} would, and counts each call. */
+    /** A shell script that answers the probe like a Python {@code version} would (cache tag too), and counts each call. */
     private Path fake(Path dir, String name, String version, String executable) throws IOException {
         Files.createDirectories(dir);
         Path script = dir.resolve(name);
         Files.writeString(script, "#!/bin/sh\necho x >> \"$0.calls\"\necho \"" + version + "\"\necho 23.0.1\necho \""
-                + (executable != null ? executable : "$0") + "\"\necho -\n");
+                + (executable != null ? executable : "$0") + "\"\necho -\necho cpython-" + version.replaceAll("^(\\d+)\\.(\\d+).*", "$1$2")
+                + "\n");
         script.toFile().setExecutable(true);
         return script;
     }
@@ -37,7 +38,7 @@ class InterpreterDiscoveryTest {
     private Path sharedInterpreter() throws IOException {
         Path real = Files.createDirectories(tmp.resolve("real")).resolve("python3.11");
         Files.writeString(real, "#!/bin/sh\necho x >> \"$0.calls\"\necho 3.11.2\ncat \"$(dirname \"$0\")/../pip\"\n"
-                + "echo " + real + "\ncat \"$(dirname \"$0\")/../pip-place\"\n");
+                + "echo " + real + "\ncat \"$(dirname \"$0\")/../pip-place\"\necho cpython-311\n");
         real.toFile().setExecutable(true);
         return real;
     }

@@ -1,0 +1,280 @@
+package io.pkgr.cli.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pkgr.cli.cache.CacheLayout;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wheel store with small wheels written here: environments of two versions share one unpacked,
+ * byte-compiled copy, look like a real install to pip and importlib.metadata, notice a changed
+ * store file, fall back to copies across filesystems, and gc keeps what is linked.
+ */
+class WheelStoreTest extends RegistryTest {
+
+    private static final String ENTRYPOINT = """
+            import json, os, sys
+            import storelib
+            from importlib.metadata import version
+            out = {"value": storelib.VALUE, "version": version("storelib"), "file": storelib.__file__}
+            try:
+                import storeextra
+                out["pth"] = storeextra.EXTRA
+            except ImportError:
+                out["pth"] = None
+            with open(os.environ["PKGR_OUTPUT"], "w") as f:
+                json.dump(out, f)
+            """;
+
+    @Test
+    void twoVersionsLinkOneUnpackedCopyAndLookInstalledToPip() throws Exception {
+        List<Path> wheels = List.of(storelib("1.0"));
+        publish("1.0.0", wheels);
+        publish("1.0.1", wheels);
+
+        Registry.Result first = registry.pkgr("run", "store-app==1.0.0", "main");
+        Registry.Result second = registry.pkgr("run", "-v", "store-app==1.0.1", "main");
+
+        assertEquals(0, first.exitCode(), first.err());
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(first.lastLine().contains("\"value\":\"original\"") && first.lastLine().contains("\"pth\":\"via pth\"")
+                && first.lastLine().contains("\"version\":\"1.0\""), first.lastLine());
+        assertTrue(second.err().contains("1 wheel(s) from the store (0 unpacked and compiled now"), second.err());
+        Path site1 = site("1.0.0");
+        Path site2 = site("1.0.1");
+        Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
+        assertEquals(inode(stored), inode(site1.resolve("storelib/__init__.py")), "linked, not copied");
+        assertEquals(inode(stored), inode(site2.resolve("storelib/__init__.py")));
+        assertTrue(Files.exists(site1.resolve("storelib/__pycache__/__init__.cpython-311.pyc")), "compiled once, in the store");
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)), "store files are read-only");
+        Path record = site1.resolve("storelib-1.0.dist-info/RECORD");
+        assertEquals(1, links(record), "RECORD is the environment's own file");
+        assertEquals("pkgr\n", Files.readString(site1.resolve("storelib-1.0.dist-info/INSTALLER")));
+        String recordText = Files.readString(record);
+        assertTrue(recordText.contains("storelib/__init__.py,sha256=") && recordText.contains("../../../bin/storelib-hello,sha256=")
+                && recordText.contains("storelib/__pycache__/__init__.cpython-311.pyc,,"), recordText);
+        Path venv = site1.getParent().getParent().getParent();
+        assertEquals("hello from storelib\n", exec(venv.resolve("bin/storelib-hello").toString()));
+        assertEquals("raw script\n", exec(venv.resolve("bin/storelib-raw").toString()));
+        assertEquals("shared data\n", Files.readString(venv.resolve("share/storelib/data.txt")));
+        String pipList = exec(Registry.SYSTEM_PYTHON, "-m", "pip", "--isolated", "--python", venv.resolve("bin/python").toString(),
+                "list", "--format", "freeze");
+        assertTrue(pipList.contains("storelib==1.0"), pipList);
+        String check = exec(Registry.SYSTEM_PYTHON, "-m", "pip", "--isolated", "--python", venv.resolve("bin/python").toString(),
+                "check");
+        assertTrue(check.contains("No broken requirements"), check);
+    }
+
+    @Test
+    void aStoreFileChangedOnDiskIsDetectedRebuiltAndNeverUsedAgain() throws Exception {
+        List<Path> wheels = List.of(storelib("1.0"));
+        publish("1.0.0", wheels);
+        publish("1.0.1", wheels);
+        assertEquals(0, registry.pkgr("run", "store-app==1.0.0", "main").exitCode());
+        Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
+        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(stored, "VALUE = 'tampered, longer'\n");
+
+        Registry.Result newVersion = registry.pkgr("run", "store-app==1.0.1", "main");
+        Registry.Result oldVersion = registry.pkgr("run", "store-app==1.0.0", "main");
+
+        assertEquals(0, newVersion.exitCode(), newVersion.err());
+        assertTrue(newVersion.err().contains("wheel store's entry") && newVersion.err().contains("storelib 1.0) is damaged"
+                + " (site/storelib/__init__.py changed); rebuilding it"), newVersion.err());
+        assertTrue(newVersion.lastLine().contains("\"value\":\"original\""), newVersion.lastLine());
+        assertTrue(Files.readString(storeEntries().get(0).resolve("site/storelib/__init__.py")).contains("original"));
+        assertEquals(0, oldVersion.exitCode(), oldVersion.err());
+        assertTrue(oldVersion.err().contains("is damaged"), "the environment linked to the changed copy is relinked: "
+                + oldVersion.err());
+        assertTrue(oldVersion.lastLine().contains("\"value\":\"original\""), oldVersion.lastLine());
+    }
+
+    @Test
+    void environmentsOnAnotherFilesystemGetCopiesWithTheStoresMtimesSoItsPycsStillCount() throws Exception {
+        Path other = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(other) && !Files.getFileStore(other).equals(Files.getFileStore(tmp)),
+                "needs /dev/shm as a filesystem other than the temp directory's");
+        Path envs = Files.createTempDirectory(other, "pkgr-envs");
+        try {
+            Files.createDirectories(registry.cache());
+            Files.createSymbolicLink(registry.cache().resolve("envs"), envs);
+            publish("1.0.0", List.of(storelib("1.0")));
+
+            Registry.Result run = registry.pkgr("run", "-v", "store-app==1.0.0", "main");
+
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.err().contains("linked by copy"), run.err());
+            Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
+            Path copy = site("1.0.0").resolve("storelib/__init__.py");
+            assertNotEquals(Files.getFileStore(stored), Files.getFileStore(copy));
+            assertEquals(Files.getLastModifiedTime(stored), Files.getLastModifiedTime(copy));
+            Path python = site("1.0.0").getParent().getParent().getParent().resolve("bin/python");
+            String verbose = execErr(Map.of("PYTHONDONTWRITEBYTECODE", "1"), python.toString(), "-v", "-c", "import storelib");
+            assertTrue(verbose.contains("code object from '" + copy.getParent() + "/__pycache__/__init__.cpython-311.pyc'"),
+                    "Python loads the copied .pyc instead of compiling again");
+        } finally {
+            try (Stream<Path> walk = Files.walk(envs)) {
+                walk.forEach(p -> p.toFile().setWritable(true));
+            }
+            io.pkgr.cli.cache.FileOps.deleteTree(envs);
+        }
+    }
+
+    @Test
+    void gcRemovesOnlyWheelsThatNoEnvironmentLinksAndNeverOneInUse() throws Exception {
+        Path shared = storelib("1.0");
+        Path onlyOld = Wheels.write(tmp.resolve("wheels"), "oldlib", "1.0", List.of(), Map.of("oldlib.py", bytes("X = 1\n")));
+        Path onlyNew = Wheels.write(tmp.resolve("wheels"), "newlib", "1.0", List.of(), Map.of("newlib.py", bytes("X = 2\n")));
+        publish("1.0.0", List.of(shared, onlyOld));
+        publish("1.0.1", List.of(shared, onlyNew));
+        assertEquals(0, registry.pkgr("install", "store-app==1.0.0").exitCode());
+        assertEquals(0, registry.pkgr("install", "store-app==1.0.1").exitCode());
+        assertEquals(3, storeEntries().size());
+        Path oldEnv = environment("1.0.0");
+        Files.setLastModifiedTime(oldEnv.resolve(CacheLayout.READY_MARKER), FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+
+        Registry.Result gc = registry.pkgr("cache", "gc", "--keep-days", "30");
+
+        assertEquals(0, gc.exitCode(), gc.err());
+        assertTrue(gc.out().contains("removed 1 environment(s), 0 bundle(s), 0 run directories, 1 store wheel(s)"), gc.out());
+        assertEquals(List.of("newlib", "storelib"), storeNames());
+        Registry.Result list = registry.pkgr("cache", "list");
+        assertTrue(list.out().contains("wheel store: 2 wheel(s)") && list.out().contains("0 by none"), list.out());
+
+        Path newEnv = environment("1.0.1");
+        io.pkgr.cli.cache.FileOps.deleteTree(newEnv);
+        Path newlib = storeEntries().stream().filter(p -> names(p).equals("newlib")).findFirst().orElseThrow();
+        Path lockFile = registry.cache().resolve("wheels").resolve("." + newlib.getFileName() + ".lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = ch.lock()) {
+            Registry.Result busy = registry.pkgr("cache", "gc", "--keep-days", "30");
+            assertTrue(busy.out().contains("1 store wheel(s)"), busy.out());
+            assertEquals(List.of("newlib"), storeNames(), "an entry whose lock is held (an install is linking it) stays");
+        }
+        Registry.Result free = registry.pkgr("cache", "gc", "--keep-days", "30");
+        assertTrue(free.out().contains("1 store wheel(s)"), free.out());
+        assertEquals(List.of(), storeNames());
+    }
+
+    // ---- fixtures ----
+
+    /** storelib: a module, a console script, a .data script, a data file and a .pth file. */
+    private Path storelib(String version) throws IOException {
+        String data = "storelib-" + version + ".data/";
+        return Wheels.write(tmp.resolve("wheels"), "storelib", version, List.of(), Map.of(
+                "storelib/__init__.py", bytes("VALUE = 'original'\ndef hello():\n    print('hello from storelib')\n"),
+                "storelib-" + version + ".dist-info/entry_points.txt", bytes("[console_scripts]\nstorelib-hello = storelib:hello\n"),
+                data + "scripts/storelib-raw", bytes("#!python\nprint('raw script')\n"),
+                data + "data/share/storelib/data.txt", bytes("shared data\n"),
+                "storelib.pth", bytes("storelib_extra\n"),
+                "storelib_extra/storeextra.py", bytes("EXTRA = 'via pth'\n")));
+    }
+
+    private void publish(String version, List<Path> wheels) throws IOException {
+        Path project = registry.project("store-app-" + version, """
+                name: store-app
+                version: %s
+                runtime: python
+                include: ["src/**"]
+                entrypoints:
+                  main:
+                    command: ["python", "-m", "storeapp"]
+                """.formatted(version), Map.of("src/storeapp/__init__.py", "", "src/storeapp/__main__.py",
+                ENTRYPOINT + "# " + version + "\n"));
+        registry.publishWithWheels(project, wheels);
+    }
+
+    private Path environment(String version) throws IOException {
+        for (Path env : registry.environments()) {
+            Path marker = env.resolve(CacheLayout.READY_MARKER);
+            if (Files.isRegularFile(marker) && Files.readString(marker).contains("\"version\":\"" + version + "\"")) {
+                return env;
+            }
+        }
+        throw new AssertionError("no environment of " + version);
+    }
+
+    private Path site(String version) throws IOException {
+        try (Stream<Path> s = Files.list(environment(version).resolve("venv/lib"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("python3")).findFirst().orElseThrow()
+                    .resolve("site-packages");
+        }
+    }
+
+    private List<Path> storeEntries() throws IOException {
+        Path dir = registry.cache().resolve("wheels");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    private List<String> storeNames() throws IOException {
+        return storeEntries().stream().map(WheelStoreTest::names).sorted().toList();
+    }
+
+    private static String names(Path entry) {
+        try (Stream<Path> s = Files.list(entry.resolve("site"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".dist-info")).findFirst().orElseThrow()
+                    .split("-")[0];
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static long inode(Path p) throws IOException {
+        return ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+    }
+
+    static int links(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String exec(String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PIP_CONFIG_FILE", "/dev/null");
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+
+    private static String execErr(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(cmd));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+}
