@@ -51,7 +51,6 @@ final class ChildProcess {
         }
         // setsid execs in place (a JVM child is never a group leader), so the group id is the pid.
         long group = setsid != null ? p.pid() : -1;
-        Watchdog watchdog = group > 0 ? Watchdog.start(setsid, group) : null;
         List<Signal> installed = new ArrayList<>();
         List<SignalHandler> previous = new ArrayList<>();
         for (String name : FORWARDED) {
@@ -63,6 +62,8 @@ final class ChildProcess {
                 // not supported here (or -Xrs): the child still gets its group's signals from a terminal
             }
         }
+        // after the handlers: a SIGTERM that arrives while the watchdog starts is forwarded, not fatal to pkgr
+        Watchdog watchdog = group > 0 ? Watchdog.start(setsid, group) : null;
         try {
             if (timeout == null) {
                 return p.waitFor();
