@@ -7,6 +7,9 @@
 #   JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 benchmarks/warm-run.sh   # adds the same on Java 25 (AOT cache)
 #   RUNS=30 benchmarks/warm-run.sh
 #
+# hyperfine reports wall time and the CPU time (user + system) of each command and its children;
+# on a machine shared with other work the CPU time is the steadier of the two.
+#
 # Starts `./pkgr serve` on a free loopback port in a scratch directory, publishes a bundle whose
 # entrypoint is `true` (one date parameter), installs it with a first run and stops the server:
 # every timed run is warm and offline. The hello-world class is compiled into the scratch
@@ -54,10 +57,11 @@ printf 'name: noop\nversion: 1.0.0\nruntime: exec\nentrypoints:\n  main:\n    co
   > "$work/noop/pkgr.yaml"
 export PKGR_REPOSITORIES_BENCH_URL="$url"
 "$root/pkgr" build -C "$work/noop" >/dev/null
-PKGR_HTTP_BASIC_BENCH_USERNAME=admin PKGR_HTTP_BASIC_BENCH_PASSWORD="$(cat "$work/data/admin-password")" \
-  "$root/pkgr" publish -r bench "$work/noop/dist/noop-1.0.0.pkgr" >/dev/null
+credentials=(env PKGR_HTTP_BASIC_BENCH_USERNAME=admin PKGR_HTTP_BASIC_BENCH_PASSWORD="$(cat "$work/data/admin-password")")
+"${credentials[@]}" "$root/pkgr" publish -r bench "$work/noop/dist/noop-1.0.0.pkgr" >/dev/null
 for launcher in "${launchers[@]}"; do
-  "$launcher" run -r bench noop==1.0.0 main --day=2024-05-01 >/dev/null 2>&1   # installs (first launcher) or uses it
+  # installs (first launcher) or uses the environment; the timed runs have no credentials
+  "${credentials[@]}" "$launcher" run -r bench noop==1.0.0 main --day=2024-05-01 >/dev/null
 done
 kill "$server"
 wait "$server" 2>/dev/null || true
@@ -77,6 +81,15 @@ for launcher in "${launchers[@]}"; do
   commands+=("$launcher --version" "$launcher run -r bench noop==1.0.0 main --day=2024-05-01")
   names+=("pkgr --version ($label)" "warm pkgr run ($label)")
 done
+# the same warm run without the launcher script: java with the launcher's options and archive
+lib="$root/packager-cli/target/pkgr/lib"
+classpath="$(printf '%s:' "$lib"/*.jar)"
+classpath="${classpath%:}"
+jsa="$lib/pkgr-$(printf '%s' "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1).jsa"
+if [[ -f "$jsa" ]]; then
+  commands+=("$java $opts -XX:SharedArchiveFile=$jsa -cp $classpath io.pkgr.cli.Main run -r bench noop==1.0.0 main --day=2024-05-01")
+  names+=("warm pkgr run (this checkout, java directly, no launcher script)")
+fi
 if [[ -n "$JAVA25" ]]; then
   commands+=("$JAVA25/bin/java $opts -cp $work/hello Hello"
     "env JAVA_HOME=$JAVA25 $root/pkgr --version"
