@@ -34,7 +34,7 @@ public final class Main {
             return ExitCode.OK;
         }
         Settings settings = Settings.fromSystem();
-        WarmStart warm = WarmStart.parse(new CliContext(settings), args);
+        WarmStart warm = args.length > 0 && args[0].equals("run") ? WarmStart.parse(new CliContext(settings), args) : null;
         if (warm == null) {
             return CommandTree.of(settings).execute(args);
         }
