@@ -33,8 +33,6 @@ final class ManifestParser {
             "[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(\\[[A-Za-z0-9._, -]*])?\\s*===?\\s*[A-Za-z0-9.!+_*-]+\\s*(;.*)?");
     private static final Pattern MAVEN_COORDINATE = Pattern.compile(
             "[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+){0,2}:[A-Za-z0-9_.+-]+");
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final String source;
     private final boolean json;
@@ -500,10 +498,15 @@ final class ManifestParser {
         });
         root.put("files", files);
         try {
-            String text = CANONICAL.writeValueAsString(root) + "\n";
+            String text = Canonical.MAPPER.writeValueAsString(root) + "\n";
             return text.getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a manifest always serialises", e);
         }
+    }
+
+    /** The writer of canonical JSON, loaded only when a manifest is written: reading one needs the streaming parser only. */
+    private static final class Canonical {
+        static final ObjectMapper MAPPER = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 public enum ParamType {
     STRING, INT, FLOAT, BOOL, DATE, DATETIME, ENUM, JSON;
 
-    private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
     private static final Map<String, String> ALIASES = Map.of(
             "integer", "int", "str", "string", "boolean", "bool", "double", "float", "number", "float",
             "timestamp", "datetime", "choice", "enum", "object", "json", "dict", "json");
@@ -112,12 +111,17 @@ public enum ParamType {
                 return raw;
             case JSON:
                 try {
-                    return JSON_MAPPER.writeValueAsString(JSON_MAPPER.readTree(raw));
+                    return JsonMapperHolder.MAPPER.writeValueAsString(JsonMapperHolder.MAPPER.readTree(raw));
                 } catch (JsonProcessingException | IllegalArgumentException e) {
                     throw new IllegalArgumentException("'" + Text.printable(raw) + "' is not valid JSON");
                 }
             default:
                 throw new IllegalStateException(name());
         }
+    }
+
+    /** Jackson's data binding, loaded only when a json parameter is checked: a warm run of other types never pays for it. */
+    private static final class JsonMapperHolder {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -2,6 +2,7 @@ package io.pkgr.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,47 @@ class ReleaseArchiveTest {
         // then the S3 backend was found (ServiceLoader, from lib/) and the start fails naming the bucket
         assertEquals(1, result.exitCode(), result.toString());
         assertTrue(result.stderr().contains("cannot use s3://pkgr-release/test/"), result.stderr());
+    }
+
+    @Test
+    void onTheJavaRuntimeItWasMadeWithRunAndVersionMapTheShippedAotCache() throws Exception {
+        // given an archive built with a Java 25+ runtime at hand, and that very runtime here
+        Path named = home.resolve("lib/aot/pkgr.aot.jvm");
+        assumeTrue(Files.exists(named), "the build found no Java 25+ runtime, so the archive holds no AOT cache");
+        String wanted = Files.readString(named).trim();
+        Path javaHome = null;
+        try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path jvm : jvms.sorted().toList()) {
+                Path release = jvm.resolve("release");
+                if (Files.isRegularFile(release) && wanted.equals(implementorAndVersion(Files.readAllLines(release)))) {
+                    javaHome = jvm;
+                    break;
+                }
+            }
+        }
+        assumeTrue(javaHome != null, "the runtime the AOT cache was made with (" + wanted + ") is not under /usr/lib/jvm");
+
+        // when pkgr --version runs on it from the unpacked place (not where the build made the cache);
+        // -XX:AOTMode=on makes the JVM fail rather than start without a cache it was given
+        Processes.Result r = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp,
+                Map.of("JAVA_HOME", javaHome.toString(), "PKGR_JAVA_OPTS", "-XX:AOTMode=on -Xlog:aot=info:stderr"));
+
+        // then the launcher gave the JVM the shipped cache and the JVM mapped it
+        r.requireSuccess();
+        assertTrue(r.stderr().contains("Opened AOT cache " + home.resolve("lib/aot/pkgr.aot")), r.stderr());
+    }
+
+    private static String implementorAndVersion(List<String> release) {
+        String implementor = "";
+        String version = "";
+        for (String line : release) {
+            if (line.startsWith("IMPLEMENTOR=")) {
+                implementor = line.substring("IMPLEMENTOR=".length()).replace("\"", "");
+            } else if (line.startsWith("JAVA_RUNTIME_VERSION=")) {
+                version = line.substring("JAVA_RUNTIME_VERSION=".length()).replace("\"", "");
+            }
+        }
+        return implementor + " " + version;
     }
 
     @Test

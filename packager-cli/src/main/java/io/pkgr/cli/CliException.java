@@ -20,7 +20,7 @@ public class CliException extends RuntimeException {
 
     /** A file pkgr was asked to write could not be: names it, and which path failed and why (exit 1). */
     public static CliException cannotWrite(String what, Path file, IOException cause) {
-        String why = ErrorHandler.describe(cause);
+        String why = ErrorReport.describe(cause);
         // "cannot write X: permission denied" rather than naming X twice
         why = why.startsWith(file + ": ") ? why.substring(file.toString().length() + 2) : why;
         return new CliException(ExitCode.FAILURE, "cannot write " + what + " " + file + ": " + why, cause);

@@ -1,5 +1,11 @@
 package io.pkgr.cli;
 
+import io.pkgr.cli.run.WarmStart;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 
 /** Entry point of the {@code pkgr} command. */
@@ -12,9 +18,50 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs pkgr with these arguments and returns the exit code (tests call this). */
+    /**
+     * Runs pkgr with these arguments and returns the exit code (tests call this). A plain
+     * {@code pkgr run} skips picocli (see {@link WarmStart}): it is what orchestrators call at every
+     * task start, and building the whole command tree would cost more than the run's own work.
+     */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // what picocli's standard --version prints, without building the command tree to print two lines
+            PrintWriter out = writer(System.out, "sun.stdout.encoding");
+            for (String line : versionLines()) {
+                out.println(line);
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+        Settings settings = Settings.fromSystem();
+        WarmStart warm = args.length > 0 && args[0].equals("run") ? WarmStart.parse(new CliContext(settings), args) : null;
+        if (warm == null) {
+            return CommandTree.of(settings).execute(args);
+        }
+        // the writers picocli would give the command: the platform's encoding, flushed on println
+        PrintWriter out = writer(System.out, "sun.stdout.encoding");
+        PrintWriter err = writer(System.err, "sun.stderr.encoding");
+        try {
+            return warm.execute(out, err);
+        } catch (Exception e) {
+            return ErrorReport.report(e, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** What {@code pkgr --version} prints: pkgr's version from the jar manifest, and the Java runtime it runs on. */
+    static String[] versionLines() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return new String[] {"pkgr " + (v == null ? "dev" : v),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+    }
+
+    private static PrintWriter writer(PrintStream stream, String encodingProperty) {
+        String encoding = System.getProperty(encodingProperty);
+        Charset charset = encoding != null ? Charset.forName(encoding) : Charset.defaultCharset();
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
     }
 
     /** The configured command line, with the error handler and exit codes wired. */
@@ -24,25 +71,6 @@ public final class Main {
 
     /** The command line assembled from these settings (tests use this). */
     public static CommandLine commandLine(Settings settings) {
-        CliContext context = new CliContext(settings);
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            /** A command takes the context, or (pkgr serve) only the settings, or nothing. */
-            @Override
-            public <K> K create(Class<K> cls) throws Exception {
-                for (Object argument : new Object[] {context, settings}) {
-                    try {
-                        return cls.getConstructor(argument.getClass()).newInstance(argument);
-                    } catch (NoSuchMethodException e) {
-                        // try the next kind of constructor
-                    }
-                }
-                return CommandLine.defaultFactory().create(cls);
-            }
-        };
-        CommandLine cl = new CommandLine(new PkgrCommand(), factory);
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setUsageHelpAutoWidth(true);
-        return cl;
+        return CommandTree.of(settings);
     }
 }

@@ -11,6 +11,13 @@ public final class RepositoryOption {
             description = "Configured repository to use (default: $PKGR_REPOSITORY, or the only one configured)")
     String name;
 
+    /** The option as a command line without picocli gave it (a warm {@code pkgr run}); null when not given. */
+    public static RepositoryOption of(String name) {
+        RepositoryOption option = new RepositoryOption();
+        option.name = name;
+        return option;
+    }
+
     /** The selected repository, resolved against the config files and environment. */
     public Repository resolve(CliContext context) {
         return context.config().select(name);

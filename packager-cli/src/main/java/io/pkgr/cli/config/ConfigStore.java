@@ -1,5 +1,8 @@
 package io.pkgr.cli.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pkgr.cli.CliException;
@@ -24,9 +27,14 @@ public final class ConfigStore {
     public static final String CONFIG_FILE = "config.json";
     public static final String CREDENTIALS_FILE = "credentials.json";
     private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-            .configure(SerializationFeature.INDENT_OUTPUT, true);
+    /** The writer, loaded only when the configuration changes: a warm run reads the files with the streaming parser. */
+    private static final class Writer {
+        static final ObjectMapper JSON = new ObjectMapper()
+                .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                .configure(SerializationFeature.INDENT_OUTPUT, true);
+    }
+
+    private static final JsonFactory READER = new JsonFactory();
 
     private final Settings settings;
 
@@ -170,21 +178,39 @@ public final class ConfigStore {
         if (!Files.exists(file)) {
             return Map.of();
         }
-        try {
+        try (JsonParser p = READER.createParser(file.toFile())) {
             Map<String, String> flat = new TreeMap<>();
-            flatten("", JSON.readTree(file.toFile()), flat);
+            if (p.nextToken() != null) {
+                flatten("", p, flat);
+            }
             return flat;
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot read " + file + ": " + e.getMessage());
         }
     }
 
-    private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
-                    e.getValue(), out));
-        } else if (!node.isNull()) {
-            out.put(prefix, node.asText());
+    /**
+     * {@code section.NAME.field → text} from the value at the parser's token, with the streaming parser
+     * (every pkgr run reads these files): a scalar's text as {@code JsonNode.asText()} gives it, an
+     * array as "", null skipped.
+     */
+    private static void flatten(String prefix, JsonParser p, Map<String, String> out) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    flatten(prefix.isEmpty() ? key : prefix + "." + key, p, out);
+                }
+            }
+            case START_ARRAY -> {
+                p.skipChildren();
+                out.put(prefix, "");
+            }
+            case VALUE_NULL -> {
+            }
+            case VALUE_NUMBER_FLOAT -> out.put(prefix, Double.toString(p.getDoubleValue()));
+            default -> out.put(prefix, p.getText());
         }
     }
 
@@ -204,7 +230,7 @@ public final class ConfigStore {
             }
         });
         try {
-            io.pkgr.bundle.AtomicFiles.write(file, secret ? "rw-------" : "rw-r--r--", JSON.writeValueAsBytes(tree));
+            io.pkgr.bundle.AtomicFiles.write(file, secret ? "rw-------" : "rw-r--r--", Writer.JSON.writeValueAsBytes(tree));
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILURE, "cannot write " + file + ": " + e.getMessage());
         }

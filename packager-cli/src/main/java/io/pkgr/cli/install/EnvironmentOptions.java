@@ -17,6 +17,15 @@ public final class EnvironmentOptions {
     @Option(names = {"-v", "--verbose"}, description = "Say which environment is used and which Python interpreter builds it")
     boolean verbose;
 
+    /** The options as a command line without picocli gave them (a warm {@code pkgr run}). */
+    public static EnvironmentOptions of(String python, boolean quiet, boolean verbose) {
+        EnvironmentOptions options = new EnvironmentOptions();
+        options.python = python;
+        options.quiet = quiet;
+        options.verbose = verbose;
+        return options;
+    }
+
     /** The environments of the cache, reporting to {@code err} as these options say. */
     public Environments environments(CliContext context, PrintWriter err) {
         return new Environments(context, err, quiet, verbose, python);

@@ -11,6 +11,7 @@ import io.pkgr.bundle.Sha256;
 import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.JsonFields;
 import io.pkgr.cli.Progress;
 import io.pkgr.cli.cache.CacheLayout;
 import io.pkgr.cli.cache.FileOps;
@@ -47,7 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Environments {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Data binding only where an environment is built or described (-v); a warm run does without it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     /** FileChannel locks are per process; threads of one process (tests) queue here first. */
     private static final ConcurrentHashMap<String, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
@@ -143,20 +147,21 @@ public final class Environments {
         if (!Files.isRegularFile(marker)) {
             return new State.Damaged("no ready marker");
         }
-        JsonNode m;
+        JsonFields m;
         try {
-            m = JSON.readTree(marker.toFile());
+            // the streaming parser only: a warm run reads this marker and nothing else of the environment
+            m = JsonFields.parse(Files.readAllBytes(marker));
         } catch (IOException e) {
             return new State.Damaged("unreadable ready marker");
         }
-        if (!slot.bundle().sha256().hex().equals(m.path("sha256").asText())) {
+        if (!slot.bundle().sha256().hex().equals(m.text("sha256"))) {
             return new State.Damaged("ready marker names another digest");
         }
         String fingerprint = fingerprint(slot);
         if (fingerprint == null) {
             return new State.Damaged("files are missing or changed size");
         }
-        if (!fingerprint.equals(m.path("fingerprint").asText())) {
+        if (!fingerprint.equals(m.text("fingerprint"))) {
             return new State.Damaged("files changed since it was installed");
         }
         return new State.Ready();
@@ -175,7 +180,7 @@ public final class Environments {
         }
         String detail = "";
         try {
-            detail = slot.runtime().readyDetail(JSON.readTree(slot.dir().resolve(CacheLayout.READY_MARKER).toFile()));
+            detail = slot.runtime().readyDetail(Json.MAPPER.readTree(slot.dir().resolve(CacheLayout.READY_MARKER).toFile()));
         } catch (IOException e) {
             // the marker was checked a moment ago; say less rather than fail
         }
@@ -230,7 +235,7 @@ public final class Environments {
     /** Writes the ready marker, last: whoever sees it sees a complete environment. */
     private void publish(Slot slot, Map<String, String> facts) throws IOException {
         ResolvedBundle b = slot.bundle();
-        ObjectNode marker = JSON.createObjectNode()
+        ObjectNode marker = Json.MAPPER.createObjectNode()
                 .put("sha256", b.sha256().hex())
                 .put("name", b.name().value())
                 .put("version", b.version().toString())
@@ -242,7 +247,7 @@ public final class Environments {
             marker.put("repository", b.repository());
         }
         facts.forEach(marker::put);
-        FileOps.writeAtomically(slot.dir().resolve(CacheLayout.READY_MARKER), JSON.writeValueAsBytes(marker));
+        FileOps.writeAtomically(slot.dir().resolve(CacheLayout.READY_MARKER), Json.MAPPER.writeValueAsBytes(marker));
     }
 
     private void logInstall(Slot slot, double seconds) throws IOException {

@@ -16,6 +16,7 @@ import io.pkgr.bundle.VersionSpec;
 import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.JsonFields;
 import io.pkgr.cli.cache.CacheLayout;
 import io.pkgr.cli.cache.FileOps;
 import java.io.IOException;
@@ -29,8 +30,6 @@ import java.nio.file.Path;
  * Only the record is fetched here, never the bundle: parameters are checked before any download.
  */
 public final class Resolver {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliContext context;
     private final CacheLayout cache;
@@ -100,11 +99,12 @@ public final class Resolver {
             return null;
         }
         try {
-            JsonNode record = JSON.readTree(file.toFile());
-            if (!sha256.hex().equals(record.path("sha256").asText())) {
+            // the streaming parser only: this is the warm run's path, where data binding would cost more than the run
+            JsonFields record = JsonFields.parse(Files.readAllBytes(file));
+            if (!sha256.hex().equals(record.text("sha256"))) {
                 return null;
             }
-            return fromRecord(record, repository != null ? repository : textOrNull(record, "repository"));
+            return fromRecord(record, repository != null ? repository : record.textOrNull("repository"));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -119,7 +119,12 @@ public final class Resolver {
         }
         // the cache keeps the record as the registry sent it, plus where it came from
         JsonNode record = ApiJson.MAPPER.valueToTree(fetched);
-        ResolvedBundle resolved = fromRecord(record, repo);
+        ResolvedBundle resolved;
+        try {
+            resolved = fromRecord(JsonFields.parse(ApiJson.MAPPER.writeValueAsBytes(record)), repo);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.REGISTRY, "unreadable version record: " + e.getMessage());
+        }
         save(record, resolved);
         return resolved;
     }
@@ -129,7 +134,7 @@ public final class Resolver {
             ObjectNode copy = record.deepCopy();
             copy.put("repository", r.repository());
             Files.createDirectories(cache.bundlesDir());
-            FileOps.writeAtomically(cache.recordFile(r.sha256()), JSON.writeValueAsBytes(copy));
+            FileOps.writeAtomically(cache.recordFile(r.sha256()), new ObjectMapper().writeValueAsBytes(copy));
             Path index = cache.indexFile(r.repository(), r.name(), r.version());
             Files.createDirectories(index.getParent());
             FileOps.writeAtomically(index, (r.sha256().hex() + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -138,24 +143,14 @@ public final class Resolver {
         }
     }
 
-    private static ResolvedBundle fromRecord(JsonNode record, String repository) {
-        JsonNode manifestNode = record.get("manifest");
-        if (manifestNode == null || !manifestNode.isObject()) {
+    private static ResolvedBundle fromRecord(JsonFields record, String repository) {
+        byte[] manifestJson = record.object("manifest");
+        if (manifestJson == null) {
             throw new CliException(ExitCode.REGISTRY, "the version record has no manifest (is it a pkgr registry?)");
         }
-        Manifest manifest;
-        try {
-            manifest = Manifest.parseJson(JSON.writeValueAsBytes(manifestNode));
-        } catch (IOException e) {
-            throw new CliException(ExitCode.REGISTRY, "unreadable manifest in the version record: " + e.getMessage());
-        }
-        return new ResolvedBundle(manifest.name(), manifest.version(), Sha256.parse(record.path("sha256").asText()),
-                record.path("size").asLong(0), manifest, repository, record.path("yanked").asBoolean(false),
-                textOrNull(record, "yank_reason"));
-    }
-
-    private static String textOrNull(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+        Manifest manifest = Manifest.parseJson(manifestJson);
+        return new ResolvedBundle(manifest.name(), manifest.version(), Sha256.parse(record.text("sha256")),
+                record.number("size", 0), manifest, repository, record.bool("yanked", false),
+                record.textOrNull("yank_reason"));
     }
 }

@@ -62,6 +62,8 @@ final class ChildProcess {
                 // not supported here (or -Xrs): the child still gets its group's signals from a terminal
             }
         }
+        // after the handlers: a SIGTERM that arrives while the watchdog starts is forwarded, not fatal to pkgr
+        Watchdog watchdog = group > 0 ? Watchdog.start(setsid, group) : null;
         try {
             if (timeout == null) {
                 return p.waitFor();
@@ -88,8 +90,57 @@ final class ChildProcess {
             signal(p, group, "KILL");
             throw new CliException(ExitCode.FAILURE, "interrupted while waiting for " + what);
         } finally {
+            if (watchdog != null) {
+                watchdog.release();
+            }
             for (int i = 0; i < installed.size(); i++) {
                 Signal.handle(installed.get(i), previous.get(i));
+            }
+        }
+    }
+
+    /**
+     * Ends the entrypoint's whole process group when pkgr dies without ending it (SIGKILL, an OOM
+     * kill, a crash), so that no task keeps running, holding a GPU or writing output, after the
+     * orchestrator believes it stopped. Java cannot ask the kernel for a parent-death signal
+     * ({@code prctl(PR_SET_PDEATHSIG)}), and that would reach the direct child only, not its
+     * children. So a small shell in a session of its own holds the read end of a pipe whose write
+     * end only pkgr holds: when pkgr is gone the kernel closes it, {@code read} sees end-of-file, and
+     * the shell SIGKILLs the group. When the entrypoint has ended normally pkgr writes {@code done}
+     * first, and the shell leaves the group alone (what the entrypoint left behind stays, as before).
+     * It ignores SIGINT, SIGTERM and SIGHUP: a terminal's Ctrl-C reaches pkgr's group, not a
+     * watchdog that must outlive pkgr. The cost is one {@code sh} started beside the entrypoint.
+     */
+    static final class Watchdog {
+
+        /** {@code $1} is the group id; dash's kill takes no {@code --}, and {@code -N} after the signal is a group. */
+        static final String SCRIPT = "trap '' INT TERM HUP; read -r word; [ \"$word\" = done ] || kill -KILL -\"$1\"";
+
+        private final Process shell;
+
+        private Watchdog(Process shell) {
+            this.shell = shell;
+        }
+
+        /** Starts the watchdog of {@code group}, or returns null when no shell can be started (the run goes on unguarded). */
+        static Watchdog start(Path setsid, long group) {
+            ProcessBuilder pb = new ProcessBuilder(setsid.toString(), "/bin/sh", "-c", SCRIPT, "pkgr-watchdog",
+                    String.valueOf(group)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().keySet().removeIf(Settings::isSecret);
+            try {
+                return new Watchdog(pb.start());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** The entrypoint has ended (or pkgr has stopped its group): the watchdog exits without a signal. */
+        void release() {
+            try (var in = shell.getOutputStream()) {
+                in.write("done\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // the watchdog is gone already: nothing to release
             }
         }
     }

@@ -7,13 +7,23 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Durations as people write them: {@code 90}, {@code 90s}, {@code 500ms}, {@code 15m}, {@code 2h}, {@code 1h30m}, {@code PT5M}. */
-final class Durations implements CommandLine.ITypeConverter<Duration> {
+final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    @Override
-    public Duration convert(String value) {
-        return parse(value);
+    private Durations() {
+    }
+
+    /** picocli's converter: the same parse, its error as picocli's conversion error. */
+    static final class Converter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static Duration parse(String value) {
@@ -25,7 +35,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
             try {
                 return Duration.parse(s.toUpperCase(Locale.ROOT));
             } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("invalid duration '" + value + "'");
+                throw new IllegalArgumentException("invalid duration '" + value + "'");
             }
         }
         Matcher m = PART.matcher(s);
@@ -43,7 +53,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
             end = m.end();
         }
         if (end != s.length() || s.isEmpty() || total.isZero() && !s.startsWith("0")) {
-            throw new CommandLine.TypeConversionException("invalid duration '" + value + "' (use e.g. 90s, 15m, 2h, 1h30m)");
+            throw new IllegalArgumentException("invalid duration '" + value + "' (use e.g. 90s, 15m, 2h, 1h30m)");
         }
         return total;
     }

@@ -79,8 +79,6 @@ import picocli.CommandLine.Spec;
         })
 public final class RunCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Spec
     CommandSpec spec;
 
@@ -90,11 +88,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--lock", paramLabel = "FILE", description = "Run the TASK entry of this pkgr.lock (version and sha256 as locked)")
     Path lock;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "Stop the entrypoint's process group after DURATION (90s, 15m, 2h); exit 124")
     Duration timeout;
 
-    @Option(names = "--kill-after", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s",
+    @Option(names = "--kill-after", paramLabel = "DURATION", converter = Durations.Converter.class, defaultValue = "10s",
             description = "After --timeout's SIGTERM, SIGKILL the group if still running (default: ${DEFAULT-VALUE})")
     Duration killAfter;
 
@@ -128,14 +126,24 @@ public final class RunCommand implements Callable<Integer> {
 
     private final CliContext context;
 
+    /** Built by picocli from the command line. */
     public RunCommand(CliContext context) {
         this.context = context;
     }
 
+    /** Built by {@link WarmStart} from a command line it parsed itself, options already set. */
+    RunCommand(CliContext context, EnvironmentOptions environmentOptions) {
+        this.context = context;
+        this.environmentOptions = environmentOptions;
+    }
+
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return execute(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The run itself, the same whether picocli or {@link WarmStart} parsed the command line. */
+    int execute(PrintWriter out, PrintWriter err) throws IOException {
         Target target = Target.resolve(context, new Resolver(context), lock, repositoryOption.name(), words, true);
         ResolvedBundle bundle = target.bundle();
         if (EntrypointHelp.asked(bundle.manifest(), target.entrypoint(), target.rest())) {
@@ -201,9 +209,11 @@ public final class RunCommand implements Callable<Integer> {
         if (!Files.isRegularFile(output) || Files.size(output) == 0) {
             return;
         }
+        // data binding only here, when the entrypoint wrote a result: compacting it is what it is for
+        ObjectMapper json = new ObjectMapper();
         JsonNode result;
         try {
-            result = JSON.readTree(output.toFile());
+            result = json.readTree(output.toFile());
         } catch (IOException e) {
             result = null;
         }
@@ -212,7 +222,7 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return;
         }
-        String compact = JSON.writeValueAsString(result);
+        String compact = json.writeValueAsString(result);
         out.println(compact);
         out.flush();
         if (outputFile != null) {
