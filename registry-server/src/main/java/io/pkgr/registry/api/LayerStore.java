@@ -16,8 +16,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
@@ -32,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LayerStore {
 
     private static final System.Logger LOG = System.getLogger(LayerStore.class.getName());
-    private static final int PIPE = 256 * 1024;
 
     private final BlobStore store;
 
@@ -107,8 +104,9 @@ final class LayerStore {
      * is read: what a layered publish stands for is checked exactly like a whole-file publish.
      */
     BundleInfo assembleAndVerify(Manifest manifest, VersionRecord.Blob files) throws IOException {
-        PipedInputStream in = new PipedInputStream(PIPE);
-        PipedOutputStream out = new PipedOutputStream(in);
+        Pipe pipe = new Pipe();
+        InputStream in = pipe.in;
+        OutputStream out = pipe.out;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
             try (out) {
@@ -193,8 +191,9 @@ final class LayerStore {
 
     /** Stages what {@code writer} writes, streaming (the store reads on this thread, the writer runs on its own). */
     StagedBlob stagePiped(long maxBytes, Writer writer) throws IOException {
-        PipedInputStream in = new PipedInputStream(PIPE);
-        PipedOutputStream out = new PipedOutputStream(in);
+        Pipe pipe = new Pipe();
+        InputStream in = pipe.in;
+        OutputStream out = pipe.out;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try (out) {
