@@ -19,6 +19,8 @@ public final class ApiPaths {
     public static final String YANK = VERSION + "/yank";
     /** GET/HEAD one blob of a version (a layer, or the whole bundle), by its digest {@code sha256:HEX}. */
     public static final String VERSION_BLOB = VERSION + "/blobs/{digest}";
+    /** GET how a version is stored as layers ({@link VersionRecord.Layers}); 404 for a version stored as one file. */
+    public static final String LAYERS = VERSION + "/layers";
     public static final String UPLOADS = PREFIX + "/uploads/{name}";
     /** POST a {@link BlobQuery}: which blobs a publish of NAME must upload. */
     public static final String UPLOAD_MISSING = UPLOADS + "/missing";
@@ -57,6 +59,10 @@ public final class ApiPaths {
     /** Relative path of one blob of a version. */
     public static String versionBlob(BundleName name, Version version, io.pkgr.bundle.Sha256 digest) {
         return version(name, version) + "/blobs/sha256:" + digest.hex();
+    }
+
+    public static String layers(BundleName name, Version version) {
+        return version(name, version) + "/layers";
     }
 
     public static String uploadMissing(BundleName name) {

@@ -26,6 +26,7 @@ public enum ErrorCode {
     NAME_UNKNOWN(404, "no bundle named '%s'"),
     VERSION_UNKNOWN(404, "no version %s of '%s'"),
     BLOB_UNKNOWN(404, "no blob %s in %s %s"),
+    LAYERS_UNKNOWN(404, "%s %s is stored as one file (it was published before layers)"),
     PROJECT_UNKNOWN(404, "no PyPI project named '%s'"),
     FILE_UNKNOWN(404, "no file %s in PyPI project '%s'"),
     METHOD_NOT_ALLOWED(405, "method %s not allowed here"),

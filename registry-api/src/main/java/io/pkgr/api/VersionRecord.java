@@ -1,5 +1,6 @@
 package io.pkgr.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * the bundle's canonical manifest JSON, kept as a tree so its bytes never change.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"name", "version", "sha256", "size", "manifest", "layers", "publisher", "published", "yanked",
         "yank_reason"})
 public record VersionRecord(
@@ -54,6 +56,7 @@ public record VersionRecord(
      * re-assembly from the layers did not give its bytes back exactly).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonPropertyOrder({"files", "bundle_stored"})
     public record Layers(@JsonProperty("files") Blob files, @JsonProperty("bundle_stored") boolean bundleStored) {
     }
@@ -64,6 +67,15 @@ public record VersionRecord(
         public Blob {
             Objects.requireNonNull(sha256, "sha256");
         }
+    }
+
+    /**
+     * This record as {@code GET /api/v1/bundles/NAME/VERSION} serves it: without {@code layers},
+     * which clients older than layers refuse as an unknown field; {@code GET …/layers} serves them.
+     */
+    public VersionRecord withoutLayers() {
+        return layers == null ? this
+                : new VersionRecord(name, version, sha256, size, manifest, null, publisher, published, yanked, yankReason);
     }
 
     /** True when the whole {@code .pkgr} file is stored as the blob {@link #sha256()}. */

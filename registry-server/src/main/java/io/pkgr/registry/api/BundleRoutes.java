@@ -82,6 +82,7 @@ public final class BundleRoutes {
                 .post(ApiPaths.YANK, Route.blocking(exchange -> yank(exchange, true)))
                 .delete(ApiPaths.YANK, Route.blocking(exchange -> yank(exchange, false)))
                 .post(ApiPaths.UNYANK, Route.blocking(exchange -> yank(exchange, false)))
+                .get(ApiPaths.LAYERS, Route.of(this::layers))
                 .get(ApiPaths.VERSION_BLOB, Route.of(this::versionBlob))
                 .add(Methods.HEAD, ApiPaths.VERSION_BLOB, Route.of(this::versionBlob))
                 .post(ApiPaths.UPLOAD_MISSING, Route.blocking(this::missing))
@@ -103,7 +104,21 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        sendRendered(exchange, records.render(new RecordKey(name.normalized(), version), record, Json::bytes));
+        sendRendered(exchange, records.render(new RecordKey(name.normalized(), version), record,
+                r -> Json.bytes(r.withoutLayers())));
+    }
+
+    /** How a version is stored as layers: what a worker needs to fetch only the blobs it lacks. */
+    private void layers(HttpServerExchange exchange) {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.READ, name);
+        VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
+        if (record.layers() == null) {
+            throw new ApiException(ErrorCode.LAYERS_UNKNOWN, record.name(), record.version());
+        }
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+        Json.send(exchange, StatusCodes.OK, record.layers());
     }
 
     private void publish(HttpServerExchange exchange) throws IOException {
@@ -150,7 +165,7 @@ public final class BundleRoutes {
                     record.sha256().hex(), record.publisher());
         }
         exchange.getResponseHeaders().put(Headers.LOCATION, ApiPaths.location(name, version));
-        Json.send(exchange, outcome.created() ? StatusCodes.CREATED : StatusCodes.OK, record);
+        Json.send(exchange, outcome.created() ? StatusCodes.CREATED : StatusCodes.OK, record.withoutLayers());
     }
 
     private void download(HttpServerExchange exchange) throws IOException {
@@ -262,7 +277,7 @@ public final class BundleRoutes {
                 .orElseThrow(() -> unknown(name, version));
         LOG.log(Level.INFO, "{0} {1} {2} by {3}", yanked ? "yanked" : "unyanked", record.name(), record.version(),
                 Principal.of(exchange));
-        Json.send(exchange, StatusCodes.OK, record);
+        Json.send(exchange, StatusCodes.OK, record.withoutLayers());
     }
 
     private void delete(HttpServerExchange exchange) throws IOException {
@@ -276,7 +291,7 @@ public final class BundleRoutes {
         }
         LOG.log(Level.WARNING, "deleted {0} {1} (sha256 {2}) by admin {3}", record.name(), record.version(),
                 record.sha256().hex(), Principal.of(exchange));
-        Json.send(exchange, StatusCodes.OK, Map.of("deleted", record));
+        Json.send(exchange, StatusCodes.OK, Map.of("deleted", record.withoutLayers()));
     }
 
     private void search(HttpServerExchange exchange) {

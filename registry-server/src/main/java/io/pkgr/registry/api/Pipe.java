@@ -113,10 +113,6 @@ final class Pipe {
                     throw new IOException("the reading side of the pipe is closed");
                 }
             }
-            if (readerClosed) {
-                chunks.clear();
-                throw new IOException("the reading side of the pipe is closed");
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException();
