@@ -155,12 +155,13 @@ public final class CacheCommand extends CommandGroup {
             Sweep sweep = new Sweep(Instant.now().minus(Duration.ofDays(keepDays)), out);
             Set<String> keptDigests = sweepEnvironments(layout, sweep);
             sweepBundles(layout, keptDigests, sweep);
+            sweepBlobs(layout, sweep);
             sweepRuns(layout, sweep);
             if (!dryRun) {
                 pruneIndex(layout);
             }
             out.println((dryRun ? "would remove " : "removed ") + sweep.envs + " environment(s), " + sweep.bundles
-                    + " bundle(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies") + "; "
+                    + " bundle(s), " + sweep.blobs + " blob(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies") + "; "
                     + Progress.human(sweep.freed) + (dryRun ? " would be freed" : " freed"));
             out.flush();
             return ExitCode.OK;
@@ -173,6 +174,7 @@ public final class CacheCommand extends CommandGroup {
             long freed;
             int envs;
             int bundles;
+            int blobs;
             int runs;
 
             Sweep(Instant cutoff, PrintWriter out) {
@@ -228,6 +230,41 @@ public final class CacheCommand extends CommandGroup {
                         Files.deleteIfExists(f);
                     }
                 }
+            }
+        }
+
+        /**
+         * Removes held blobs (bundle layers) older than the cutoff that no environment links to: an
+         * environment's {@code deps/} files are hard links to the blobs, so a blob whose link count
+         * is 1 is used by none (a copied file, on another file system, is fetched again if needed).
+         */
+        private void sweepBlobs(CacheLayout layout, Sweep sweep) throws IOException {
+            if (!Files.isDirectory(layout.blobsDir())) {
+                return;
+            }
+            try (Stream<Path> walk = Files.walk(layout.blobsDir())) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    if (Files.getLastModifiedTime(f).toInstant().isAfter(sweep.cutoff) || links(f) > 1) {
+                        continue;
+                    }
+                    sweep.freed += Files.size(f);
+                    if (f.getFileName().toString().matches("[0-9a-f]{64}")) {
+                        sweep.blobs++;
+                    }
+                    if (dryRun) {
+                        sweep.out.println("would remove " + f);
+                    } else {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
+
+        private static int links(Path f) {
+            try {
+                return (Integer) Files.getAttribute(f, "unix:nlink");
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return 1;
             }
         }
 

@@ -176,6 +176,31 @@ public final class RegistryClient {
     }
 
     /**
+     * How a version is stored as layers; empty when it is stored as one file or the registry
+     * predates layers (then the whole file is downloaded).
+     */
+    public Optional<VersionRecord.Layers> layers(BundleName name, Version version) {
+        HttpResponse<byte[]> resp = send(request(ApiPaths.layers(name, version)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+            Optional<ErrorCode> code = errorBody(resp.body()).flatMap(ErrorBody::code);
+            if (code.isEmpty() || code.get() == ErrorCode.NOT_FOUND || code.get() == ErrorCode.LAYERS_UNKNOWN
+                    || resp.statusCode() == 405) {
+                return Optional.empty();
+            }
+        }
+        if (resp.statusCode() != 200) {
+            throw failure(resp.statusCode(), resp.body(), name + " " + version);
+        }
+        try {
+            return Optional.of(ApiJson.read(resp.body(), VersionRecord.Layers.class));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.REGISTRY, repository.url() + " answered the layers of " + name + " " + version
+                    + " with something that is not JSON");
+        }
+    }
+
+    /**
      * Of {@code digests}, those a publish of {@code name} must upload; empty when the registry
      * predates layers (it answers the query 404 or 405), so the caller uploads the whole file.
      */
