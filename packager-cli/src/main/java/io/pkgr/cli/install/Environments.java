@@ -262,12 +262,17 @@ public final class Environments {
 
     private void installLayered(ResolvedBundle b, VersionRecord.Layers layers, Path dir) throws IOException {
         LayeredFetch.Stats stats;
+        long start = System.nanoTime();
         try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
-            stats = new LayeredFetch(context.registry(b.repository()), new CacheBlobs(layout)).install(b, layers, dir, progress);
+            stats = new LayeredFetch(context.registry(b.repository()), new CacheBlobs(layout), message -> {
+                err.println("pkgr: " + message);
+                err.flush();
+            }).install(b, layers, dir, progress);
         }
         if (!quiet) {
             err.println("pkgr: " + b + ": " + stats.fetched() + " blob(s) fetched (" + Progress.human(stats.received())
-                    + " received), " + stats.held() + " held on this host (" + Progress.human(stats.heldBytes()) + ")");
+                    + " received), " + stats.held() + " held on this host (" + Progress.human(stats.heldBytes()) + ")"
+                    + String.format(Locale.ROOT, " in %.2f s", (System.nanoTime() - start) / 1e9));
             err.flush();
         }
     }

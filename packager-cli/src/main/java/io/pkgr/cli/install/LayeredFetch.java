@@ -55,10 +55,12 @@ final class LayeredFetch {
 
     private final RegistryClient client;
     private final HostBlobs blobs;
+    private final java.util.function.Consumer<String> notice;
 
-    LayeredFetch(RegistryClient client, HostBlobs blobs) {
+    LayeredFetch(RegistryClient client, HostBlobs blobs, java.util.function.Consumer<String> notice) {
         this.client = client;
         this.blobs = blobs;
+        this.notice = notice;
     }
 
     private record Need(Sha256 sha256, long size) {
@@ -100,6 +102,7 @@ final class LayeredFetch {
                     held[0]++;
                     heldBytes[0] += candidates.get(i).size();
                 } else {
+                    notice.accept("the blob " + candidates.get(i).sha256() + " held on this host is damaged; fetching it again");
                     blobs.discard(candidates.get(i).sha256());
                     fetch.add(candidates.get(i));
                 }
