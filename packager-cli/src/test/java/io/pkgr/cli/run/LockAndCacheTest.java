@@ -122,7 +122,8 @@ class LockAndCacheTest extends RegistryTest {
 
     @Test
     void cacheGcRemovesWhatWasNotUsedRecentlyAndKeepsTheRest() throws IOException {
-        registry.publishExec("old", "1.0.0", "exit 0\n");
+        // different scripts: equal ones would be one files layer, held once for both
+        registry.publishExec("old", "1.0.0", "true\n");
         registry.publishExec("recent", "1.0.0", "exit 0\n");
         assertEquals(0, registry.pkgr("run", "--keep-run-dir", "old==1.0.0", "task", "--day=2024-05-01").exitCode());
         assertEquals(0, registry.pkgr("run", "recent==1.0.0", "task", "--day=2024-05-01").exitCode());
