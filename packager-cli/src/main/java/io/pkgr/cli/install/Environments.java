@@ -262,7 +262,6 @@ public final class Environments {
 
     private void installLayered(ResolvedBundle b, VersionRecord.Layers layers, Path dir) throws IOException {
         LayeredFetch.Stats stats;
-        long start = System.nanoTime();
         try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
             stats = new LayeredFetch(context.registry(b.repository()), new CacheBlobs(layout), message -> {
                 err.println("pkgr: " + message);
@@ -272,7 +271,8 @@ public final class Environments {
         if (!quiet) {
             err.println("pkgr: " + b + ": " + stats.fetched() + " blob(s) fetched (" + Progress.human(stats.received())
                     + " received), " + stats.held() + " held on this host (" + Progress.human(stats.heldBytes()) + ")"
-                    + String.format(Locale.ROOT, " in %.2f s", (System.nanoTime() - start) / 1e9));
+                    + String.format(Locale.ROOT, "; fetched in %.2f s, laid out in %.2f s", stats.fetchNanos() / 1e9,
+                    stats.layoutNanos() / 1e9));
             err.flush();
         }
     }

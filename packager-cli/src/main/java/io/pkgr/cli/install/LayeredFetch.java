@@ -50,7 +50,8 @@ final class LayeredFetch {
     private static final int PARALLEL = 4;
 
     /** What an install took from where. */
-    record Stats(int held, long heldBytes, int fetched, long fetchedBytes, long received) {
+    record Stats(int held, long heldBytes, int fetched, long fetchedBytes, long received, long fetchNanos,
+            long layoutNanos) {
     }
 
     private final RegistryClient client;
@@ -75,6 +76,7 @@ final class LayeredFetch {
         if (layers.files() != null) {
             needs.putIfAbsent(layers.files().sha256(), new Need(layers.files().sha256(), layers.files().size()));
         }
+        long start = System.nanoTime();
         AtomicLong received = new AtomicLong();
         AtomicLong done = new AtomicLong();
         int[] held = {0};
@@ -125,9 +127,11 @@ final class LayeredFetch {
         } finally {
             pool.shutdownNow();
         }
+        long fetched = System.nanoTime();
         materialize(manifest, layers, dir);
         long fetchedBytes = fetch.stream().mapToLong(Need::size).sum();
-        return new Stats(held[0], heldBytes[0], fetch.size(), fetchedBytes, received.get());
+        return new Stats(held[0], heldBytes[0], fetch.size(), fetchedBytes, received.get(), fetched - start,
+                System.nanoTime() - fetched);
     }
 
     /** Downloads one blob into the host's store, under a per-blob file lock (another process may want it too). */

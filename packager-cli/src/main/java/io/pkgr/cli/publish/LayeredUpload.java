@@ -7,8 +7,6 @@ import io.pkgr.bundle.BundleLayers;
 import io.pkgr.bundle.FileEntry;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
-import io.pkgr.cli.CliException;
-import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.registry.RegistryClient;
 import io.pkgr.api.ApiJson;
 import java.io.IOException;
@@ -53,8 +51,6 @@ final class LayeredUpload {
         }
         Set<Sha256> toUpload = new HashSet<>(missing.get());
         long[] uploaded = {0};
-        LongConsumer counted = total -> {
-        };
         Path layer = Files.createTempFile("pkgr-files-layer", ".tar");
         try {
             FileEntry files;
@@ -99,9 +95,5 @@ final class LayeredUpload {
             }
         });
         uploaded[0] += size;
-    }
-
-    static CliException unexpected(String message) {
-        return new CliException(ExitCode.FAILURE, message);
     }
 }

@@ -277,9 +277,11 @@ public final class RegistryClient {
 
     /**
      * Downloads one blob of a version into {@code target} (atomically), resuming from
-     * {@code target}'s {@code .part} sibling when an earlier attempt was interrupted (HTTP Range),
-     * and checks its size and sha256 before it is moved into place. Each interrupted attempt is
-     * resumed where it stopped, up to {@value #ATTEMPTS} times.
+     * {@code target}'s {@code .part} sibling when an earlier attempt was interrupted (HTTP
+     * {@code Range}, with {@code If-Range} on the digest), hashing as the bytes arrive, and checks
+     * size and sha256 before the file is moved into place. An interrupted attempt is resumed where
+     * it stopped, up to {@value #ATTEMPTS} times; a resumed file that does not verify is fetched
+     * once more from the start. {@code progress} receives the size of each chunk received.
      *
      * @return the bytes received over the network
      * @throws CliException INTEGRITY when the bytes do not have the digest
@@ -288,6 +290,7 @@ public final class RegistryClient {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         long received = 0;
         IOException last = null;
+        boolean retriedWhole = false;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 Files.createDirectories(target.toAbsolutePath().getParent());
@@ -296,6 +299,16 @@ public final class RegistryClient {
                     Files.delete(part);
                     have = 0;
                 }
+                MessageDigest md = Sha256.newDigest();
+                if (have > 0) {
+                    try (InputStream in = Files.newInputStream(part)) {
+                        byte[] buf = new byte[256 * 1024];
+                        for (int n; (n = in.read(buf)) != -1; ) {
+                            md.update(buf, 0, n);
+                        }
+                    }
+                }
+                long written = have;
                 if (have < size) {
                     HttpRequest.Builder b = request(ApiPaths.versionBlob(name, version, digest)).timeout(Duration.ofHours(2));
                     if (have > 0) {
@@ -310,26 +323,33 @@ public final class RegistryClient {
                         throw failure(resp.statusCode(), body, name + " " + version + " blob " + digest);
                     }
                     boolean append = resp.statusCode() == 206;
+                    if (!append) {
+                        md.reset();
+                        written = 0;
+                    }
                     try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(part,
                             StandardOpenOption.CREATE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                         byte[] buf = new byte[256 * 1024];
-                        long written = append ? have : 0;
-                        for (int n; (n = in.read(buf)) != -1; ) {
+                        for (int n; (n = in.read(buf)) != -1 && written <= size; ) {
                             out.write(buf, 0, n);
+                            md.update(buf, 0, n);
                             received += n;
                             written += n;
                             if (progress != null) {
                                 progress.accept(n);
                             }
-                            if (written > size) {
-                                break;
-                            }
                         }
                     }
                 }
-                Sha256 actual = Sha256.ofFile(part);
-                if (Files.size(part) != size || !actual.equals(digest)) {
+                Sha256 actual = Sha256.of(md.digest());
+                if (written != size || !actual.equals(digest)) {
                     Files.deleteIfExists(part);
+                    if (have > 0 && !retriedWhole) {
+                        // the bytes kept from an earlier attempt were bad: once more from the start
+                        retriedWhole = true;
+                        attempt--;
+                        continue;
+                    }
                     throw new CliException(ExitCode.INTEGRITY, name + " " + version + ": the blob " + digest + " from "
                             + repository.url() + " has " + actual + "; nothing was installed");
                 }
