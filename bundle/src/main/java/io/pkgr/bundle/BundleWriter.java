@@ -54,6 +54,102 @@ public final class BundleWriter {
     /** Streams the bundle to {@code out} (not closed) and returns what was written. */
     public static BundleInfo write(Manifest manifest, SortedMap<String, Path> payload, OutputStream out)
             throws IOException {
+        java.util.List<Item> items = new java.util.ArrayList<>();
+        for (var e : payload.entrySet()) {
+            BundlePaths.checkPayloadPath(e.getKey());
+            Path source = e.getValue();
+            long size = Files.size(source);
+            items.add(new Item(e.getKey(), size, isExecutable(source), () -> Files.newInputStream(source), source));
+        }
+        return writeGzip(manifest, items, out);
+    }
+
+    /**
+     * Writes the bundle whose complete manifest is {@code complete} from its payload, which
+     * {@code source} hands over one file at a time in the manifest's (sorted) order: the same
+     * bytes {@link #write} gave for the same content, because it is the same code. Every payload
+     * file is checked against the manifest's size and sha256 as it streams; a mismatch throws
+     * {@link BundleException.Code#DIGEST_MISMATCH} naming the file (the output is then useless).
+     * This is how a registry re-assembles a bundle from blobs it stores one by one.
+     */
+    public static BundleInfo assemble(Manifest complete, PayloadSource source, OutputStream out) throws IOException {
+        java.util.List<Item> items = new java.util.ArrayList<>();
+        for (var e : complete.files().entrySet()) {
+            BundlePaths.checkPayloadPath(e.getKey());
+            FileEntry f = e.getValue();
+            items.add(new Item(e.getKey(), f.size(), f.executable(), () -> source.open(e.getKey(), f), null));
+        }
+        BundleInfo info = writeGzip(complete, items, out);
+        for (var e : complete.files().entrySet()) {
+            FileEntry written = info.manifest().files().get(e.getKey());
+            if (!written.sha256().equals(e.getValue().sha256())) {
+                throw new BundleException(BundleException.Code.DIGEST_MISMATCH, e.getKey() + " has " + written.sha256()
+                        + ", the manifest says " + e.getValue().sha256());
+            }
+        }
+        return info;
+    }
+
+    /**
+     * Writes the uncompressed tar of the manifest's {@code files/} entries only, with the same
+     * headers the bundle has (the project's files as one reproducible layer; see
+     * {@link BundleLayers}). Returns its sha256 and size.
+     */
+    static FileEntry writeTar(Manifest complete, java.util.function.Predicate<String> paths, PayloadSource source,
+            OutputStream out) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(nonClosing(out), digest));
+        try (TarArchiveOutputStream tar = newTar(new BufferedOutputStream(counted, BUFFER))) {
+            byte[] buf = new byte[BUFFER];
+            for (var e : complete.files().entrySet()) {
+                if (!paths.test(e.getKey())) {
+                    continue;
+                }
+                FileEntry f = e.getValue();
+                tar.putArchiveEntry(entry(e.getKey(), f.size(), f.executable()));
+                MessageDigest md = Sha256.newDigest();
+                long copied = 0;
+                try (InputStream in = source.open(e.getKey(), f)) {
+                    for (int n; (n = in.read(buf)) != -1; ) {
+                        md.update(buf, 0, n);
+                        tar.write(buf, 0, n);
+                        copied += n;
+                    }
+                }
+                if (copied != f.size() || !Sha256.of(md.digest()).equals(f.sha256())) {
+                    throw new BundleException(BundleException.Code.DIGEST_MISMATCH, e.getKey()
+                            + " does not match the manifest's size and sha256");
+                }
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        }
+        return new FileEntry(Sha256.of(digest.digest()), counted.count, false);
+    }
+
+    /** The payload of a bundle being assembled: the content of one manifest entry, opened when its turn comes. */
+    @FunctionalInterface
+    public interface PayloadSource {
+        InputStream open(String path, FileEntry entry) throws IOException;
+    }
+
+    private interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    private record Item(String name, long size, boolean executable, Opener opener, Path source) {
+    }
+
+    static TarArchiveOutputStream newTar(OutputStream out) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+        return tar;
+    }
+
+    private static BundleInfo writeGzip(Manifest manifest, java.util.List<Item> payload, OutputStream out)
+            throws IOException {
         MessageDigest archiveDigest = Sha256.newDigest();
         CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(nonClosing(out), archiveDigest));
         GzipParameters gzip = new GzipParameters();
@@ -63,26 +159,20 @@ public final class BundleWriter {
         gzip.setBufferSize(BUFFER);
         TreeMap<String, FileEntry> files = new TreeMap<>();
         long expanded = 0;
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
-                new BufferedOutputStream(new GzipCompressorOutputStream(new BufferedOutputStream(counted, BUFFER), gzip), BUFFER),
-                "UTF-8")) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            tar.setAddPaxHeadersForNonAsciiNames(true);
+        try (TarArchiveOutputStream tar = newTar(
+                new BufferedOutputStream(new GzipCompressorOutputStream(new BufferedOutputStream(counted, BUFFER), gzip), BUFFER))) {
             byte[] buf = new byte[BUFFER];
-            for (var e : payload.entrySet()) {
-                String name = e.getKey();
-                BundlePaths.checkPayloadPath(name);
-                Path source = e.getValue();
-                long size = Files.size(source);
-                boolean executable = isExecutable(source);
+            for (Item item : payload) {
+                String name = item.name();
+                long size = item.size();
+                boolean executable = item.executable();
                 tar.putArchiveEntry(entry(name, size, executable));
                 MessageDigest md = Sha256.newDigest();
                 long copied = 0;
-                try (InputStream in = Files.newInputStream(source)) {
+                try (InputStream in = item.opener().open()) {
                     for (int n; (n = in.read(buf)) != -1; ) {
                         if (copied + n > size) {
-                            throw changed(source);
+                            throw changed(item, size);
                         }
                         md.update(buf, 0, n);
                         tar.write(buf, 0, n);
@@ -90,7 +180,7 @@ public final class BundleWriter {
                     }
                 }
                 if (copied != size) {
-                    throw changed(source);
+                    throw changed(item, size);
                 }
                 tar.closeArchiveEntry();
                 files.put(name, new FileEntry(Sha256.of(md.digest()), size, executable));
@@ -108,7 +198,15 @@ public final class BundleWriter {
         }
     }
 
-    private static TarArchiveEntry entry(String name, long size, boolean executable) {
+    private static BundleException changed(Item item, long size) {
+        if (item.source() != null) {
+            return changed(item.source());
+        }
+        return new BundleException(BundleException.Code.DIGEST_MISMATCH, item.name() + " is not " + size
+                + " bytes long as the manifest says");
+    }
+
+    static TarArchiveEntry entry(String name, long size, boolean executable) {
         TarArchiveEntry entry = new TarArchiveEntry(name, true);
         entry.setSize(size);
         entry.setMode(executable ? 0100755 : 0100644);

@@ -17,6 +17,15 @@ public final class ApiPaths {
     public static final String VERSION = BUNDLE + "/{version}";
     public static final String DOWNLOAD = VERSION + "/download";
     public static final String YANK = VERSION + "/yank";
+    /** GET/HEAD one blob of a version (a layer, or the whole bundle), by its digest {@code sha256:HEX}. */
+    public static final String VERSION_BLOB = VERSION + "/blobs/{digest}";
+    /** GET how a version is stored as layers ({@link VersionRecord.Layers}); 404 for a version stored as one file. */
+    public static final String LAYERS = VERSION + "/layers";
+    public static final String UPLOADS = PREFIX + "/uploads/{name}";
+    /** POST a {@link BlobQuery}: which blobs a publish of NAME must upload. */
+    public static final String UPLOAD_MISSING = UPLOADS + "/missing";
+    /** PUT one blob for a later layered publish of NAME, by its digest {@code sha256:HEX}. */
+    public static final String UPLOAD_BLOB = UPLOADS + "/blobs/{digest}";
     public static final String UNYANK = VERSION + "/unyank";
     public static final String SEARCH = PREFIX + "/search";
     public static final String WHOAMI = PREFIX + "/whoami";
@@ -45,6 +54,23 @@ public final class ApiPaths {
 
     public static String download(BundleName name, Version version) {
         return version(name, version) + "/download";
+    }
+
+    /** Relative path of one blob of a version. */
+    public static String versionBlob(BundleName name, Version version, io.pkgr.bundle.Sha256 digest) {
+        return version(name, version) + "/blobs/sha256:" + digest.hex();
+    }
+
+    public static String layers(BundleName name, Version version) {
+        return version(name, version) + "/layers";
+    }
+
+    public static String uploadMissing(BundleName name) {
+        return relative(PREFIX) + "/uploads/" + segment(name.value()) + "/missing";
+    }
+
+    public static String uploadBlob(BundleName name, io.pkgr.bundle.Sha256 digest) {
+        return relative(PREFIX) + "/uploads/" + segment(name.value()) + "/blobs/sha256:" + digest.hex();
     }
 
     public static String yank(BundleName name, Version version) {

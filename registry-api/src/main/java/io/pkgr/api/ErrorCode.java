@@ -25,6 +25,8 @@ public enum ErrorCode {
     NOT_FOUND(404, "no route for %s"),
     NAME_UNKNOWN(404, "no bundle named '%s'"),
     VERSION_UNKNOWN(404, "no version %s of '%s'"),
+    BLOB_UNKNOWN(404, "no blob %s in %s %s"),
+    LAYERS_UNKNOWN(404, "%s %s is stored as one file (it was published before layers)"),
     PROJECT_UNKNOWN(404, "no PyPI project named '%s'"),
     FILE_UNKNOWN(404, "no file %s in PyPI project '%s'"),
     METHOD_NOT_ALLOWED(405, "method %s not allowed here"),
@@ -37,6 +39,10 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type '%s'; send the bundle as application/octet-stream"),
     RANGE_NOT_SATISFIABLE(416, "range '%s' is outside the %d bytes of the file"),
     BUNDLE_INVALID(422, "bundle rejected: %s"),
+    BLOBS_MISSING(409, "the registry does not hold %d of the bundle's blobs (first: %s); upload them first"),
+    ASSEMBLY_MISMATCH(422, "the bundle assembled from its layers has sha256 %s, not the declared %s (the registry's "
+            + "deflate differs from the publisher's); upload the whole bundle instead"),
+    BLOB_CORRUPT(422, "the stored blob %s does not match its digest; it was removed, upload the whole bundle again"),
     MANIFEST_MISMATCH(422, "the bundle's manifest says %s %s but it was published as %s %s"),
     TOO_MANY_ATTEMPTS(429, "too many failed logins; retry in %d seconds"),
     INSUFFICIENT_STORAGE(507, "the registry's storage is full; nothing was stored or changed. Retry once an operator"

@@ -4,6 +4,7 @@ import static io.pkgr.registry.TestRegistry.ALICE;
 import static io.pkgr.registry.TestRegistry.BOB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkgr.bundle.Sha256;
@@ -45,10 +46,15 @@ class ConcurrentPublishTest {
             assertTrue(statuses.stream().allMatch(s -> s == 201 || s == 200 || s == 409), statuses.toString());
             byte[] stored = registry.getBytes(registry.request("/api/v1/bundles/team-race/1.0.0/download", BOB).GET().build()).body();
             assertTrue(java.util.Arrays.equals(stored, first) || java.util.Arrays.equals(stored, second));
-            String sha = TestRegistry.json(registry.get("/api/v1/bundles/team-race/1.0.0", BOB)).get("sha256").asText();
+            var record = TestRegistry.json(registry.get("/api/v1/bundles/team-race/1.0.0", BOB));
+            String sha = record.get("sha256").asText();
             assertEquals(Sha256.ofBytes(stored).hex(), sha);
-            Path blob = registry.data.resolve("blobs/sha256/" + sha.substring(0, 2) + "/" + sha);
-            assertArrayEquals(stored, Files.readAllBytes(blob), "the stored blob is intact");
+            // stored as layers (the files layer holds the one payload file), re-assembled byte for byte
+            var layers = TestRegistry.json(registry.get("/api/v1/bundles/team-race/1.0.0/layers", BOB));
+            assertFalse(layers.path("bundle_stored").asBoolean(true), layers.toString());
+            String layer = layers.path("files").path("sha256").asText();
+            Path blob = registry.data.resolve("blobs/sha256/" + layer.substring(0, 2) + "/" + layer);
+            assertEquals(layer, Sha256.ofBytes(Files.readAllBytes(blob)).hex(), "the stored layer is intact");
             long conflicts = statuses.stream().filter(s -> s == 409).count();
             assertEquals(10, conflicts, "the ten uploads with the other bytes conflict");
         }

@@ -68,6 +68,7 @@ class StorageFullTest {
         // given
         disk.fill();
         String recordBefore = registry.get("/api/v1/bundles/team-x/1.0.0", BOB).body();
+        String storedBefore = Files.readString(registry.data.resolve("bundles/team-x/1.0.0.json"));
 
         // when
         HttpResponse<String> response = registry.post("/api/v1/bundles/team-x/1.0.0/yank", ALICE, "{\"reason\":\"x\"}");
@@ -76,8 +77,9 @@ class StorageFullTest {
         assertEquals(507, response.statusCode(), response.body());
         assertEquals("INSUFFICIENT_STORAGE", errorCode(response));
         assertEquals(recordBefore, registry.get("/api/v1/bundles/team-x/1.0.0", BOB).body());
-        assertEquals(recordBefore.replace(" ", ""), Files.readString(registry.data
-                .resolve("bundles/team-x/1.0.0.json")).replace(" ", ""), "stored record unchanged");
+        // the stored record also carries how the bundle is stored (layers), which the API does not serve
+        assertEquals(storedBefore, Files.readString(registry.data.resolve("bundles/team-x/1.0.0.json")),
+                "stored record unchanged");
         assertEquals(List.of(), tempFiles());
     }
 

@@ -196,14 +196,15 @@ public final class CacheCommand extends CommandGroup {
             Sweep sweep = new Sweep(Instant.now().minus(Duration.ofDays(keepDays)), out);
             Set<String> keptDigests = sweepEnvironments(layout, sweep);
             sweepBundles(layout, keptDigests, sweep);
+            sweepBlobs(layout, keptDigests, sweep);
             sweepRuns(layout, sweep);
             sweepWheels(layout, sweep);
             if (!dryRun) {
                 pruneIndex(layout);
             }
             out.println((dryRun ? "would remove " : "removed ") + sweep.envs + " environment(s), " + sweep.bundles
-                    + " bundle(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies") + ", " + sweep.wheels
-                    + " store wheel(s); "
+                    + " bundle(s), " + sweep.blobs + " blob(s), " + sweep.runs + " run director" + (sweep.runs == 1 ? "y" : "ies")
+                    + ", " + sweep.wheels + " store wheel(s); "
                     + Progress.human(sweep.freed) + (dryRun ? " would be freed" : " freed"));
             out.flush();
             return ExitCode.OK;
@@ -216,6 +217,7 @@ public final class CacheCommand extends CommandGroup {
             long freed;
             int envs;
             int bundles;
+            int blobs;
             int runs;
             int wheels;
             /** Environments removed (or, on a dry run, that would be): their wheels are no longer linked. */
@@ -276,6 +278,54 @@ public final class CacheCommand extends CommandGroup {
                         Files.deleteIfExists(f);
                     }
                 }
+            }
+        }
+
+        /**
+         * Removes held blobs (bundle layers) older than the cutoff that no environment links to: an
+         * environment's {@code deps/} files are hard links to the blobs, so a blob whose link count
+         * is 1 is used by none (a copied file, on another file system, is fetched again if needed).
+         * The files layers of kept environments' bundles stay, for a rebuild without network.
+         */
+        private void sweepBlobs(CacheLayout layout, Set<String> keptDigests, Sweep sweep) throws IOException {
+            if (!Files.isDirectory(layout.blobsDir())) {
+                return;
+            }
+            Set<String> keptLayers = new HashSet<>();
+            for (String hex : keptDigests) {
+                Path layers = layout.layersFile(io.pkgr.bundle.Sha256.parse(hex));
+                try {
+                    com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(layers.toFile());
+                    keptLayers.add(node.path("files").path("sha256").asText());
+                } catch (IOException e) {
+                    // no layers (installed from a whole file) or unreadable: nothing to keep for it
+                }
+            }
+            try (Stream<Path> walk = Files.walk(layout.blobsDir())) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    if (Files.getLastModifiedTime(f).toInstant().isAfter(sweep.cutoff) || links(f) > 1
+                            || keptLayers.contains(f.getFileName().toString())) {
+                        continue;
+                    }
+                    sweep.freed += Files.size(f);
+                    if (f.getFileName().toString().matches("[0-9a-f]{64}")) {
+                        sweep.blobs++;
+                    }
+                    if (dryRun) {
+                        sweep.out.println("would remove " + f);
+                    } else {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
+
+        private static int links(Path f) {
+            try {
+                return (Integer) Files.getAttribute(f, "unix:nlink");
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return 1;
             }
         }
 

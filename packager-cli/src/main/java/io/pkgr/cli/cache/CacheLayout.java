@@ -12,6 +12,8 @@ import java.util.Locale;
  * <pre>
  * CACHE/bundles/sha256/HEX.pkgr                     downloaded bundles, verified
  * CACHE/bundles/sha256/HEX.json                     their version records (manifest), for offline runs
+ * CACHE/bundles/sha256/HEX.layers.json              how the registry stores HEX as layers
+ * CACHE/blobs/sha256/AB/HEX                         layers of bundles (wheels, jars, files layers), verified
  * CACHE/index/REPOSITORY/NAME/VERSION               HEX: which digest NAME==VERSION had on REPOSITORY
  * CACHE/envs/HEX-RUNTIME-PLATFORM/                  extracted bundle (+ venv/), .pkgr-ready written last
  * CACHE/envs/.HEX-RUNTIME-PLATFORM.lock             the file lock its builders take
@@ -44,6 +46,15 @@ public final class CacheLayout {
 
     public Path bundleFile(Sha256 sha256) {
         return bundlesDir().resolve(sha256.hex() + ".pkgr");
+    }
+
+    /** How the registry stores a bundle as layers (cached for offline rebuilds from held blobs). */
+    public Path layersFile(Sha256 sha256) {
+        return bundlesDir().resolve(sha256.hex() + ".layers.json");
+    }
+
+    public Path blobsDir() {
+        return root.resolve("blobs").resolve("sha256");
     }
 
     public Path recordFile(Sha256 sha256) {

@@ -3,6 +3,8 @@ package io.pkgr.cli.install;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pkgr.api.ApiJson;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
@@ -13,6 +15,7 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.JsonFields;
 import io.pkgr.cli.Progress;
+import io.pkgr.cli.cache.CacheBlobs;
 import io.pkgr.cli.cache.CacheLayout;
 import io.pkgr.cli.cache.FileOps;
 import io.pkgr.cli.runtime.Environment;
@@ -36,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -202,9 +206,20 @@ public final class Environments {
         logInstall(slot, (System.nanoTime() - start) / 1e9);
     }
 
-    /** Extracts the cached bundle (downloading it if absent), once more from the registry if the cached copy is damaged. */
+    /**
+     * Extracts the cached bundle (downloading it if absent), once more from the registry if the
+     * cached copy is damaged; a bundle not cached as a file whose registry stores it as layers is
+     * installed from its layers instead ({@link LayeredFetch}).
+     */
     private void extract(ResolvedBundle b, Path dir) throws IOException {
         Path bundleFile = layout.bundleFile(b.sha256());
+        if (!Files.isRegularFile(bundleFile) && b.repository() != null) {
+            Optional<VersionRecord.Layers> layers = layers(b);
+            if (layers.isPresent()) {
+                installLayered(b, layers.get(), dir);
+                return;
+            }
+        }
         for (int attempt = 0; ; attempt++) {
             boolean cached = Files.isRegularFile(bundleFile);
             if (!cached) {
@@ -229,6 +244,41 @@ public final class Environments {
                 throw new CliException(ExitCode.INTEGRITY, b + " (" + b.sha256() + ") failed verification: "
                         + e.getMessage() + "; nothing was installed");
             }
+        }
+    }
+
+    /** The layers of {@code b}: from the cache (an offline rebuild), else from the registry, then cached. */
+    private Optional<VersionRecord.Layers> layers(ResolvedBundle b) throws IOException {
+        Path cached = layout.layersFile(b.sha256());
+        if (Files.isRegularFile(cached)) {
+            try {
+                return Optional.of(ApiJson.read(Files.readAllBytes(cached), VersionRecord.Layers.class));
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(cached);
+            }
+        }
+        Optional<VersionRecord.Layers> layers = context.registry(b.repository()).layers(b.name(), b.version());
+        if (layers.isPresent()) {
+            Files.createDirectories(cached.getParent());
+            FileOps.writeAtomically(cached, ApiJson.bytes(layers.get()));
+        }
+        return layers;
+    }
+
+    private void installLayered(ResolvedBundle b, VersionRecord.Layers layers, Path dir) throws IOException {
+        LayeredFetch.Stats stats;
+        try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
+            stats = new LayeredFetch(context.registry(b.repository()), new CacheBlobs(layout), message -> {
+                err.println("pkgr: " + message);
+                err.flush();
+            }).install(b, layers, dir, progress);
+        }
+        if (!quiet) {
+            err.println("pkgr: " + b + ": " + stats.fetched() + " blob(s) fetched (" + Progress.human(stats.received())
+                    + " received), " + stats.held() + " held on this host (" + Progress.human(stats.heldBytes()) + ")"
+                    + String.format(Locale.ROOT, "; fetched in %.2f s, laid out in %.2f s", stats.fetchNanos() / 1e9,
+                    stats.layoutNanos() / 1e9));
+            err.flush();
         }
     }
 

@@ -26,8 +26,12 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         header = "Publish bundles to a registry.",
         description = {
-                "Checks each bundle locally (the same checks the registry makes), then streams it with",
-                "its sha256. Published versions are immutable: the same bytes again succeed, other",
+                "Checks each bundle locally (the same checks the registry makes), then sends it with",
+                "its sha256. A registry that stores layers is asked which of the bundle's blobs (each",
+                "vendored wheel or jar, the project's files) it lacks and receives only those plus the",
+                "manifest; it re-assembles the file and publishes it only if the sha256 is the same.",
+                "Otherwise (an older registry) the whole file is streamed, as with --whole.",
+                "Published versions are immutable: the same bytes again succeed, other",
                 "bytes for an existing version fail with exit code 5 (unless --skip-existing).",
                 "Connection failures are retried with back-off; that is safe because publishing is",
                 "put-if-absent. Without FILES, publishes dist/*.pkgr.",
@@ -46,7 +50,10 @@ public final class PublishCommand extends RegistryCommand {
     @Option(names = "--skip-existing", description = "Skip (exit 0) when a version already exists with other bytes")
     boolean skipExisting;
 
-    @Option(names = "--json", description = "Print one JSON result per bundle")
+    @Option(names = "--whole", description = "Upload the whole .pkgr file, even to a registry that stores layers")
+    boolean whole;
+
+    @Option(names = "--json", description = "Print one JSON result per bundle (with the bytes uploaded)")
     boolean json;
 
     @Parameters(paramLabel = "FILES", arity = "0..*", description = "Bundle files (default: dist/*.pkgr)")
@@ -68,9 +75,17 @@ public final class PublishCommand extends RegistryCommand {
             var manifest = info.manifest();
             String what = manifest.name() + " " + manifest.version();
             String status;
+            long uploaded = info.size();
             try (Progress progress = Progress.start(err, "publishing " + what, info.size(), json)) {
-                RegistryClient.PublishOutcome outcome = client.publish(manifest.name(), manifest.version(), file,
-                        info.sha256(), progress);
+                java.util.Optional<LayeredUpload.Result> layered = whole ? java.util.Optional.empty()
+                        : new LayeredUpload(client, err).publish(file, info, progress);
+                RegistryClient.PublishOutcome outcome;
+                if (layered.isPresent()) {
+                    outcome = layered.get().outcome();
+                    uploaded = layered.get().uploaded();
+                } else {
+                    outcome = client.publish(manifest.name(), manifest.version(), file, info.sha256(), progress);
+                }
                 status = outcome == RegistryClient.PublishOutcome.CREATED ? "published" : "unchanged";
             } catch (CliException e) {
                 if (e.exitCode() != ExitCode.CONFLICT) {
@@ -86,6 +101,7 @@ public final class PublishCommand extends RegistryCommand {
             if (json) {
                 results.addObject().put("name", manifest.name().value()).put("version", manifest.version().toString())
                         .put("sha256", info.sha256().hex()).put("size", info.size()).put("status", status)
+                        .put("uploaded", status.equals("skipped") ? 0 : uploaded)
                         .put("repository", client.repository().name());
             } else if (status.equals("published")) {
                 out.println("published " + what + "  " + info.sha256() + "  to " + client.repository().name());

@@ -3,6 +3,8 @@ package io.pkgr.cli.registry;
 import io.pkgr.bundle.AtomicFiles;
 import io.pkgr.api.ApiJson;
 import io.pkgr.api.ApiPaths;
+import io.pkgr.api.BlobQuery;
+import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.ErrorBody;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.api.SearchResults;
@@ -28,6 +30,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -177,6 +181,216 @@ public final class RegistryClient {
                 }
             }
         }
+    }
+
+    /**
+     * How a version is stored as layers; empty when it is stored as one file or the registry
+     * predates layers (then the whole file is downloaded).
+     */
+    public Optional<VersionRecord.Layers> layers(BundleName name, Version version) {
+        HttpResponse<byte[]> resp = send(request(ApiPaths.layers(name, version)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+            Optional<ErrorCode> code = errorBody(resp.body()).flatMap(ErrorBody::code);
+            if (code.isEmpty() || code.get() == ErrorCode.NOT_FOUND || code.get() == ErrorCode.LAYERS_UNKNOWN
+                    || resp.statusCode() == 405) {
+                return Optional.empty();
+            }
+        }
+        if (resp.statusCode() != 200) {
+            throw failure(resp.statusCode(), resp.body(), name + " " + version);
+        }
+        try {
+            return Optional.of(ApiJson.read(resp.body(), VersionRecord.Layers.class));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.REGISTRY, repository.url() + " answered the layers of " + name + " " + version
+                    + " with something that is not JSON");
+        }
+    }
+
+    /**
+     * Of {@code digests}, those a publish of {@code name} must upload; empty when the registry
+     * predates layers (it answers the query 404 or 405), so the caller uploads the whole file.
+     */
+    public Optional<List<Sha256>> missingBlobs(BundleName name, List<Sha256> digests) {
+        HttpRequest req = request(ApiPaths.uploadMissing(name))
+                .header("Content-Type", ApiJson.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ApiJson.bytes(BlobQuery.ask(digests)))).build();
+        HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() == 405 || resp.statusCode() == 404 && errorBody(resp.body())
+                .map(e -> e.error().code()).map(c -> c.equals("NOT_FOUND")).orElse(true)) {
+            return Optional.empty();
+        }
+        if (resp.statusCode() != 200) {
+            throw failure(resp.statusCode(), resp.body(), name.toString());
+        }
+        try {
+            BlobQuery answer = ApiJson.read(resp.body(), BlobQuery.class);
+            return Optional.of(answer.missing() == null ? digests : answer.missing());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.REGISTRY, repository.url() + " answered the blob query with something that is not JSON");
+        }
+    }
+
+    /** Uploads one blob for a layered publish of {@code name}; the registry checks its digest. */
+    public void uploadBlob(BundleName name, Sha256 digest, long size, InputStream content, LongConsumer progress) {
+        HttpRequest req = request(ApiPaths.uploadBlob(name, digest))
+                .timeout(Duration.ofHours(2))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> counting(content, progress)), size))
+                .build();
+        HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() / 100 != 2) {
+            throw failure(resp.statusCode(), resp.body(), name + " blob " + digest);
+        }
+    }
+
+    /**
+     * Publishes a version from blobs the registry holds: its manifest, its files layer and the
+     * sha256 of the {@code .pkgr} file, which the registry re-assembles and checks.
+     *
+     * @throws LayeredPublishRefused when the registry cannot stand for the file from its layers (the
+     *                               caller then uploads the whole file)
+     */
+    public PublishOutcome publishLayered(BundleName name, Version version, Sha256 sha256, LayeredPublish body) {
+        HttpRequest req = request(ApiPaths.version(name, version))
+                .timeout(Duration.ofHours(1))
+                .header("Content-Type", LayeredPublish.CONTENT_TYPE)
+                .header("X-Checksum-Sha256", sha256.hex())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(ApiJson.bytes(body)))
+                .build();
+        HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        int status = resp.statusCode();
+        if (status == 201) {
+            return PublishOutcome.CREATED;
+        }
+        if (status == 200) {
+            return PublishOutcome.ALREADY_PUBLISHED;
+        }
+        Optional<ErrorCode> code = errorBody(resp.body()).flatMap(ErrorBody::code);
+        if (code.isPresent() && (code.get() == ErrorCode.ASSEMBLY_MISMATCH || code.get() == ErrorCode.BLOB_CORRUPT
+                || code.get() == ErrorCode.BLOBS_MISSING || code.get() == ErrorCode.UNSUPPORTED_MEDIA_TYPE)) {
+            throw new LayeredPublishRefused(errorBody(resp.body()).map(ErrorBody::message).orElse(code.get().name()));
+        }
+        throw failure(status, resp.body(), name + " " + version);
+    }
+
+    /** The registry cannot publish this version from layers; uploading the whole file will do. */
+    public static final class LayeredPublishRefused extends RuntimeException {
+        public LayeredPublishRefused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Downloads one blob of a version into {@code target} (atomically), resuming from
+     * {@code target}'s {@code .part} sibling when an earlier attempt was interrupted (HTTP
+     * {@code Range}, with {@code If-Range} on the digest), hashing as the bytes arrive, and checks
+     * size and sha256 before the file is moved into place. An interrupted attempt is resumed where
+     * it stopped, up to {@value #ATTEMPTS} times; a resumed file that does not verify is fetched
+     * once more from the start. {@code progress} receives the size of each chunk received.
+     *
+     * @return the bytes received over the network
+     * @throws CliException INTEGRITY when the bytes do not have the digest
+     */
+    public long fetchBlob(BundleName name, Version version, Sha256 digest, long size, Path target, LongConsumer progress) {
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        long received = 0;
+        IOException last = null;
+        boolean retriedWhole = false;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+                if (have > size) {
+                    Files.delete(part);
+                    have = 0;
+                }
+                MessageDigest md = Sha256.newDigest();
+                if (have > 0) {
+                    try (InputStream in = Files.newInputStream(part)) {
+                        byte[] buf = new byte[256 * 1024];
+                        for (int n; (n = in.read(buf)) != -1; ) {
+                            md.update(buf, 0, n);
+                        }
+                    }
+                }
+                long written = have;
+                if (have < size) {
+                    HttpRequest.Builder b = request(ApiPaths.versionBlob(name, version, digest)).timeout(Duration.ofHours(2));
+                    if (have > 0) {
+                        b.header("Range", "bytes=" + have + "-").header("If-Range", "\"" + digest.hex() + "\"");
+                    }
+                    HttpResponse<InputStream> resp = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                    if (resp.statusCode() != 200 && resp.statusCode() != 206) {
+                        byte[] body;
+                        try (InputStream in = resp.body()) {
+                            body = in.readNBytes(64 * 1024);
+                        }
+                        throw failure(resp.statusCode(), body, name + " " + version + " blob " + digest);
+                    }
+                    boolean append = resp.statusCode() == 206;
+                    if (!append) {
+                        md.reset();
+                        written = 0;
+                    }
+                    try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(part,
+                            StandardOpenOption.CREATE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                        byte[] buf = new byte[256 * 1024];
+                        for (int n; (n = in.read(buf)) != -1 && written <= size; ) {
+                            out.write(buf, 0, n);
+                            md.update(buf, 0, n);
+                            received += n;
+                            written += n;
+                            if (progress != null) {
+                                progress.accept(n);
+                            }
+                        }
+                    }
+                }
+                Sha256 actual = Sha256.of(md.digest());
+                if (written != size || !actual.equals(digest)) {
+                    Files.deleteIfExists(part);
+                    if (have > 0 && !retriedWhole) {
+                        // the bytes kept from an earlier attempt were bad: once more from the start
+                        retriedWhole = true;
+                        attempt--;
+                        continue;
+                    }
+                    throw new CliException(ExitCode.INTEGRITY, name + " " + version + ": the blob " + digest + " from "
+                            + repository.url() + " has " + actual + "; nothing was installed");
+                }
+                AtomicFiles.moveInto(part, target);
+                return received;
+            } catch (IOException e) {
+                last = e;
+                if (attempt < ATTEMPTS) {
+                    sleep(attempt);
+                }
+            }
+        }
+        throw new CliException(ExitCode.REGISTRY, "download of " + name + " " + version + " blob " + digest + " from "
+                + repository.url() + " failed: " + describe(last));
+    }
+
+    private static InputStream counting(InputStream in, LongConsumer progress) {
+        if (progress == null) {
+            return in;
+        }
+        return new java.io.FilterInputStream(in) {
+            long total;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    total += n;
+                    progress.accept(total);
+                }
+                return n;
+            }
+        };
     }
 
     private <T> T getJson(String path, Class<T> type) {

@@ -122,7 +122,8 @@ class LockAndCacheTest extends RegistryTest {
 
     @Test
     void cacheGcRemovesWhatWasNotUsedRecentlyAndKeepsTheRest() throws IOException {
-        registry.publishExec("old", "1.0.0", "exit 0\n");
+        // different scripts: equal ones would be one files layer, held once for both
+        registry.publishExec("old", "1.0.0", "true\n");
         registry.publishExec("recent", "1.0.0", "exit 0\n");
         assertEquals(0, registry.pkgr("run", "--keep-run-dir", "old==1.0.0", "task", "--day=2024-05-01").exitCode());
         assertEquals(0, registry.pkgr("run", "recent==1.0.0", "task", "--day=2024-05-01").exitCode());
@@ -138,14 +139,23 @@ class LockAndCacheTest extends RegistryTest {
         for (Path d : Files.list(registry.cache().resolve("runs")).toList()) {
             Files.setLastModifiedTime(d, longAgo);
         }
+        try (var blobs = Files.walk(registry.cache().resolve("blobs"))) {
+            for (Path b : blobs.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(b, longAgo);
+            }
+        }
 
         Registry.Result gc = registry.pkgr("cache", "gc", "--keep-days", "30");
         Registry.Result list = registry.pkgr("cache", "list");
 
         assertEquals(0, gc.exitCode(), gc.err());
-        assertTrue(gc.out().contains("removed 1 environment(s), 1 bundle(s), 1 run directory"), gc.out());
+        // installed from layers: no whole bundle file in the cache; the old one's files layer goes,
+        // the recent one's stays
+        assertTrue(gc.out().contains("removed 1 environment(s), 0 bundle(s), 1 blob(s), 1 run directory"), gc.out());
         assertEquals(1, registry.environments().size());
-        assertEquals(1, registry.cachedBundles().size());
+        try (var blobs = Files.walk(registry.cache().resolve("blobs"))) {
+            assertEquals(1, blobs.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count());
+        }
         assertTrue(list.out().contains("recent") && !list.out().contains("old "), list.out());
         assertEquals(0, registry.pkgr("run", "recent==1.0.0", "task", "--day=2024-05-01").exitCode());
         assertEquals(2, registry.installs(), "the kept environment is still warm");

@@ -1,6 +1,8 @@
 package io.pkgr.registry.api;
 
 import io.pkgr.api.ApiPaths;
+import io.pkgr.api.BlobQuery;
+import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.api.SearchResults;
 import io.pkgr.api.VersionList;
@@ -8,6 +10,7 @@ import io.pkgr.api.VersionRecord;
 import io.pkgr.api.Whoami;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.registry.access.AccessControl;
@@ -81,6 +84,11 @@ public final class BundleRoutes {
                 .post(ApiPaths.YANK, Route.blocking(exchange -> yank(exchange, true)))
                 .delete(ApiPaths.YANK, Route.blocking(exchange -> yank(exchange, false)))
                 .post(ApiPaths.UNYANK, Route.blocking(exchange -> yank(exchange, false)))
+                .get(ApiPaths.LAYERS, Route.of(this::layers))
+                .get(ApiPaths.VERSION_BLOB, Route.of(this::versionBlob))
+                .add(Methods.HEAD, ApiPaths.VERSION_BLOB, Route.of(this::versionBlob))
+                .post(ApiPaths.UPLOAD_MISSING, Route.blocking(this::missing))
+                .put(ApiPaths.UPLOAD_BLOB, Route.blocking(this::uploadBlob))
                 .get(ApiPaths.SEARCH, Route.of(this::search))
                 .get(ApiPaths.WHOAMI, Route.of(this::whoami));
     }
@@ -98,7 +106,21 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        sendRendered(exchange, records.render(new RecordKey(name.normalized(), version), record, Json::bytes));
+        sendRendered(exchange, records.render(new RecordKey(name.normalized(), version), record,
+                r -> Json.bytes(r.withoutLayers())));
+    }
+
+    /** How a version is stored as layers: what a worker needs to fetch only the blobs it lacks. */
+    private void layers(HttpServerExchange exchange) {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.READ, name);
+        VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
+        if (record.layers() == null) {
+            throw new ApiException(ErrorCode.LAYERS_UNKNOWN, record.name(), record.version());
+        }
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+        Json.send(exchange, StatusCodes.OK, record.layers());
     }
 
     private void publish(HttpServerExchange exchange) throws IOException {
@@ -106,6 +128,10 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.PUBLISH, name);
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        if (contentType != null && mediaType(contentType).equals(LayeredPublish.CONTENT_TYPE)) {
+            publishLayered(exchange, name, version);
+            return;
+        }
         if (contentType != null && !BUNDLE_MEDIA_TYPES.contains(mediaType(contentType))) {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, contentType);
         }
@@ -123,13 +149,25 @@ public final class BundleRoutes {
             exchange.setPersistent(false);
             throw e;
         }
+        answerPublish(exchange, name, version, outcome);
+    }
+
+    private void publishLayered(HttpServerExchange exchange, BundleName name, Version version) throws IOException {
+        Sha256 declared = declaredSha256(exchange).orElseThrow(() -> new ApiException(ErrorCode.DIGEST_INVALID,
+                "a layered publish must declare the bundle's sha256 (X-Checksum-Sha256)"));
+        LayeredPublish body = readJson(exchange, LayeredPublish.class, 64 << 20, "layered publish");
+        answerPublish(exchange, name, version,
+                publisher.publishLayered(name, version, declared, body, Principal.of(exchange).user()));
+    }
+
+    private void answerPublish(HttpServerExchange exchange, BundleName name, Version version, PublishOutcome outcome) {
         VersionRecord record = outcome.record();
         if (outcome.created()) {
             LOG.log(Level.INFO, "published {0} {1} sha256 {2} by {3}", record.name(), record.version(),
                     record.sha256().hex(), record.publisher());
         }
         exchange.getResponseHeaders().put(Headers.LOCATION, ApiPaths.location(name, version));
-        Json.send(exchange, outcome.created() ? StatusCodes.CREATED : StatusCodes.OK, record);
+        Json.send(exchange, outcome.created() ? StatusCodes.CREATED : StatusCodes.OK, record.withoutLayers());
     }
 
     private void download(HttpServerExchange exchange) throws IOException {
@@ -137,8 +175,99 @@ public final class BundleRoutes {
         Version version = version(exchange);
         require(exchange, Permission.READ, name);
         VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
-        downloads.send(exchange, record.sha256(), record.size(), "application/octet-stream",
-                name.normalized() + "-" + version + ".pkgr");
+        String filename = name.normalized() + "-" + version + ".pkgr";
+        if (record.bundleStored()) {
+            downloads.send(exchange, record.sha256(), record.size(), "application/octet-stream", filename);
+            return;
+        }
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(Route.of(this::download));
+            return;
+        }
+        AssembledDownload.send(exchange, publisher.layers(), record, manifest(record), filename);
+    }
+
+    /**
+     * One blob of a version (a layer or the whole file), by digest. Whoever may read the version may
+     * read the blobs its record references, nothing else: a digest the version does not reference
+     * is 404 whether it is stored or not.
+     */
+    private void versionBlob(HttpServerExchange exchange) throws IOException {
+        BundleName name = name(exchange);
+        Version version = version(exchange);
+        require(exchange, Permission.READ, name);
+        VersionRecord record = catalog.find(name, version).orElseThrow(() -> unknown(name, version));
+        String raw = parameter(exchange, "digest");
+        Sha256 digest = parseDigest(raw);
+        if (digest == null || !record.references(digest)) {
+            throw new ApiException(ErrorCode.BLOB_UNKNOWN, raw, name, version);
+        }
+        long size = digest.equals(record.sha256()) ? record.size()
+                : record.layers().files() != null && digest.equals(record.layers().files().sha256())
+                ? record.layers().files().size()
+                : record.layerBlobs().values().stream().filter(b -> b.sha256().equals(digest)).findFirst().orElseThrow().size();
+        downloads.send(exchange, digest, size, "application/octet-stream", "sha256-" + digest.hex());
+    }
+
+    /** Which of the given blobs a publish of NAME must upload (publish permission on NAME). */
+    private void missing(HttpServerExchange exchange) throws IOException {
+        BundleName name = name(exchange);
+        require(exchange, Permission.PUBLISH, name);
+        BlobQuery query = readJson(exchange, BlobQuery.class, 2 << 20, "blob query");
+        if (query.digests().size() > BlobQuery.MAX_DIGESTS) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "at most " + BlobQuery.MAX_DIGESTS + " digests per query");
+        }
+        Json.send(exchange, StatusCodes.OK, new BlobQuery(query.digests(), publisher.missing(name, query.digests())));
+    }
+
+    /** Stores one blob for a later layered publish of NAME (publish permission on NAME). */
+    private void uploadBlob(HttpServerExchange exchange) throws IOException {
+        BundleName name = name(exchange);
+        require(exchange, Permission.PUBLISH, name);
+        String raw = parameter(exchange, "digest");
+        Sha256 digest = parseDigest(raw);
+        if (digest == null) {
+            throw new ApiException(ErrorCode.DIGEST_INVALID, "a blob is named sha256:HEX, not '" + raw + "'");
+        }
+        if (exchange.getRequestContentLength() > publisher.maxUploadBytes()) {
+            exchange.setPersistent(false);
+            throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, publisher.maxUploadBytes());
+        }
+        boolean created;
+        try (InputStream body = ClientGoneException.watch(exchange.getInputStream())) {
+            created = publisher.uploadBlob(name, digest, body);
+        } catch (ApiException e) {
+            exchange.setPersistent(false);
+            throw e;
+        }
+        Json.send(exchange, created ? StatusCodes.CREATED : StatusCodes.OK, Map.of("sha256", digest.hex()));
+    }
+
+    private static Sha256 parseDigest(String raw) {
+        if (raw == null || !raw.startsWith("sha256:")) {
+            return null;
+        }
+        try {
+            return Sha256.parse(raw.substring(7));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Manifest manifest(VersionRecord record) throws IOException {
+        return Manifest.parseJson(Json.MAPPER.writeValueAsBytes(record.manifest()));
+    }
+
+    private static <T> T readJson(HttpServerExchange exchange, Class<T> type, int max, String what) throws IOException {
+        byte[] body = exchange.getInputStream().readNBytes(max + 1);
+        if (body.length > max) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, what + " larger than " + max + " bytes");
+        }
+        try {
+            return Json.MAPPER.readValue(body, type);
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, what + " is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
     }
 
     private void yank(HttpServerExchange exchange, boolean yanked) throws IOException {
@@ -150,7 +279,7 @@ public final class BundleRoutes {
                 .orElseThrow(() -> unknown(name, version));
         LOG.log(Level.INFO, "{0} {1} {2} by {3}", yanked ? "yanked" : "unyanked", record.name(), record.version(),
                 Principal.of(exchange));
-        Json.send(exchange, StatusCodes.OK, record);
+        Json.send(exchange, StatusCodes.OK, record.withoutLayers());
     }
 
     private void delete(HttpServerExchange exchange) throws IOException {
@@ -164,7 +293,7 @@ public final class BundleRoutes {
         }
         LOG.log(Level.WARNING, "deleted {0} {1} (sha256 {2}) by admin {3}", record.name(), record.version(),
                 record.sha256().hex(), Principal.of(exchange));
-        Json.send(exchange, StatusCodes.OK, Map.of("deleted", record));
+        Json.send(exchange, StatusCodes.OK, Map.of("deleted", record.withoutLayers()));
     }
 
     private void search(HttpServerExchange exchange) {

@@ -107,7 +107,8 @@ public final class Catalog {
      * idempotent (not created), with another sha256 a {@link VersionConflictException}, and so is
      * a version equal in precedence to a published one ({@code 2.0.0+a} beside {@code 2.0.0}). The
      * blob is committed before the record, so a crash in between leaves an unreferenced blob, never
-     * a version without bytes.
+     * a version without bytes. {@code staged} is null when the record's bytes are already stored
+     * (as layers: see {@link VersionRecord#blobReferences()}).
      */
     public PublishOutcome publish(VersionRecord candidate, StagedBlob staged) throws IOException {
         BundleName name = candidate.name();
@@ -122,7 +123,9 @@ public final class Catalog {
             if (samePrecedence != null) {
                 throw new VersionConflictException(samePrecedence);
             }
-            staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
+            if (staged != null) {
+                staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
+            }
             Insert<VersionRecord> insert = records.insertVersion(candidate);
             if (!insert.created()) {
                 // another process got there first: its record wins

@@ -12,6 +12,7 @@ import io.pkgr.bundle.Version;
  * bundles/NAME/VERSION.json          version record (NAME is the PEP 503 normalized name)
  * pypi/NAME/FILENAME.json            file record for the PyPI face (NAME normalized; the
  *                                    file's bytes and its core metadata are blobs)
+ * uploads/NAME/HEX                   marker: a blob was uploaded for a layered publish of NAME
  * maven/…                            Maven layout (later)
  * index/bundles/NAME.json            every version record of NAME, one JSON array: read at
  * index/pypi/NAME.json               start-up instead of one file per record (see
@@ -45,6 +46,11 @@ public final class StoragePaths {
     /** True for paths {@link #bundleRecord} produces. */
     public static boolean isBundleRecord(RepoPath path) {
         return path.startsWith(BUNDLES) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
+    }
+
+    /** The marker saying the blob {@code digest} was uploaded by a publisher of {@code name} (empty content). */
+    public static RepoPath uploadMarker(BundleName name, Sha256 digest) {
+        return RepoPath.of("uploads", name.normalized(), digest.hex());
     }
 
     /** The record of one PyPI distribution file ({@code normalizedProject} is PEP 503 normalized). */
