@@ -242,6 +242,63 @@ class LayeredStorageTest {
         }
     }
 
+    @Test
+    void wholeDownloadsAssembledAtOncePerCoreAndTheNextIsRefusedWith503NotQueued() throws Exception {
+        try (TestRegistry registry = start()) {
+            // given a layered version large enough that a client which does not read stalls its assembly
+            Path dir = Files.createTempDirectory(tmp, "big");
+            byte[] wheel = new byte[24 << 20];
+            new Random(7).nextBytes(wheel);
+            TreeMap<String, Path> files = new TreeMap<>();
+            files.put("deps/big-1.0-py3-none-any.whl", Files.write(dir.resolve("w.whl"), wheel));
+            files.put("files/app.py", Files.writeString(dir.resolve("app.py"), "print(1)\n"));
+            Path bundle = dir.resolve("team-big-1.0.0.pkgr");
+            BundleWriter.write(TestBundles.manifest("team-big", "1.0.0"), files, bundle);
+            assertEquals(201, registry.put("/api/v1/bundles/team-big/1.0.0", ALICE, Files.readAllBytes(bundle)).statusCode());
+            int cores = Runtime.getRuntime().availableProcessors();
+            java.net.URI base = registry.uri("/");
+            List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                // when one client per core starts a whole download and stops reading
+                for (int i = 0; i < cores; i++) {
+                    java.net.Socket socket = new java.net.Socket();
+                    socket.setReceiveBufferSize(16 * 1024);
+                    socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+                    socket.getOutputStream().write(("GET /api/v1/bundles/team-big/1.0.0/download HTTP/1.1\r\nHost: x\r\n"
+                            + "Authorization: " + TestRegistry.basic(ALICE) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    stalled.add(socket);
+                }
+                Thread.sleep(1500);
+
+                // then the next whole download is refused with 503 and Retry-After, with no body started
+                HttpResponse<String> refused = registry.get("/api/v1/bundles/team-big/1.0.0/download", ALICE);
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertEquals("5", refused.headers().firstValue("Retry-After").orElse(""));
+                assertTrue(refused.body().contains("assembling"), refused.body());
+                // while a layer, which needs no assembly, is still served
+                String hex = Sha256.of(java.security.MessageDigest.getInstance("SHA-256").digest(wheel)).hex();
+                assertEquals(200, registry.getBytes(registry.request("/api/v1/bundles/team-big/1.0.0/blobs/sha256:" + hex, ALICE)
+                        .GET().build()).statusCode());
+            } finally {
+                for (java.net.Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+
+            // and once the stalled clients are gone, the whole download is the published file again
+            byte[] down = null;
+            for (int attempt = 0; attempt < 20 && down == null; attempt++) {
+                HttpResponse<byte[]> r = registry.getBytes(registry.request("/api/v1/bundles/team-big/1.0.0/download", ALICE).GET().build());
+                if (r.statusCode() == 200) {
+                    down = r.body();
+                } else {
+                    Thread.sleep(500);
+                }
+            }
+            assertArrayEquals(Files.readAllBytes(bundle), down);
+        }
+    }
+
     private static HttpResponse<String> putLayered(TestRegistry registry, String name, String version, String user,
             Sha256 sha256, ObjectNode body) {
         return registry.send(registry.request("/api/v1/bundles/" + name + "/" + version, user)

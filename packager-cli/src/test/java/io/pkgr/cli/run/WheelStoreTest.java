@@ -157,7 +157,7 @@ class WheelStoreTest extends RegistryTest {
         Registry.Result gc = registry.pkgr("cache", "gc", "--keep-days", "30");
 
         assertEquals(0, gc.exitCode(), gc.err());
-        assertTrue(gc.out().contains("removed 1 environment(s), 0 bundle(s), 0 run directories, 1 store wheel(s)"), gc.out());
+        assertTrue(gc.out().contains("removed 1 environment(s), 0 bundle(s), 0 blob(s), 0 run directories, 1 store wheel(s)"), gc.out());
         assertEquals(List.of("newlib", "storelib"), storeNames());
         Registry.Result list = registry.pkgr("cache", "list");
         assertTrue(list.out().contains("wheel store: 2 wheel(s)") && list.out().contains("0 by none"), list.out());

@@ -3,6 +3,8 @@ package io.pkgr.registry.api;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.api.ErrorCode;
+import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.Conditional;
 import io.pkgr.registry.storage.ByteRange;
 import io.undertow.server.HttpServerExchange;
@@ -13,6 +15,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves a {@code .pkgr} file that is stored only as layers: assembled as it streams, byte for byte
@@ -20,11 +26,17 @@ import java.security.MessageDigest;
  * matches the record: on a mismatch (a corrupt blob) the connection is cut before the body is
  * complete, so no client ever receives a whole wrong file. A {@code Range} is served by assembling
  * from the start and sending only the asked bytes (each request costs one full deflate).
+ *
+ * <p>Assembling costs a deflate of the whole bundle (seconds of CPU for a large one), so at most
+ * one assembly per core runs at once; a request that finds none free within {@link #WAIT} is
+ * answered 503 with {@code Retry-After} before any body, rather than letting any reader queue
+ * unbounded CPU work. Current clients fetch layers and never ask for this.
  */
 final class AssembledDownload {
 
     private static final System.Logger LOG = System.getLogger(AssembledDownload.class.getName());
     private static final int HOLD_BACK = 64 * 1024;
+    static final Duration WAIT = Duration.ofSeconds(10);
 
     private AssembledDownload() {
     }
@@ -34,28 +46,59 @@ final class AssembledDownload {
         Sha256 sha256 = record.sha256();
         long size = record.size();
         String etag = "\"" + sha256.hex() + "\"";
-        exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
         if (Conditional.notModified(exchange, etag)) {
+            exchange.getResponseHeaders().put(Headers.ETAG, etag);
             exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
             exchange.endExchange();
             return;
         }
         ByteRange range = Conditional.range(exchange, size, etag);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
-        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
-        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        if (range != null) {
-            exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
-            exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
-        }
         long first = range == null ? 0 : range.first();
         long length = range == null ? size : range.length();
-        exchange.setResponseContentLength(length);
-        if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) {
-            exchange.endExchange();
-            return;
+        boolean body = !exchange.getRequestMethod().equals(Methods.HEAD) && length > 0;
+        if (body) {
+            acquire(layers.assembling);
         }
+        try {
+            exchange.getResponseHeaders().put(Headers.ETAG, etag);
+            exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
+            exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+            exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+            if (range != null) {
+                exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
+                exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
+            }
+            exchange.setResponseContentLength(length);
+            if (!body) {
+                exchange.endExchange();
+                return;
+            }
+            stream(exchange, layers, record, manifest, first, length);
+        } finally {
+            if (body) {
+                layers.assembling.release();
+            }
+        }
+    }
+
+    /** Takes an assembly permit, or refuses with 503 and Retry-After once none came free within {@link #WAIT}. */
+    private static void acquire(Semaphore assembling) throws IOException {
+        try {
+            if (!assembling.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ApiException(ErrorCode.UNAVAILABLE, Map.of("Retry-After", "5"),
+                        "every core is assembling a bundle download; retry shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to assemble a download", e);
+        }
+    }
+
+    private static void stream(HttpServerExchange exchange, LayerStore layers, VersionRecord record, Manifest manifest,
+            long first, long length) throws IOException {
+        Sha256 sha256 = record.sha256();
+        long size = record.size();
         exchange.startBlocking();
         MessageDigest md = Sha256.newDigest();
         Window window = new Window(exchange.getOutputStream(), first, length, md);

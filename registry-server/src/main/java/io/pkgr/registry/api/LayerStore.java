@@ -14,6 +14,7 @@ import io.pkgr.registry.storage.StagedBlob;
 import io.pkgr.registry.storage.StoragePaths;
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.util.concurrent.Semaphore;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * module's own writer, checking every blob against its digest as it streams.
  */
 final class LayerStore {
+
+    /** Assemblies of whole downloads running at once: one per core (see {@link AssembledDownload}). */
+    final Semaphore assembling = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     private static final System.Logger LOG = System.getLogger(LayerStore.class.getName());
 
