@@ -11,11 +11,13 @@
 # docs/scale-out.md: one balancing over replica A alone, one over A and B.
 #   1. authenticated GETs of a 1 KB bundle with wrk -t 2 -c 32: replica A directly, nginx → A,
 #      nginx → A + B;
+#      with the CPU seconds each replica and nginx used during each run;
 #   2. PUBLISHES PyPI uploads (twine's multipart POST, one new project each) on replica A, each
 #      followed by polling replica B's /simple/PROJECT/ every millisecond until it answers 200:
 #      the time from A's answer to B's first 200, p50/p90/p99/max.
 # Prints a Markdown table. Every process it starts is killed by PID on exit; the work directory is
-# removed (KEEP=1 keeps it); BUILD=0 skips the build. Needs: wrk, curl, nginx, postgresql, apache2-utils, python3.
+# removed (KEEP=1 keeps it); BUILD=0 skips the build.
+# Needs: wrk, curl, nginx, postgresql, apache2-utils, iproute2 (ss), procps (pgrep), python3.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -109,6 +111,8 @@ serve() {   # NAME → prints the port
 log "replicas"
 a_port=$(serve replica-a)
 b_port=$(serve replica-b)
+pid_of_port() { ss -Htlnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+a_pid=$(pid_of_port "$a_port"); b_pid=$(pid_of_port "$b_port")
 
 # ---- nginx: the configuration of docs/scale-out.md, one worker per core
 balancer() {   # NAME UPSTREAM_PORT... → prints the port
@@ -155,6 +159,25 @@ EOF
 }
 one_port=$(balancer lb-one "$a_port")
 two_port=$(balancer lb-two "$a_port" "$b_port")
+one_pid=$(cat "$work/lb-one/nginx.pid"); two_pid=$(cat "$work/lb-two/nginx.pid")
+
+# CPU seconds a process and its children (nginx's workers) have used so far
+cpu() {
+  local p total=0 ticks; ticks=$(getconf CLK_TCK)
+  for p in "$1" $(pgrep -P "$1"); do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  echo "$total $ticks" | awk '{printf "%.1f", $1 / $2}'
+}
+# runs wrk on URL (after -H AUTH), printing "REQ_PER_S CPU_A CPU_B CPU_NGINX" (CPU seconds over the run)
+measure() {   # NGINX_PID|- URL
+  local lb=$1 url=$2 a0 b0 n0 r
+  a0=$(cpu "$a_pid"); b0=$(cpu "$b_pid"); n0=0; [[ "$lb" != - ]] && n0=$(cpu "$lb")
+  r=$(rps -H "$AUTH" "$url")
+  echo "$r $(awk -v a="$(cpu "$a_pid")" -v b="$a0" 'BEGIN {printf "%.1f", a - b}') \
+$(awk -v a="$(cpu "$b_pid")" -v b="$b0" 'BEGIN {printf "%.1f", a - b}') \
+$([[ "$lb" != - ]] && awk -v a="$(cpu "$lb")" -v b="$n0" 'BEGIN {printf "%.1f", a - b}' || echo -)"
+}
 
 # ---- the 1 KB bundle
 d="$work/src/small"
@@ -174,11 +197,11 @@ for port in "$a_port" "$b_port" "$one_port" "$two_port"; do
   wrk -t 2 -c 32 -d "${DURATION}s" -H "$AUTH" "$(dl "$port")" > /dev/null
 done
 log "GET 1 KB: replica A directly"
-direct=$(rps -H "$AUTH" "$(dl "$a_port")")
+read -r direct direct_a direct_b direct_n < <(measure - "$(dl "$a_port")")
 log "GET 1 KB: nginx -> A"
-via_one=$(rps -H "$AUTH" "$(dl "$one_port")")
+read -r via_one one_a one_b one_n < <(measure "$one_pid" "$(dl "$one_port")")
 log "GET 1 KB: nginx -> A + B"
-via_two=$(rps -H "$AUTH" "$(dl "$two_port")")
+read -r via_two two_a two_b two_n < <(measure "$two_pid" "$(dl "$two_port")")
 load_gets="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 log "$PUBLISHES publishes on A, polled on B"
@@ -227,11 +250,14 @@ Machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB, $(java -versi
 Load average $load_start at start, $load_gets after the GETs, $(cut -d' ' -f1-3 /proc/loadavg) at end.
 Replicas: pkgr serve $PKGR_SERVE_OPTS on s3://bench/r (s3proxy) and PostgreSQL; wrk -t 2 -c 32 -d ${DURATION}s, authenticated GET of a 1 KB bundle.
 
-| GET 1 KB bundle | req/s |
-|---|---:|
-| replica A directly (no balancer) | $direct |
-| nginx → replica A | $via_one |
-| nginx → replicas A + B | $via_two |
+| GET 1 KB bundle | req/s | CPU s: replica A | replica B | nginx |
+|---|---:|---:|---:|---:|
+| replica A directly (no balancer) | $direct | $direct_a | $direct_b | $direct_n |
+| nginx → replica A | $via_one | $one_a | $one_b | $one_n |
+| nginx → replicas A + B | $via_two | $two_a | $two_b | $two_n |
+
+CPU s: CPU seconds each process used during the ${DURATION} s run (2 cores give at most $((2 * DURATION)) s to share
+with wrk and everything else on the machine).
 
 | publish on A seen on B ($PUBLISHES PyPI uploads, B polled every ms) | ms |
 |---|---:|
