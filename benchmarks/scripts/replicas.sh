@@ -17,7 +17,7 @@
 #      the time from A's answer to B's first 200, p50/p90/p99/max.
 # Prints a Markdown table. Every process it starts is killed by PID on exit; the work directory is
 # removed (KEEP=1 keeps it); BUILD=0 skips the build.
-# Needs: wrk, curl, nginx, postgresql, apache2-utils, iproute2 (ss), procps (pgrep), python3.
+# Needs: wrk, curl, nginx, postgresql, apache2-utils, procps (pgrep), python3.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -97,7 +97,8 @@ export PKGR_DATABASE_PASSWORD=benchpw
 htpasswd -B -C 10 -b -c "$work/htpasswd" bench benchpw 2>/dev/null
 printf 'rules:\n  - bundles: ["*"]\n    users: [bench]\n    allow: [admin]\n' > "$work/access.yaml"
 AUTH="Authorization: Basic $(printf bench:benchpw | base64 -w0)"
-serve() {   # NAME → prints the port
+# started in this shell, never in $(…): a subshell's `pids+=` would not reach cleanup
+serve() {   # NAME VARIABLE → starts a replica, sets VARIABLE to its port and ${VARIABLE%port}pid to its PID
   local name=$1 port
   port=$(free_port)
   PKGR_JAVA_OPTS="$PKGR_SERVE_OPTS" "$root/pkgr" serve --data "$work/$name" --host 127.0.0.1 --port "$port" \
@@ -105,18 +106,17 @@ serve() {   # NAME → prints the port
     --storage s3://bench/r --s3-endpoint "http://127.0.0.1:$s3_port" --s3-path-style \
     --database "postgresql://bench@127.0.0.1:$pg_port/registry" > "$work/$name.log" 2>&1 &
   pids+=($!)
+  printf -v "$2" '%s' "$port"
+  printf -v "${2%port}pid" '%s' "$!"
   wait_http "http://127.0.0.1:$port/healthz"
-  echo "$port"
 }
 log "replicas"
-a_port=$(serve replica-a)
-b_port=$(serve replica-b)
-pid_of_port() { ss -Htlnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
-a_pid=$(pid_of_port "$a_port"); b_pid=$(pid_of_port "$b_port")
+serve replica-a a_port
+serve replica-b b_port
 
 # ---- nginx: the configuration of docs/scale-out.md, one worker per core
-balancer() {   # NAME UPSTREAM_PORT... → prints the port
-  local name=$1 port dir="$work/$1" servers="" p; shift
+balancer() {   # NAME VARIABLE UPSTREAM_PORT... → starts nginx, sets VARIABLE to its port and ${VARIABLE%port}pid to its PID
+  local name=$1 var=$2 port dir="$work/$1" servers="" p; shift 2
   port=$(free_port)
   mkdir -p "$dir/temp"
   for p in "$@"; do servers+="        server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"$'\n'; done
@@ -154,12 +154,12 @@ $servers        keepalive 32;
 EOF
   nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" > "$dir/nginx.out" 2>&1 &
   pids+=($!)
+  printf -v "$var" '%s' "$port"
+  printf -v "${var%port}pid" '%s' "$!"
   wait_http "http://127.0.0.1:$port/healthz"
-  echo "$port"
 }
-one_port=$(balancer lb-one "$a_port")
-two_port=$(balancer lb-two "$a_port" "$b_port")
-one_pid=$(cat "$work/lb-one/nginx.pid"); two_pid=$(cat "$work/lb-two/nginx.pid")
+balancer lb-one one_port "$a_port"
+balancer lb-two two_port "$a_port" "$b_port"
 
 # CPU seconds a process and its children (nginx's workers) have used so far
 cpu() {
