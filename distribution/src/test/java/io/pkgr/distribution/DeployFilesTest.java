@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.pkgr.registry.ServerOptions;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The compose files, Dockerfiles and Kubernetes manifests refer only to things that exist. */
 class DeployFilesTest {
@@ -73,12 +75,143 @@ class DeployFilesTest {
             }
         }
         // and each ${VARIABLE} a compose file interpolates is explained in docs/deploy.md
-        for (Path compose : List.of(DOCKER.resolve("compose.yaml"), DOCKER.resolve("airflow/compose.yaml"))) {
+        for (Path compose : List.of(DOCKER.resolve("compose.yaml"), DOCKER.resolve("airflow/compose.yaml"),
+                DOCKER.resolve("compose.ha.yaml"))) {
             Matcher m = INTERPOLATION.matcher(Files.readString(compose));
             while (m.find()) {
                 assertTrue(deployDoc.contains("`" + m.group(1) + "`"), m.group(1) + " is documented in docs/deploy.md");
             }
         }
+    }
+
+    @Test
+    void theHaComposeFileRunsReplicasOnOneBucketAndOneDatabaseBehindNginx() throws IOException {
+        // given compose.ha.yaml with its anchors and aliases resolved, as Compose resolves them
+        JsonNode compose = yamlWithAliases(DOCKER.resolve("compose.ha.yaml"));
+        JsonNode services = compose.path("services");
+        Set<String> serveVariables = new HashSet<>(ServerOptions.environmentVariables());
+        Set<String> declaredSecrets = new HashSet<>();
+        compose.path("secrets").fieldNames().forEachRemaining(declaredSecrets::add);
+        Set<String> declaredVolumes = new HashSet<>();
+        compose.path("volumes").fieldNames().forEachRemaining(declaredVolumes::add);
+        List<String> replicas = new ArrayList<>();
+        services.fieldNames().forEachRemaining(name -> {
+            if (Images.REGISTRY.equals(services.path(name).path("image").asText())) {
+                replicas.add(name);
+            }
+        });
+
+        // then there are several replicas, configured alike: one bucket, one database, the same users and rules
+        assertTrue(replicas.size() >= 2, replicas.toString());
+        JsonNode first = services.path(replicas.get(0));
+        for (String replica : replicas) {
+            JsonNode service = services.path(replica);
+            for (String key : List.of("environment", "volumes", "secrets", "build")) {
+                assertEquals(first.path(key), service.path(key), replica + " has the " + key + " of " + replicas.get(0));
+            }
+        }
+        JsonNode env = first.path("environment");
+        env.fieldNames().forEachRemaining(name -> assertTrue(!name.startsWith("PKGR_") || serveVariables.contains(name),
+                name + " is a pkgr serve option"));
+        assertTrue(env.path("PKGR_STORAGE").asText().startsWith("s3://"), env.toString());
+        assertTrue(env.path("PKGR_DATABASE").asText().startsWith("postgresql://"), env.toString());
+        assertTrue(env.path("PKGR_DATABASE").asText().contains("@postgres:"), "the database is the postgres service");
+        assertTrue(services.has(URI.create(env.path("PKGR_S3_ENDPOINT").asText()).getHost()), "the S3 endpoint is a service");
+        assertTrue(env.has("AWS_ACCESS_KEY_ID") && env.has("AWS_SECRET_ACCESS_KEY"), "the SDK's environment credentials");
+        assertTrue(!env.has("PKGR_DATABASE_PASSWORD"), "the database password comes as a secret file");
+        String passwordFile = env.path("PKGR_DATABASE_PASSWORD_FILE").asText();
+        assertTrue(passwordFile.startsWith("/run/secrets/"), passwordFile);
+        List<String> replicaSecrets = new ArrayList<>();
+        first.path("secrets").forEach(secret -> replicaSecrets.add(secret.asText()));
+        assertTrue(replicaSecrets.contains(passwordFile.substring("/run/secrets/".length())), replicaSecrets.toString());
+        // and the users and rules are the same files for all, mounted read-only where PKGR_HTPASSWD and PKGR_ACCESS point
+        List<String> mounts = new ArrayList<>();
+        first.path("volumes").forEach(v -> mounts.add(v.asText()));
+        assertTrue(mounts.contains("./htpasswd:" + env.path("PKGR_HTPASSWD").asText() + ":ro"), mounts.toString());
+        assertTrue(mounts.contains("./access.yaml:" + env.path("PKGR_ACCESS").asText() + ":ro"), mounts.toString());
+
+        // and every file, volume, secret and dependency a service names exists
+        for (String name : iterableNames(services)) {
+            JsonNode service = services.path(name);
+            JsonNode build = service.path("build");
+            if (!build.isMissingNode()) {
+                Path context = DOCKER.resolve(build.path("context").asText()).normalize();
+                assertTrue(Files.isRegularFile(context.resolve(build.path("dockerfile").asText())), name + ": " + build);
+            }
+            for (JsonNode volume : service.path("volumes")) {
+                String source = volume.asText().split(":")[0];
+                if (source.startsWith(".")) {
+                    assertTrue(Files.isRegularFile(DOCKER.resolve(source)), name + ": " + source);
+                } else {
+                    assertTrue(declaredVolumes.contains(source), name + ": volume " + source + " is declared");
+                }
+            }
+            service.path("secrets").forEach(secret -> assertTrue(declaredSecrets.contains(secret.asText()), name + ": " + secret));
+            JsonNode dependsOn = service.path("depends_on");
+            List<String> dependencies = new ArrayList<>();
+            if (dependsOn.isArray()) {
+                dependsOn.forEach(d -> dependencies.add(d.asText()));
+            } else {
+                dependsOn.fieldNames().forEachRemaining(dependencies::add);
+            }
+            dependencies.forEach(d -> assertTrue(services.has(d), name + " depends on " + d + ", a service"));
+        }
+
+        // and nginx balances over exactly the replicas, streaming both ways
+        String nginx = nginxConfig(services);
+        Matcher upstream = Pattern.compile("(?m)^\\s*server\\s+([a-z0-9-]+):8080\\b").matcher(nginx);
+        List<String> upstreams = new ArrayList<>();
+        while (upstream.find()) {
+            upstreams.add(upstream.group(1));
+        }
+        assertEquals(replicas.stream().sorted().toList(), upstreams.stream().sorted().toList());
+        for (String directive : List.of("client_max_body_size 0;", "proxy_request_buffering off;", "proxy_buffering off;",
+                "proxy_next_upstream error timeout;")) {
+            assertTrue(nginx.contains(directive), directive);
+        }
+        assertTrue(!Pattern.compile("(?m)^\\s*proxy_next_upstream\\s[^;]*non_idempotent").matcher(nginx).find(),
+                "nginx never sends a POST twice");
+    }
+
+    @Test
+    void theNginxConfigurationOfTheHaComposeFileIsOneNginxAccepts(@TempDir Path dir) throws Exception {
+        // given docker/nginx/pkgr.conf in an http block, as the nginx image includes it, with the replicas on loopback
+        String config = nginxConfig(yamlWithAliases(DOCKER.resolve("compose.ha.yaml")).path("services"))
+                .replaceAll("registry-\\d+:8080", "127.0.0.1:8080")
+                .replace("listen 8080;", "listen 127.0.0.1:8080;");
+        Path conf = Files.writeString(dir.resolve("nginx.conf"), "error_log " + dir.resolve("error.log") + ";\n"
+                + "pid " + dir.resolve("nginx.pid") + ";\nevents {}\nhttp {\n" + config + "\n}\n");
+
+        // when nginx tests it
+        Process nginx = new ProcessBuilder("nginx", "-t", "-q", "-p", dir.toString(), "-c", conf.toString(),
+                "-e", dir.resolve("error.log").toString()).redirectErrorStream(true).start();
+        String out = new String(nginx.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        // then it accepts every directive
+        assertTrue(nginx.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, nginx.exitValue(), out);
+    }
+
+    private static String nginxConfig(JsonNode services) throws IOException {
+        for (JsonNode volume : services.path("nginx").path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            if (parts[1].startsWith("/etc/nginx/conf.d/")) {
+                return Files.readString(DOCKER.resolve(parts[0]));
+            }
+        }
+        throw new AssertionError("the nginx service mounts no configuration into /etc/nginx/conf.d");
+    }
+
+    /** A YAML file with its anchors, aliases and merge keys resolved (Jackson's YAML parser keeps aliases unresolved). */
+    private static JsonNode yamlWithAliases(Path file) throws IOException {
+        Object tree = new org.yaml.snakeyaml.Yaml().load(Files.readString(file));
+        return YAML.valueToTree(tree);
+    }
+
+    private static List<String> iterableNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
