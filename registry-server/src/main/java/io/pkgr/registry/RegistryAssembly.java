@@ -16,6 +16,7 @@ import io.pkgr.registry.catalog.StoreCatalogRecords;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.api.ErrorCode;
+import io.pkgr.registry.http.ClientAddressHandler;
 import io.pkgr.registry.http.ExchangeGuard;
 import io.pkgr.registry.http.Route;
 import io.pkgr.registry.http.Routes;
@@ -96,7 +97,8 @@ final class RegistryAssembly {
         this.access = createAccessControl();
         this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
-        this.undertow = createUndertow(new ExchangeGuard(root, config.minUploadRate(), config.uploadRateGrace()));
+        this.undertow = createUndertow(ClientAddressHandler.wrap(config.trustedProxies(),
+                new ExchangeGuard(root, config.minUploadRate(), config.uploadRateGrace())));
         registerGauges();
     }
 

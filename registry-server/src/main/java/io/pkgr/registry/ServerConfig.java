@@ -1,6 +1,7 @@
 package io.pkgr.registry;
 
 import io.pkgr.registry.catalog.DatabaseSettings;
+import io.pkgr.registry.http.TrustedProxies;
 import io.pkgr.registry.storage.StorageLocation;
 import java.net.URI;
 import java.nio.file.Path;
@@ -63,7 +64,8 @@ public record ServerConfig(
         URI s3Endpoint,
         String s3Region,
         boolean s3PathStyle,
-        Duration s3RedirectExpiry) {
+        Duration s3RedirectExpiry,
+        TrustedProxies trustedProxies) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
@@ -125,7 +127,8 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
-                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null, null, null, false, null);
+                DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null, null, null, false, null,
+                TrustedProxies.NONE);
     }
 
     /** The htpasswd file in effect. */
@@ -258,6 +261,7 @@ public record ServerConfig(
         private String s3Region;
         private boolean s3PathStyle;
         private Duration s3RedirectExpiry;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
         private Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -284,6 +288,7 @@ public record ServerConfig(
             s3Region = c.s3Region;
             s3PathStyle = c.s3PathStyle;
             s3RedirectExpiry = c.s3RedirectExpiry;
+            trustedProxies = c.trustedProxies;
         }
 
         public Builder dataDir(Path value) {
@@ -393,6 +398,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** Proxies whose X-Forwarded-For names the client (see {@link TrustedProxies}). */
+        public Builder trustedProxies(TrustedProxies value) {
+            trustedProxies = value == null ? TrustedProxies.NONE : value;
+            return this;
+        }
+
         public Builder s3PathStyle(boolean value) {
             s3PathStyle = value;
             return this;
@@ -409,7 +420,7 @@ public record ServerConfig(
             return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
                     maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
                     publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database, s3Endpoint, s3Region,
-                    s3PathStyle, s3RedirectExpiry);
+                    s3PathStyle, s3RedirectExpiry, trustedProxies);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pkgr.registry;
 
 import io.pkgr.registry.catalog.DatabaseSettings;
+import io.pkgr.registry.http.TrustedProxies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,10 @@ public final class ServerOptions {
     @Option(names = "--public-metrics", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
             description = "Serve /metrics without credentials")
     Boolean publicMetrics;
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR[,CIDR...]", converter = Proxies.class,
+            description = "Load balancers whose X-Forwarded-For names the client, e.g. 10.0.0.0/8 (default: none;"
+                    + " the header is then ignored). The failed-login limiter and the access log use that client")
+    TrustedProxies trustedProxies;
     @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
             description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
     Long minFreeSpace;
@@ -127,6 +132,7 @@ public final class ServerOptions {
                 .shutdownGrace(seconds(or(shutdownGrace, e.value("shutdown-grace", Environment::integer)),
                         defaults.shutdownGrace()))
                 .publicMetrics(or(or(publicMetrics, e.value("public-metrics", Switch::parse)), false))
+                .trustedProxies(or(trustedProxies, e.value("trusted-proxies", TrustedProxies::parse)))
                 .minUploadRate(or(or(minUploadRate, e.value("min-upload-rate", Size::parse)), defaults.minUploadRate()))
                 .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
                         defaults.uploadRateGrace()))
@@ -292,6 +298,14 @@ public final class ServerOptions {
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalArgumentException("'" + value + "' is not a URL: " + e.getReason());
             }
+        }
+    }
+
+    /** Trusted proxies: {@code 10.0.0.0/8,127.0.0.1,::1}. */
+    static final class Proxies extends Parsed<TrustedProxies> {
+        @Override
+        TrustedProxies read(String value) {
+            return TrustedProxies.parse(value);
         }
     }
 

@@ -109,6 +109,51 @@ class AuthTest {
         assertTrue(Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow()) > 0);
     }
 
+    private HttpResponse<String> whoamiVia(String forwardedFor, String credentials) throws IOException {
+        return registry.send(registry.request("/api/v1/whoami", credentials).header("X-Forwarded-For", forwardedFor).GET().build());
+    }
+
+    private int failUntilRefused(String forwardedFor) throws IOException {
+        for (int attempt = 0; attempt < 30; attempt++) {
+            HttpResponse<String> r = whoamiVia(forwardedFor, "nobody" + attempt + ":guess");
+            if (r.statusCode() == 429) {
+                return attempt;
+            }
+            assertEquals(401, r.statusCode());
+        }
+        throw new AssertionError("never refused");
+    }
+
+    @Test
+    void behindATrustedProxyFailedLoginsCountPerForwardedClientNotForTheProxy() throws IOException {
+        registry = TestRegistry.start(tmp.resolve("data"),
+                c -> c.toBuilder().trustedProxies(io.pkgr.registry.http.TrustedProxies.parse("127.0.0.1/32")).build());
+
+        // a client behind the balancer guesses until its address is refused
+        failUntilRefused("198.51.100.1, 203.0.113.7");
+        assertEquals(429, whoamiVia("203.0.113.7", BOB).statusCode(), "the guessing client stays refused");
+
+        // another client through the same balancer logs in as usual
+        assertEquals(200, whoamiVia("203.0.113.8", BOB).statusCode());
+        // and what a client writes left of the hop the proxy added is not believed
+        assertEquals(429, whoamiVia("203.0.113.8, 203.0.113.7", BOB).statusCode());
+    }
+
+    @Test
+    void withoutTrustedProxiesAForgedForwardedForIsIgnored() throws IOException {
+        registry = TestRegistry.start(tmp.resolve("data"));
+
+        // a guesser rotating forged X-Forwarded-For values is still one address (its connection's)
+        for (int attempt = 0; attempt < 30; attempt++) {
+            HttpResponse<String> r = whoamiVia("203.0.113." + attempt, "nobody" + attempt + ":guess");
+            if (r.statusCode() == 429) {
+                assertTrue(attempt <= 12, "refused after " + attempt);
+                return;
+            }
+        }
+        throw new AssertionError("forged X-Forwarded-For values escaped the limiter");
+    }
+
     @Test
     void anonymousReadLetsCallersWithoutCredentialsRead() throws IOException {
         registry = TestRegistry.start(tmp.resolve("data"), c -> c.withAnonymousRead(true));

@@ -1,0 +1,42 @@
+package io.pkgr.registry.http;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Puts the client behind a trusted proxy in place of the proxy as the exchange's source address,
+ * before anything reads it (the failed-login limiter, the access log, the slow-body log). See
+ * {@link TrustedProxies} for which header values are believed.
+ */
+public final class ClientAddressHandler implements HttpHandler {
+
+    private static final HttpString X_FORWARDED_FOR = new HttpString("X-Forwarded-For");
+
+    private final TrustedProxies proxies;
+    private final HttpHandler next;
+
+    private ClientAddressHandler(TrustedProxies proxies, HttpHandler next) {
+        this.proxies = proxies;
+        this.next = next;
+    }
+
+    /** {@code next} itself when no proxy is trusted, so the default costs nothing. */
+    public static HttpHandler wrap(TrustedProxies proxies, HttpHandler next) {
+        return proxies.isEmpty() ? next : new ClientAddressHandler(proxies, next);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        InetSocketAddress peer = exchange.getSourceAddress();
+        if (peer != null && peer.getAddress() != null) {
+            InetAddress client = proxies.client(peer.getAddress(), exchange.getRequestHeaders().get(X_FORWARDED_FOR));
+            if (client != peer.getAddress()) {
+                exchange.setSourceAddress(new InetSocketAddress(client, 0));
+            }
+        }
+        next.handleRequest(exchange);
+    }
+}
