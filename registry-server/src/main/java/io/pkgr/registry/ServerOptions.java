@@ -1,8 +1,5 @@
 package io.pkgr.registry;
 
-import io.pkgr.registry.catalog.DatabaseSettings;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -71,7 +69,7 @@ public final class ServerOptions {
             description = "Where blobs and records live: s3://BUCKET[/PREFIX] for S3-compatible object storage"
                     + " (default: files in the data directory)")
     String storage;
-    @picocli.CommandLine.Mixin
+    @Mixin
     BackendOptions backend = new BackendOptions();
     @Option(names = "--database-check-interval", paramLabel = "SECONDS",
             description = "How often each replica compares its catalog with the database, in case a change"
