@@ -146,10 +146,10 @@ class AdminMigrateFsckTest {
     @Test
     void aMigrationKilledMidCopyFinishesOnTheNextRunCopyingOnlyWhatIsMissing() throws Exception {
         Path big = copy(source, dir.resolve("big"));
-        int extra = 120;
+        int extra = 60;
         Random random = new Random(7);
         for (int i = 0; i < extra; i++) { // unreferenced blobs are copied too: enough of them to interrupt the copy
-            byte[] bytes = new byte[256 * 1024];
+            byte[] bytes = new byte[128 * 1024];
             random.nextBytes(bytes);
             writeBlob(big, bytes);
         }
