@@ -29,10 +29,15 @@ public final class Authenticator {
     private final FailureLimiter byAddress;
     private final FailureLimiter byUser;
     private final HashVerifier verifier;
+    private final StoredUsers storedUsers;
+    private static final HtpasswdFile.Snapshot NO_FILE = new HtpasswdFile.Snapshot(java.util.Map.of());
 
     private Authenticator(Builder b) throws IOException {
         this.cache = new VerificationCache(b.cacheTtl.toNanos(), b.cacheMaxEntries, b.ticker);
-        this.htpasswd = HtpasswdFile.open(b.htpasswdFile, b.reloadInterval, b.ticker, cache::invalidate);
+        this.storedUsers = b.storedUsers;
+        // with stored users, an htpasswd file is optional: a replica whose users are all in the database has none
+        this.htpasswd = storedUsers != null && !java.nio.file.Files.exists(b.htpasswdFile) ? null
+                : HtpasswdFile.open(b.htpasswdFile, b.reloadInterval, b.ticker, cache::invalidate);
         this.byAddress = new FailureLimiter(b.maxFailures, b.failureWindow.toNanos(), b.blockDuration.toNanos(),
                 b.limiterMaxKeys, b.ticker);
         this.byUser = new FailureLimiter(b.maxFailures, b.failureWindow.toNanos(), b.blockDuration.toNanos(),
@@ -92,14 +97,18 @@ public final class Authenticator {
         return cache.misses();
     }
 
-    /** The htpasswd file in use, reloaded as it changes. */
+    /** The htpasswd file in use, reloaded as it changes; null when there is none beside {@link StoredUsers}. */
     public HtpasswdFile htpasswdFile() {
         return htpasswd;
     }
 
     boolean verify(String user, byte[] password) {
-        HtpasswdFile.Snapshot snapshot = htpasswd.snapshot();
+        HtpasswdFile.Snapshot snapshot = htpasswd != null ? htpasswd.snapshot() : NO_FILE;
         PasswordHash hash = snapshot.hashOf(user);
+        if (hash == null && storedUsers != null) {
+            String stored = storedUsers.passwordHash(user);
+            hash = stored == null ? null : PasswordHash.parse(stored).orElse(null);
+        }
         VerificationCache.Key key = cache.keyOf(user, password);
         if (cache.isVerified(key, user, hash)) {
             return true;
@@ -133,6 +142,7 @@ public final class Authenticator {
         private Duration blockDuration = Duration.ofMinutes(5);
         private int limiterMaxKeys = 10_000;
         private Duration reloadInterval = HtpasswdFile.DEFAULT_RELOAD_INTERVAL;
+        private StoredUsers storedUsers;
         private LongSupplier ticker = System::nanoTime;
         private HashVerifier verifier = PasswordHash::matches;
 
@@ -184,6 +194,12 @@ public final class Authenticator {
 
         Builder ticker(LongSupplier nanoTicker) {
             this.ticker = nanoTicker;
+            return this;
+        }
+
+        /** Users consulted for names the htpasswd file does not hold; the file may then be absent. */
+        public Builder storedUsers(StoredUsers users) {
+            this.storedUsers = users;
             return this;
         }
 

@@ -102,13 +102,18 @@ public final class HtpasswdWriter {
     }
 
     private String bcrypt(char[] password) {
+        return bcryptHash(password, bcryptCost);
+    }
+
+    /** A bcrypt ({@code $2y$}) hash of {@code password} at {@code cost}, as {@link #put} stores it. */
+    public static String bcryptHash(char[] password, int cost) {
         ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
         byte[] bytes = Arrays.copyOf(encoded.array(), encoded.limit());
         Arrays.fill(encoded.array(), (byte) 0);
         try {
             byte[] salt = new byte[16];
             RANDOM.nextBytes(salt);
-            return OpenBSDBCrypt.generate("2y", bytes, salt, bcryptCost);
+            return OpenBSDBCrypt.generate("2y", bytes, salt, cost);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
                 io.pkgr.cli.run.RunCommand.class,
                 io.pkgr.cli.cache.CacheCommand.class,
                 io.pkgr.cli.serve.ServeCommand.class,
+                io.pkgr.cli.admin.AdminCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class PkgrCommand extends CommandGroup {
 }

@@ -11,6 +11,7 @@ import io.pkgr.registry.api.BundleRoutes;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.CatalogRecordsProvider;
+import io.pkgr.registry.catalog.SharedUsers;
 import io.pkgr.registry.catalog.DatabaseSettings;
 import io.pkgr.registry.catalog.StoreCatalogRecords;
 import io.pkgr.registry.http.ApiException;
@@ -119,7 +120,8 @@ final class RegistryAssembly {
 
     private AccessControl createAccessControl() throws IOException {
         ensureUsersAndRules();
-        Authenticator authenticator = Authenticator.builder(config.htpasswdFile()).build();
+        Authenticator authenticator = Authenticator.builder(config.htpasswdFile())
+                .storedUsers(records.sharedUsers().orElse(null)).build();
         AccessRules rules = AccessRules.load(config.accessRulesFile());
         rules.setAnonymousRead(config.anonymousRead());
         AuthModuleAccessControl control = new AuthModuleAccessControl(authenticator, rules);
@@ -133,13 +135,26 @@ final class RegistryAssembly {
     /** First start: an admin whose password goes to a file only its owner reads, and default rules. */
     private void ensureUsersAndRules() throws IOException {
         Path passwordFile = config.dataDir().resolve(FirstStart.PASSWORD_FILE);
-        boolean adminCreated = FirstStart.ensureHtpasswd(config.htpasswdFile(), passwordFile);
-        if (adminCreated) {
-            // the password never reaches the console: logs are collected, kept and shared
-            console.println("created user " + FirstStart.ADMIN + " in " + config.htpasswdFile()
-                    + "; its password is in " + passwordFile.toAbsolutePath()
-                    + " (readable by its owner only; store it elsewhere, then delete the file)");
+        java.util.Optional<SharedUsers> shared = records.sharedUsers();
+        boolean adminOnly;
+        if (shared.isPresent() && !java.nio.file.Files.exists(config.htpasswdFile())) {
+            // replicas on one database: one admin for all, in the database, whichever replica wins the race
+            adminOnly = true;
+            if (FirstStart.ensureSharedAdmin(shared.get(), passwordFile)) {
+                console.println("created user " + FirstStart.ADMIN + " in the catalog database"
+                        + "; its password is in " + passwordFile.toAbsolutePath()
+                        + " (readable by its owner only; store it elsewhere, then delete the file)");
+            }
+        } else {
+            adminOnly = FirstStart.ensureHtpasswd(config.htpasswdFile(), passwordFile);
+            if (adminOnly) {
+                // the password never reaches the console: logs are collected, kept and shared
+                console.println("created user " + FirstStart.ADMIN + " in " + config.htpasswdFile()
+                        + "; its password is in " + passwordFile.toAbsolutePath()
+                        + " (readable by its owner only; store it elsewhere, then delete the file)");
+            }
         }
+        boolean adminCreated = adminOnly;
         if (config.accessFile() != null) {
             return;
         }

@@ -1,9 +1,6 @@
 package io.pkgr.registry;
 
-import io.pkgr.registry.catalog.DatabaseSettings;
 import io.pkgr.registry.http.TrustedProxies;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -12,6 +9,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -72,31 +70,16 @@ public final class ServerOptions {
     @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
             description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
     Long minFreeSpace;
-    @Option(names = "--database", paramLabel = "URL",
-            description = "Keep the catalog in PostgreSQL, shared by every replica: postgresql://USER@HOST:PORT/DB"
-                    + " (default: records as files in the data directory). Give the password with"
-                    + " --database-password-file or PKGR_DATABASE_PASSWORD rather than in the URL; see docs/scale-out.md")
-    String database;
-    @Option(names = "--database-password-file", paramLabel = "FILE",
-            description = "File holding the database password (a mounted secret); its trailing newline is dropped")
-    Path databasePasswordFile;
-    @Option(names = "--database-check-interval", paramLabel = "SECONDS",
-            description = "How often each replica compares its catalog with the database, in case a change"
-                    + " notification was missed (default: 30)")
-    Integer databaseCheckInterval;
     @Option(names = "--storage", paramLabel = "URI",
             description = "Where blobs and records live: s3://BUCKET[/PREFIX] for S3-compatible object storage"
                     + " (default: files in the data directory)")
     String storage;
-    @Option(names = "--s3-endpoint", paramLabel = "URL", converter = Endpoint.class,
-            description = "S3 endpoint for MinIO, Ceph, R2, GCS... e.g. http://minio:9000 (default: AWS, by region)")
-    java.net.URI s3Endpoint;
-    @Option(names = "--s3-region", paramLabel = "REGION",
-            description = "S3 region (default: AWS_REGION, the profile's, or us-east-1 with --s3-endpoint)")
-    String s3Region;
-    @Option(names = "--s3-path-style", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
-            description = "Address the bucket as ENDPOINT/BUCKET/KEY, as MinIO and Ceph want (default: BUCKET.ENDPOINT)")
-    Boolean s3PathStyle;
+    @Mixin
+    BackendOptions backend = new BackendOptions();
+    @Option(names = "--database-check-interval", paramLabel = "SECONDS",
+            description = "How often each replica compares its catalog with the database, in case a change"
+                    + " notification was missed (default: 30)")
+    Integer databaseCheckInterval;
     @Option(names = "--s3-redirect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
             description = "Answer blob downloads with 307 to a pre-signed S3 URL, after the access check, so the bytes"
                     + " bypass the registry")
@@ -137,11 +120,11 @@ public final class ServerOptions {
                 .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
                         defaults.uploadRateGrace()))
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
-                .database(database(e, env))
+                .database(backend.database(env, checkInterval(e)))
                 .storage(or(or(storage, e.value("storage", Function.identity())), defaults.storage()))
-                .s3Endpoint(or(s3Endpoint, e.value("s3-endpoint", Endpoint::parse)))
-                .s3Region(or(s3Region, e.value("s3-region", Function.identity())))
-                .s3PathStyle(or(or(s3PathStyle, e.value("s3-path-style", Switch::parse)), false))
+                .s3Endpoint(backend.s3Endpoint(env))
+                .s3Region(backend.s3Region(env))
+                .s3PathStyle(backend.s3PathStyle(env))
                 .s3RedirectExpiry(or(or(s3Redirect, e.value("s3-redirect", Switch::parse)), false)
                         ? seconds(or(s3RedirectExpiry, e.value("s3-redirect-expiry", Environment::integer)),
                                 ServerConfig.DEFAULT_REDIRECT_EXPIRY)
@@ -149,31 +132,16 @@ public final class ServerOptions {
                 .build();
     }
 
-    /** The database settings, or null without {@code --database}; the password never comes from the command line. */
-    private DatabaseSettings database(Environment e, Map<String, String> env) {
-        String url = or(database, e.value("database", Function.identity()));
-        if (url == null || url.isBlank()) {
-            return null;
-        }
-        Path passwordFile = or(databasePasswordFile, e.value("database-password-file", Path::of));
-        String password = env.get("PKGR_DATABASE_PASSWORD");
-        if (passwordFile != null) {
-            try {
-                password = Files.readString(passwordFile).strip();
-            } catch (IOException ex) {
-                throw new IllegalArgumentException("cannot read the database password file " + passwordFile + ": "
-                        + ex.getMessage(), ex);
-            }
-        }
+    private Duration checkInterval(Environment e) {
         Duration check = seconds(or(databaseCheckInterval, e.value("database-check-interval", Environment::integer)),
                 Duration.ofSeconds(30));
         if (check.isNegative() || check.isZero()) {
             throw new IllegalArgumentException("--database-check-interval must be positive");
         }
-        return new DatabaseSettings(url.trim(), password, check);
+        return check;
     }
 
-    private static <T> T or(T value, T fallback) {
+    static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
     }
 
@@ -198,7 +166,7 @@ public final class ServerOptions {
     }
 
     /** The {@code PKGR_*} variables of this process (or a test); other {@code PKGR_*} belong to the CLI. */
-    private record Environment(Map<String, String> env) {
+    record Environment(Map<String, String> env) {
 
         <T> T value(String option, Function<String, T> parse) {
             String name = variable(option);
@@ -223,7 +191,7 @@ public final class ServerOptions {
     }
 
     /** A converter whose parse errors picocli reports as "Invalid value for option '--x': MESSAGE". */
-    private abstract static class Parsed<T> implements ITypeConverter<T> {
+    abstract static class Parsed<T> implements ITypeConverter<T> {
         abstract T read(String value);
 
         @Override

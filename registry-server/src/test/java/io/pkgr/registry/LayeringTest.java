@@ -20,7 +20,7 @@ class LayeringTest {
 
     @Test
     void catalogAndStorageDoNotImportTheHttpLayer() {
-        assertEquals(List.of(), imports(List.of("catalog", "storage"),
+        assertEquals(List.of(), imports(List.of("catalog", "storage", "admin"),
                 List.of("io.pkgr.registry.http.", "io.pkgr.registry.api.", "io.pkgr.registry.pypi.", "io.undertow.")));
     }
 

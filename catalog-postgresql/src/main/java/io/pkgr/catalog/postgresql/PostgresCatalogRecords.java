@@ -13,6 +13,7 @@ import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.CatalogUnavailableException;
 import io.pkgr.registry.catalog.Insert;
 import io.pkgr.registry.catalog.RecordRules;
+import io.pkgr.registry.catalog.SharedUsers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -51,6 +52,7 @@ final class PostgresCatalogRecords implements CatalogRecords {
     private final HikariDataSource pool;
     private final CatalogMetrics metrics;
     private final ChangeFeed feed;
+    private PostgresSharedUsers users; // guarded by this
 
     private PostgresCatalogRecords(HikariDataSource pool, PgUrl url, Duration fullCheck, CatalogMetrics metrics) {
         this.pool = pool;
@@ -497,8 +499,26 @@ final class PostgresCatalogRecords implements CatalogRecords {
         });
     }
 
+    /** Opened on first use: {@code pkgr admin} never needs it, a server asks for it once at start. */
+    @Override
+    public synchronized Optional<SharedUsers> sharedUsers() {
+        if (users == null) {
+            try {
+                users = new PostgresSharedUsers(this);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return Optional.of(users);
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (users != null) {
+                users.close();
+            }
+        }
         feed.close();
         pool.close();
     }

@@ -256,11 +256,15 @@ class ReplicasTest {
         }
 
         static Replica start(Path data, String databaseUrl) throws Exception {
+            return start(data, databaseUrl, pg.password());
+        }
+
+        static Replica start(Path data, String databaseUrl, String databasePassword) throws Exception {
             ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m",
                     "-cp", System.getProperty("java.class.path"), "io.pkgr.registry.RegistryMain", "--data", data.toString(),
                     "--host", "127.0.0.1", "--port", "0", "--database", databaseUrl, "--database-check-interval", "2")
                     .redirectErrorStream(true);
-            builder.environment().put("PKGR_DATABASE_PASSWORD", pg.password());
+            builder.environment().put("PKGR_DATABASE_PASSWORD", databasePassword);
             Process process = builder.start();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             List<String> lines = Collections.synchronizedList(new ArrayList<>());

@@ -1,6 +1,7 @@
 package io.pkgr.registry.access;
 
 import io.pkgr.auth.HtpasswdWriter;
+import io.pkgr.registry.catalog.SharedUsers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -63,6 +64,31 @@ public final class FirstStart {
             writeOwnerOnly(passwordFile, new String(password) + "\n");
             new HtpasswdWriter(htpasswd).put(ADMIN, password);
             return true;
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
+     * The first-start admin of replicas sharing a catalog database, when no htpasswd file is given:
+     * every replica tries to store {@code admin} with a new random password in {@code users}, and
+     * the one that stored it (one across all, by the database's unique key) writes the password to
+     * {@code passwordFile} and returns true; the others write nothing and use the stored admin.
+     */
+    public static boolean ensureSharedAdmin(SharedUsers users, Path passwordFile) throws IOException {
+        if (users.passwordHash(ADMIN) != null) {
+            return false;
+        }
+        char[] password = randomPassword();
+        try {
+            // the password file first, as for htpasswd; removed again when another replica won
+            writeOwnerOnly(passwordFile, new String(password) + "\n");
+            boolean won = users.createIfAbsent(ADMIN,
+                    HtpasswdWriter.bcryptHash(password, HtpasswdWriter.DEFAULT_BCRYPT_COST));
+            if (!won) {
+                Files.deleteIfExists(passwordFile);
+            }
+            return won;
         } finally {
             Arrays.fill(password, '\0');
         }

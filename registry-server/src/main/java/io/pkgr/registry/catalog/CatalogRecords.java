@@ -68,6 +68,14 @@ public interface CatalogRecords extends Closeable {
     default void checkReady() throws IOException {
     }
 
+    /**
+     * Where users the registry creates itself are kept when the catalog of record is shared by
+     * replicas; empty for a catalog only one process writes (its users go to the htpasswd file).
+     */
+    default Optional<SharedUsers> sharedUsers() {
+        return Optional.empty();
+    }
+
     /** Every record at one moment. */
     record Snapshot(List<VersionRecord> versions, List<PypiFile> files) {
         public Snapshot {

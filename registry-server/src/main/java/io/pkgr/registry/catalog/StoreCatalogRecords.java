@@ -85,6 +85,17 @@ public final class StoreCatalogRecords implements CatalogRecords {
         return snapshot;
     }
 
+    /**
+     * Every record file, read one by one and changing nothing (no index is read, repaired or
+     * written): the records are the truth, so this is what {@code pkgr admin} copies and checks.
+     */
+    public Snapshot readRecordFiles() throws IOException {
+        Map<String, List<VersionRecord>> versions = readAll(bundles);
+        Map<String, List<PypiFile>> files = readAll(pypi);
+        return new Snapshot(versions.values().stream().flatMap(List::stream).toList(),
+                files.values().stream().flatMap(List::stream).toList());
+    }
+
     /** Every index, read in parallel; names with a pending marker are rebuilt from their records first. */
     private Snapshot loadIndexes() throws IOException {
         List<RepoPath> paths = store.list(StoragePaths.INDEX);

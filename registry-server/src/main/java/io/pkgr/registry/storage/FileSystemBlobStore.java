@@ -51,6 +51,18 @@ final class FileSystemBlobStore implements BlobStore {
         return store;
     }
 
+    /**
+     * Opens an existing store without creating or sweeping anything, for tools that read a data
+     * directory a running server may be writing (its temp files are that server's uploads).
+     */
+    static FileSystemBlobStore openExisting(Path root) throws IOException {
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new java.nio.file.NoSuchFileException(root + ": no such directory");
+        }
+        return new FileSystemBlobStore(absolute);
+    }
+
     @Override
     public Optional<BlobStat> stat(RepoPath path) throws IOException {
         try {

@@ -24,4 +24,13 @@ public final class FileSystemBlobStoreProvider implements BlobStoreProvider {
         }
         return FileSystemBlobStore.open(Path.of(uri));
     }
+
+    /**
+     * The filesystem store in the existing directory {@code dir}, opened without creating or sweeping
+     * anything (a running server's uploads in progress stay); {@link java.nio.file.NoSuchFileException}
+     * when there is no such directory.
+     */
+    public static BlobStore openExisting(Path dir) throws IOException {
+        return FileSystemBlobStore.openExisting(dir);
+    }
 }

@@ -1,0 +1,74 @@
+package io.pkgr.cli.admin;
+
+import io.pkgr.cli.CliException;
+import io.pkgr.cli.ExitCode;
+import io.pkgr.registry.BackendOptions;
+import io.pkgr.registry.catalog.CatalogMetrics;
+import io.pkgr.registry.catalog.CatalogRecords;
+import io.pkgr.registry.catalog.CatalogRecordsProvider;
+import io.pkgr.registry.catalog.DatabaseSettings;
+import io.pkgr.registry.catalog.StoreCatalogRecords;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.BlobStoreProvider;
+import io.pkgr.registry.storage.StorageLocation;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+/** Opening the stores and catalogs {@code pkgr admin} works on, with its errors as exit codes. */
+final class RegistryStores {
+
+    private RegistryStores() {
+    }
+
+    /** The store at {@code location} (a directory, file:///DIR or s3://BUCKET/PREFIX), which must exist. */
+    static BlobStore open(BackendOptions backend, String location, Map<String, String> env) {
+        StorageLocation where;
+        try {
+            where = backend.location(location, env);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        try {
+            return BlobStoreProvider.openStore(where);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new CliException(ExitCode.REGISTRY, "cannot open the storage " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A location as given, with a bare directory resolved against the working directory. */
+    static String resolve(io.pkgr.cli.Settings settings, String location) {
+        return location.contains("://") ? location : settings.workingDir().resolve(location).toString();
+    }
+
+    /** The database's settings, or null without {@code --database}. */
+    static DatabaseSettings database(BackendOptions backend, Map<String, String> env) {
+        try {
+            return backend.database(env, Duration.ofSeconds(30));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    /** The catalog of record in the database (migrated to the current schema), or the record files in {@code store}. */
+    static CatalogRecords records(DatabaseSettings database, BlobStore store) {
+        if (database == null) {
+            return new StoreCatalogRecords(store);
+        }
+        try {
+            return CatalogRecordsProvider.forUrl(database.url()).open(database, store, CatalogMetrics.NONE);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new CliException(ExitCode.REGISTRY, "cannot open the database " + database.redactedUrl() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Every record: the record files themselves (read only) without a database, else the database's. */
+    static CatalogRecords.Snapshot snapshot(CatalogRecords records) throws IOException {
+        return records instanceof StoreCatalogRecords files ? files.readRecordFiles() : records.load();
+    }
+}
