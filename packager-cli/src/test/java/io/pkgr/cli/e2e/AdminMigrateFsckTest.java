@@ -180,7 +180,7 @@ class AdminMigrateFsckTest {
     @Test
     void aCorruptSourceBlobIsReportedAndNeitherItNorItsRecordIsCopied() throws Exception {
         Path corrupt = copy(source, dir.resolve("corrupt"));
-        Path blob = corrupt.resolve(blobPath(bundleRecord.sha256()));
+        Path blob = corrupt.resolve(blobPath(bundleBlob(bundleRecord)));
         byte[] wrong = Files.readAllBytes(blob);
         wrong[wrong.length / 2] ^= 1;
         Files.write(blob, wrong);
@@ -190,11 +190,11 @@ class AdminMigrateFsckTest {
         Cli.Result r = new Cli(dir.resolve("home")).run("admin", "migrate", "--from", corrupt.toString(), "--to", dest.toString());
 
         assertEquals(7, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("pkgr: corrupt source blob " + blobPath(bundleRecord.sha256()) + ": its bytes hash to sha256:"
+        assertTrue(r.err().contains("pkgr: corrupt source blob " + blobPath(bundleBlob(bundleRecord)) + ": its bytes hash to sha256:"
                 + Sha256.ofBytes(wrong).hex() + "; not copied"), r.err());
         assertTrue(r.err().contains("not copied: the record of bundle churn 1.1.0"), r.err());
         assertTrue(r.err().contains("pkgr: the migration is incomplete: 2 problem(s) above"), r.err());
-        assertFalse(Files.exists(dest.resolve(blobPath(bundleRecord.sha256()))));
+        assertFalse(Files.exists(dest.resolve(blobPath(bundleBlob(bundleRecord)))));
         assertFalse(Files.exists(dest.resolve("bundles/churn/1.1.0.json")));
         assertTrue(Files.exists(dest.resolve("bundles/churn/1.0.0.json")));
         assertTrue(Files.exists(dest.resolve("pypi/migrlib/migrlib-1.0.0-py3-none-any.whl.json")));
@@ -218,7 +218,7 @@ class AdminMigrateFsckTest {
         Cli.Result r = new Cli(dir.resolve("home")).run("admin", "fsck", "--data", healthy.toString());
 
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("checked 3 records referencing 4 blobs (" + (recordOf(healthy, "1.0.0").size() + bundleRecord.size()
+        assertTrue(r.out().contains("checked 3 records referencing 4 blobs (" + (bundleBlobSize(recordOf(healthy, "1.0.0")) + bundleBlobSize(bundleRecord)
                 + wheelRecord.size() + wheelRecord.metadataSize()) + " bytes hashed)"), r.out());
         assertTrue(r.out().endsWith("0 problem(s); 0 unreferenced blob(s), 0 bytes\n"), r.out());
     }
@@ -227,7 +227,7 @@ class AdminMigrateFsckTest {
     void fsckFindsAMissingBlobABlobWithOtherBytesAndAnUnreferencedBlobAndChangesNothing() throws Exception {
         Path broken = copy(source, dir.resolve("broken"));
         Files.delete(broken.resolve(blobPath(wheelRecord.metadataSha256())));
-        Path bundleBlob = broken.resolve(blobPath(bundleRecord.sha256()));
+        Path bundleBlob = broken.resolve(blobPath(bundleBlob(bundleRecord)));
         byte[] wrong = Files.readAllBytes(bundleBlob);
         wrong[0] ^= 1;
         Files.write(bundleBlob, wrong);
@@ -240,7 +240,7 @@ class AdminMigrateFsckTest {
         assertEquals(7, full.exitCode(), full.toString());
         assertTrue(full.out().contains("problem: pypi migrlib/migrlib-1.0.0-py3-none-any.whl.metadata: missing blob "
                 + blobPath(wheelRecord.metadataSha256())), full.out());
-        assertTrue(full.out().contains("problem: bundle churn 1.1.0: blob " + blobPath(bundleRecord.sha256())
+        assertTrue(full.out().contains("problem: " + bundleRole(bundleRecord) + ": blob " + blobPath(bundleBlob(bundleRecord))
                 + " has other bytes (they hash to sha256:" + Sha256.ofBytes(wrong).hex() + ")"), full.out());
         assertTrue(full.out().contains("unreferenced: " + blobPath(stray) + " (19 bytes)"), full.out());
         assertTrue(full.out().contains("2 problem(s); 1 unreferenced blob(s), 19 bytes"), full.out());
@@ -263,6 +263,19 @@ class AdminMigrateFsckTest {
         ok(cli.in(project).run("build"));
         ok(cli.in(project).run("publish", "-r", "private"));
         return Files.readAllBytes(project.resolve("dist/churn-" + version + ".pkgr"));
+    }
+
+    /** The blob that holds a version's bytes: the whole file, or (published as layers, with no deps) its files layer. */
+    private static Sha256 bundleBlob(VersionRecord record) {
+        return record.bundleStored() ? record.sha256() : record.layers().files().sha256();
+    }
+
+    private static long bundleBlobSize(VersionRecord record) {
+        return record.bundleStored() ? record.size() : record.layers().files().size();
+    }
+
+    private static String bundleRole(VersionRecord record) {
+        return "bundle churn " + record.version() + (record.bundleStored() ? "" : " files layer");
     }
 
     private static VersionRecord recordOf(Path data, String version) throws IOException {
