@@ -30,6 +30,8 @@ final class FileSystemBlobStore implements BlobStore {
     private static final System.Logger LOG = System.getLogger(FileSystemBlobStore.class.getName());
     static final String TEMP_DIR = ".tmp";
     private static final String TEMP_SUFFIX = AtomicFiles.TEMP_SUFFIX;
+    /** How long after opening the background sweep starts walking the whole store. */
+    private static final long SWEEP_DELAY_MILLIS = 10_000;
 
     private final Path root;
     private final Path tempDir;
@@ -42,7 +44,7 @@ final class FileSystemBlobStore implements BlobStore {
     /**
      * Opens (creating if needed) the store at {@code root} and sweeps temp files a crash left behind:
      * those of staged uploads ({@code .tmp/}) at once, those beside records and blobs (small, and
-     * never visible as objects) on a background thread, since that means walking every file of a
+     * never visible as objects) on a background thread ten seconds later, since that means walking every file of a
      * large catalog. The background sweep removes only temp files last modified before the store
      * was opened, never one a write of this process is filling.
      */
@@ -57,10 +59,13 @@ final class FileSystemBlobStore implements BlobStore {
         }
         Thread sweeper = new Thread(() -> {
             try {
+                Thread.sleep(SWEEP_DELAY_MILLIS); // start-up first: the walk would share its cores
                 int more = store.sweepTempFiles(absolute, opened);
                 if (more > 0) {
                     LOG.log(Level.INFO, "removed {0} unfinished write(s) left by an earlier run", more);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "temp file sweep of {0} stopped: {1}", absolute, e.getMessage());
             }
