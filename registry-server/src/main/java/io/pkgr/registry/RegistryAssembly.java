@@ -75,7 +75,7 @@ final class RegistryAssembly {
         this.console = console;
         this.store = createStore();
         this.records = createRecords();
-        CatalogRecords.Snapshot snapshot = records.load();
+        CatalogRecords.Names snapshot = records.loadNames();
         this.catalog = Catalog.of(records, snapshot);
         this.pypi = PypiCatalog.of(store, records, snapshot);
         records.subscribe(new CatalogRecords.ChangeListener() {

@@ -47,8 +47,8 @@ public final class RegistryServer implements AutoCloseable {
         port = address.getPort();
         console.println("listening on " + baseUri());
         LOG.log(Level.INFO, "ready in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms: "
-                + built.catalog.versionCount() + " versions of " + built.catalog.nameCount() + " bundles, "
-                + built.pypi.fileCount() + " files of " + built.pypi.projectCount() + " PyPI projects");
+                + built.catalog.nameCount() + " bundles, " + built.pypi.projectCount() + " PyPI projects"
+                + " (their records are read when first asked for)");
         return this;
     }
 

@@ -128,6 +128,61 @@ final class PostgresCatalogRecords implements CatalogRecords {
         });
     }
 
+    /**
+     * The names alone, in one read-only transaction (two index scans); each name's rows are queried
+     * when first asked for, as they are then: a change made after the names were read also arrives
+     * through the change feed, which hands over the name's whole state.
+     */
+    @Override
+    public Names loadNames() throws IOException {
+        long started = System.nanoTime();
+        Names names = call("load_names", true, c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            long seq;
+            try (PreparedStatement s = c.prepareStatement("SELECT seq FROM catalog_counter WHERE id = 1");
+                    ResultSet r = s.executeQuery()) {
+                r.next();
+                seq = r.getLong(1);
+            }
+            java.util.Map<String, java.util.function.Supplier<List<VersionRecord>>> bundles = new java.util.TreeMap<>();
+            for (String name : strings(c, "SELECT DISTINCT name FROM bundle_versions")) {
+                bundles.put(name, () -> uncheckedCall("load_bundle", c2 -> versions(c2, name)));
+            }
+            java.util.Map<String, java.util.function.Supplier<List<PypiFile>>> projects = new java.util.TreeMap<>();
+            for (String project : strings(c, "SELECT DISTINCT project FROM pypi_files")) {
+                projects.put(project, () -> uncheckedCall("load_project", c2 -> files(c2, project)));
+            }
+            feed.loaded(seq);
+            return new Names(bundles, projects);
+        });
+        LOG.log(Level.INFO, "catalog read from the database: {0} bundles, {1} PyPI projects in {2} ms"
+                + " (each name''s records are read when first asked for)",
+                names.bundles().size(), names.projects().size(), (System.nanoTime() - started) / 1_000_000);
+        return names;
+    }
+
+    private static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setFetchSize(5000);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    values.add(r.getString(1));
+                }
+            }
+        }
+        return values;
+    }
+
+    private <T> T uncheckedCall(String operation, Work<T> work) {
+        try {
+            return call(operation, true, work);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Every version of {@code name} (every version when null). */
     List<VersionRecord> versions(Connection c, String name) throws SQLException, IOException {
         String sql = "SELECT v.record, y.version IS NOT NULL, y.reason FROM bundle_versions v"

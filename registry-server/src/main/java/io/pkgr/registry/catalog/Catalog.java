@@ -48,13 +48,25 @@ public final class Catalog {
         return catalog;
     }
 
+    /**
+     * The catalog of {@code names}: each name's versions are read from its supplier when first
+     * asked for (under the name's entry, so once), changed through {@code records} from now on.
+     */
+    public static Catalog of(CatalogRecords records, CatalogRecords.Names names) {
+        Catalog catalog = new Catalog(records);
+        names.bundles().forEach((name, versions) -> catalog.entries.put(name, new Entry(versions)));
+        LOG.log(Level.DEBUG, "catalog loaded: {0} bundles, their versions read on first use", names.bundles().size());
+        return catalog;
+    }
+
     /** Replaces what memory holds of {@code normalized} with {@code versions} (a change made elsewhere). */
     public void refresh(String normalized, List<VersionRecord> versions) {
         Entry entry = entry(normalized);
         synchronized (entry) {
+            entry.loader = null;
             entry.versions.clear();
             for (VersionRecord record : versions) {
-                entry.versions.put(record.version(), record);
+                entry.versions().put(record.version(), record);
             }
             entry.list = null;
         }
@@ -81,7 +93,7 @@ public final class Catalog {
             return Optional.empty();
         }
         synchronized (entry) {
-            return Optional.ofNullable(entry.versions.get(version));
+            return Optional.ofNullable(entry.versions().get(version));
         }
     }
 
@@ -92,7 +104,7 @@ public final class Catalog {
             return Optional.empty();
         }
         synchronized (entry) {
-            if (entry.versions.isEmpty()) {
+            if (entry.versions().isEmpty()) {
                 return Optional.empty();
             }
             if (entry.list == null) {
@@ -115,7 +127,7 @@ public final class Catalog {
         Version version = candidate.version();
         Entry entry = entry(name.normalized());
         synchronized (entry) {
-            VersionRecord existing = entry.versions.get(version);
+            VersionRecord existing = entry.versions().get(version);
             if (existing != null) {
                 return sameOrConflict(existing, candidate);
             }
@@ -155,7 +167,7 @@ public final class Catalog {
             return Optional.empty();
         }
         synchronized (entry) {
-            VersionRecord record = entry.versions.get(version);
+            VersionRecord record = entry.versions().get(version);
             if (record == null) {
                 return Optional.empty();
             }
@@ -182,7 +194,7 @@ public final class Catalog {
             return Optional.empty();
         }
         synchronized (entry) {
-            VersionRecord record = entry.versions.get(version);
+            VersionRecord record = entry.versions().get(version);
             if (record == null) {
                 return Optional.empty();
             }
@@ -219,7 +231,7 @@ public final class Catalog {
     public int nameCount() {
         return (int) entries.values().stream().filter(e -> {
             synchronized (e) {
-                return !e.versions.isEmpty();
+                return e.loader != null || !e.versions.isEmpty();
             }
         }).count();
     }
@@ -227,7 +239,7 @@ public final class Catalog {
     public int versionCount() {
         return entries.values().stream().mapToInt(e -> {
             synchronized (e) {
-                return e.versions.size();
+                return e.versions().size();
             }
         }).sum();
     }
@@ -240,14 +252,34 @@ public final class Catalog {
     private static final class Entry {
         final NavigableMap<Version, VersionRecord> versions = new TreeMap<>();
         VersionList list;
+        /** Supplies the versions not read yet; null once read (or for an entry made empty). */
+        java.util.function.Supplier<List<VersionRecord>> loader;
+
+        Entry() {
+        }
+
+        Entry(java.util.function.Supplier<List<VersionRecord>> loader) {
+            this.loader = loader;
+        }
+
+        /** The versions, read first if they have not been. */
+        NavigableMap<Version, VersionRecord> versions() {
+            if (loader != null) {
+                for (VersionRecord record : loader.get()) {
+                    versions.put(record.version(), record);
+                }
+                loader = null;
+            }
+            return versions;
+        }
 
         void put(Version version, VersionRecord record) {
-            versions.put(version, record);
+            versions().put(version, record);
             list = null;
         }
 
         void remove(Version version) {
-            versions.remove(version);
+            versions().remove(version);
             list = null;
         }
 
@@ -259,14 +291,14 @@ public final class Catalog {
         VersionRecord samePrecedence(Version version) {
             // build metadata only breaks ties in the map's order: same-precedence keys are adjacent
             Version bare = new Version(version.major(), version.minor(), version.patch(), version.preRelease(), "");
-            Map.Entry<Version, VersionRecord> next = versions.ceilingEntry(bare);
+            Map.Entry<Version, VersionRecord> next = versions().ceilingEntry(bare);
             return next != null && next.getKey().comparePrecedence(version) == 0 ? next.getValue() : null;
         }
 
         /** Highest non-yanked release, else highest non-yanked pre-release, else null. */
         VersionRecord latest() {
             VersionRecord pre = null;
-            for (VersionRecord record : versions.descendingMap().values()) {
+            for (VersionRecord record : versions().descendingMap().values()) {
                 if (record.yanked()) {
                     continue;
                 }
@@ -281,10 +313,10 @@ public final class Catalog {
         }
 
         VersionList summary() {
-            VersionRecord newest = versions.lastEntry().getValue();
+            VersionRecord newest = versions().lastEntry().getValue();
             VersionRecord latest = latest();
             return new VersionList(newest.name(), latest == null ? null : latest.version(),
-                    versions.values().stream().map(VersionRecord::summary).toList());
+                    versions().values().stream().map(VersionRecord::summary).toList());
         }
     }
 }

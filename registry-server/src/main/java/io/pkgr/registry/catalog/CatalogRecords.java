@@ -6,8 +6,13 @@ import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Version;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The catalog of record: where published bundle versions and PyPI files are kept for good, and the
@@ -27,6 +32,18 @@ public interface CatalogRecords extends Closeable {
 
     /** Every record, for the in-memory catalogs at start-up (or a full resynchronisation). */
     Snapshot load() throws IOException;
+
+    /**
+     * Every name with records, each name's records read when first asked for: what start-up needs,
+     * so it costs one entry per name rather than one parsed record per version or file. This
+     * default reads everything through {@link #load()}; a catalog of record that can list names
+     * cheaply overrides it. A name's supplier returns its records as {@link #load()} would at the
+     * moment it is called (throwing {@link java.io.UncheckedIOException} when they cannot be read),
+     * and may return an empty list when the name's records are gone by then.
+     */
+    default Names loadNames() throws IOException {
+        return Names.of(load());
+    }
 
     /**
      * Stores {@code candidate} unless a version of its bundle with the same precedence (the same
@@ -81,6 +98,31 @@ public interface CatalogRecords extends Closeable {
         public Snapshot {
             versions = List.copyOf(versions);
             files = List.copyOf(files);
+        }
+    }
+
+    /** Every name (normalised) with its records, read on first use; iteration order is the names'. */
+    record Names(Map<String, Supplier<List<VersionRecord>>> bundles, Map<String, Supplier<List<PypiFile>>> projects) {
+        public Names {
+            bundles = Collections.unmodifiableMap(new TreeMap<>(bundles));
+            projects = Collections.unmodifiableMap(new TreeMap<>(projects));
+        }
+
+        /** The names of a snapshot already read, each supplying its records from it. */
+        public static Names of(Snapshot snapshot) {
+            Map<String, List<VersionRecord>> versions = new TreeMap<>();
+            for (VersionRecord record : snapshot.versions()) {
+                versions.computeIfAbsent(record.name().normalized(), n -> new ArrayList<>()).add(record);
+            }
+            Map<String, List<PypiFile>> files = new TreeMap<>();
+            for (PypiFile file : snapshot.files()) {
+                files.computeIfAbsent(file.project(), n -> new ArrayList<>()).add(file);
+            }
+            Map<String, Supplier<List<VersionRecord>>> bundles = new TreeMap<>();
+            versions.forEach((name, list) -> bundles.put(name, () -> list));
+            Map<String, Supplier<List<PypiFile>>> projects = new TreeMap<>();
+            files.forEach((name, list) -> projects.put(name, () -> list));
+            return new Names(bundles, projects);
         }
     }
 

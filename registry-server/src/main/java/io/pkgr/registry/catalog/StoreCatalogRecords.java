@@ -96,9 +96,37 @@ public final class StoreCatalogRecords implements CatalogRecords {
                 files.values().stream().flatMap(List::stream).toList());
     }
 
-    /** Every index, read in parallel; names with a pending marker are rebuilt from their records first. */
-    private Snapshot loadIndexes() throws IOException {
+    /**
+     * The names from the listing of the indexes alone (names with a pending marker rebuilt first);
+     * a name's index is read, checked and parsed when its records are first asked for, with the
+     * same fall-back to its records as {@link #load()}. Before the indexes exist: {@link #load()}.
+     */
+    @Override
+    public Names loadNames() throws IOException {
+        long started = System.nanoTime();
+        if (store.stat(StoragePaths.INDEX_COMPLETE).isEmpty()) {
+            return Names.of(load());
+        }
         List<RepoPath> paths = store.list(StoragePaths.INDEX);
+        if (repairPending(paths)) {
+            paths = store.list(StoragePaths.INDEX); // a repaired name may have lost its last record
+        }
+        Map<String, java.util.function.Supplier<List<VersionRecord>>> bundleNames = new java.util.TreeMap<>();
+        for (String name : names(paths, "bundles/", ".json")) {
+            bundleNames.put(name, () -> current(bundles, name));
+        }
+        Map<String, java.util.function.Supplier<List<PypiFile>>> projects = new java.util.TreeMap<>();
+        for (String name : names(paths, "pypi/", ".json")) {
+            projects.put(name, () -> current(pypi, name));
+        }
+        LOG.log(Level.INFO, "catalog read from its indexes: {0} bundles, {1} PyPI projects in {2} ms"
+                + " (each name''s records are read when first asked for)",
+                bundleNames.size(), projects.size(), (System.nanoTime() - started) / 1_000_000);
+        return new Names(bundleNames, projects);
+    }
+
+    /** Rebuilds the index of every name with a pending marker; whether there was any. */
+    private boolean repairPending(List<RepoPath> paths) throws IOException {
         Set<String> pendingBundles = names(paths, "pending/bundles/", "");
         Set<String> pendingPypi = names(paths, "pending/pypi/", "");
         for (String name : pendingBundles) {
@@ -107,6 +135,13 @@ public final class StoreCatalogRecords implements CatalogRecords {
         for (String name : pendingPypi) {
             repair(pypi, name);
         }
+        return !pendingBundles.isEmpty() || !pendingPypi.isEmpty();
+    }
+
+    /** Every index, read in parallel; names with a pending marker are rebuilt from their records first. */
+    private Snapshot loadIndexes() throws IOException {
+        List<RepoPath> paths = store.list(StoragePaths.INDEX);
+        repairPending(paths);
         ConcurrentLinkedQueue<VersionRecord> versions = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<PypiFile> files = new ConcurrentLinkedQueue<>();
         List<Runnable> reads = new ArrayList<>();

@@ -64,17 +64,30 @@ public final class PypiCatalog {
         return catalog;
     }
 
+    /**
+     * The catalog of {@code names}' projects: the root index lists them at once, and each project's
+     * files are read from its supplier when first asked for (under the project's entry, so once).
+     */
+    public static PypiCatalog of(BlobStore store, CatalogRecords records, CatalogRecords.Names names) {
+        PypiCatalog catalog = new PypiCatalog(store, records);
+        names.projects().forEach((name, files) -> catalog.projects.put(name, new Project(files)));
+        catalog.namesGeneration.incrementAndGet();
+        LOG.log(Level.DEBUG, "PyPI catalog loaded: {0} projects, their files read on first use", names.projects().size());
+        return catalog;
+    }
+
     /** Replaces what memory holds of {@code normalized} with {@code files} (a change made elsewhere). */
     public void refresh(String normalized, List<PypiFile> files) {
         Project project = project(normalized);
         synchronized (project) {
-            boolean had = !project.files.isEmpty();
+            boolean had = project.hasFiles();
+            project.loader = null;
             project.files.clear();
             for (PypiFile file : files) {
-                project.files.put(file.filename(), file);
+                project.files().put(file.filename(), file);
             }
             project.changed();
-            if (had != !project.files.isEmpty()) {
+            if (had != !project.files().isEmpty()) {
                 namesGeneration.incrementAndGet();
             }
         }
@@ -118,7 +131,7 @@ public final class PypiCatalog {
             return Optional.empty();
         }
         synchronized (project) {
-            return Optional.ofNullable(project.files.get(filename));
+            return Optional.ofNullable(project.files().get(filename));
         }
     }
 
@@ -133,7 +146,7 @@ public final class PypiCatalog {
         }
         synchronized (project) {
             if (project.snapshot == null) {
-                project.snapshot = List.copyOf(project.files.values());
+                project.snapshot = List.copyOf(project.files().values());
             }
             return project.snapshot;
         }
@@ -154,7 +167,7 @@ public final class PypiCatalog {
     UploadOutcome upload(PypiFile candidate, StagedBlob staged, byte[] metadata) throws IOException {
         Project project = project(candidate.project());
         synchronized (project) {
-            Insert<PypiFile> clash = RecordRules.pypiClash(project.files.values(), candidate);
+            Insert<PypiFile> clash = RecordRules.pypiClash(project.files().values(), candidate);
             if (clash == null) {
                 if (metadata != null) {
                     store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
@@ -192,7 +205,7 @@ public final class PypiCatalog {
             return Optional.empty();
         }
         synchronized (project) {
-            PypiFile record = project.files.get(filename);
+            PypiFile record = project.files().get(filename);
             return record == null ? Optional.empty() : Optional.of(yank(project, record, yanked, reason));
         }
     }
@@ -205,7 +218,7 @@ public final class PypiCatalog {
             return List.of();
         }
         synchronized (project) {
-            List<PypiFile> release = project.files.values().stream()
+            List<PypiFile> release = project.files().values().stream()
                     .filter(record -> version(record).compareTo(version) == 0).toList();
             return release.isEmpty() ? List.of() : yank(project, release, yanked, reason);
         }
@@ -231,12 +244,12 @@ public final class PypiCatalog {
             return Optional.empty();
         }
         synchronized (project) {
-            PypiFile record = project.files.get(filename);
+            PypiFile record = project.files().get(filename);
             if (record == null) {
                 return Optional.empty();
             }
             records.deleteFile(normalized, filename);
-            project.files.remove(filename);
+            project.files().remove(filename);
             project.changed();
             namesGeneration.incrementAndGet();
             return Optional.of(record);
@@ -250,13 +263,13 @@ public final class PypiCatalog {
     public int fileCount() {
         return projects.values().stream().mapToInt(p -> {
             synchronized (p) {
-                return p.files.size();
+                return p.files().size();
             }
         }).sum();
     }
 
     private void put(Project project, PypiFile record) {
-        boolean wasEmpty = project.files.isEmpty();
+        boolean wasEmpty = project.files().isEmpty();
         project.put(record);
         if (wasEmpty) {
             namesGeneration.incrementAndGet();
@@ -274,9 +287,29 @@ public final class PypiCatalog {
     private static final class Project {
         final TreeMap<String, PypiFile> files = new TreeMap<>();
         List<PypiFile> snapshot;
+        /** Supplies the files not read yet; null once read (or for a project made empty). */
+        java.util.function.Supplier<List<PypiFile>> loader;
+
+        Project() {
+        }
+
+        Project(java.util.function.Supplier<List<PypiFile>> loader) {
+            this.loader = loader;
+        }
+
+        /** The files by filename, read first if they have not been. */
+        TreeMap<String, PypiFile> files() {
+            if (loader != null) {
+                for (PypiFile file : loader.get()) {
+                    files.put(file.filename(), file);
+                }
+                loader = null;
+            }
+            return files;
+        }
 
         void put(PypiFile record) {
-            files.put(record.filename(), record);
+            files().put(record.filename(), record);
             changed();
         }
 
@@ -284,8 +317,9 @@ public final class PypiCatalog {
             snapshot = null;
         }
 
+        /** Whether it has files; a project not read yet is listed by name only because it has some. */
         synchronized boolean hasFiles() {
-            return !files.isEmpty();
+            return loader != null || !files.isEmpty();
         }
     }
 }

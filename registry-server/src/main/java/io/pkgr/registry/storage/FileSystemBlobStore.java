@@ -30,6 +30,8 @@ final class FileSystemBlobStore implements BlobStore {
     private static final System.Logger LOG = System.getLogger(FileSystemBlobStore.class.getName());
     static final String TEMP_DIR = ".tmp";
     private static final String TEMP_SUFFIX = AtomicFiles.TEMP_SUFFIX;
+    /** How long after opening the background sweep starts walking the whole store. */
+    private static final long SWEEP_DELAY_MILLIS = 10_000;
 
     private final Path root;
     private final Path tempDir;
@@ -39,15 +41,38 @@ final class FileSystemBlobStore implements BlobStore {
         this.tempDir = root.resolve(TEMP_DIR);
     }
 
-    /** Opens (creating if needed) the store at {@code root} and sweeps temp files a crash left behind. */
+    /**
+     * Opens (creating if needed) the store at {@code root} and sweeps temp files a crash left behind:
+     * those of staged uploads ({@code .tmp/}) at once, those beside records and blobs (small, and
+     * never visible as objects) on a background thread ten seconds later, since that means walking every file of a
+     * large catalog. The background sweep removes only temp files last modified before the store
+     * was opened, never one a write of this process is filling.
+     */
     static FileSystemBlobStore open(Path root) throws IOException {
         Path absolute = root.toAbsolutePath().normalize();
         Files.createDirectories(absolute.resolve(TEMP_DIR));
         FileSystemBlobStore store = new FileSystemBlobStore(absolute);
-        int swept = store.sweepTempFiles();
+        long opened = System.currentTimeMillis();
+        int swept = store.sweepTempFiles(store.tempDir, Long.MAX_VALUE);
         if (swept > 0) {
             LOG.log(Level.INFO, "removed {0} unfinished upload(s) left by an earlier run", swept);
         }
+        Thread sweeper = new Thread(() -> {
+            try {
+                Thread.sleep(SWEEP_DELAY_MILLIS); // start-up first: the walk would share its cores
+                int more = store.sweepTempFiles(absolute, opened);
+                if (more > 0) {
+                    LOG.log(Level.INFO, "removed {0} unfinished write(s) left by an earlier run", more);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "temp file sweep of {0} stopped: {1}", absolute, e.getMessage());
+            }
+        }, "pkgr-temp-sweep");
+        sweeper.setDaemon(true);
+        sweeper.setPriority(Thread.MIN_PRIORITY);
+        sweeper.start();
         return store;
     }
 
@@ -245,19 +270,20 @@ final class FileSystemBlobStore implements BlobStore {
         return Files.createFile(dir.resolve("." + UUID.randomUUID() + TEMP_SUFFIX));
     }
 
-    private int sweepTempFiles() throws IOException {
+    /** Removes the temp files under {@code dir} last modified before {@code before} (epoch ms). */
+    private int sweepTempFiles(Path dir, long before) throws IOException {
         int[] swept = {0};
-        try (Stream<Path> files = Files.walk(root)) {
-            files.filter(f -> f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(TEMP_SUFFIX)
-                            && Files.isRegularFile(f))
-                    .forEach(f -> {
-                        try {
-                            Files.deleteIfExists(f);
-                            swept[0]++;
-                        } catch (IOException e) {
-                            LOG.log(Level.WARNING, "cannot remove temp file {0}: {1}", f, e.getMessage());
-                        }
-                    });
+        try (Stream<Path> files = Files.find(dir, Integer.MAX_VALUE, (f, attributes) -> attributes.isRegularFile()
+                && f.getFileName().toString().startsWith(".") && f.getFileName().toString().endsWith(TEMP_SUFFIX)
+                && attributes.lastModifiedTime().toMillis() < before)) {
+            files.forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                    swept[0]++;
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot remove temp file {0}: {1}", f, e.getMessage());
+                }
+            });
         }
         return swept[0];
     }

@@ -67,6 +67,50 @@ class StoreCatalogRecordsTest {
     }
 
     @Test
+    void startUpListsTheNamesAndReadsAnIndexOnlyWhenItsRecordsAreAskedFor() throws IOException {
+        // given indexes for two projects and a bundle
+        try (BlobStore store = open()) {
+            StoreCatalogRecords records = new StoreCatalogRecords(store);
+            records.load();
+            records.insertFile(file("demo-1.0.tar.gz", "1.0", 'a'));
+            records.insertFile(file("demo-1.0-py3-none-any.whl", "1.0", 'b'));
+            records.insertFile(other("other-2.0.tar.gz", 'c'));
+            records.insertVersion(version("team-x", "1.0.0", 'd'));
+        }
+
+        // when the names are loaded, and an index is broken afterwards, and another's record is changed behind its back
+        CatalogRecords.Names names;
+        try (BlobStore store = open()) {
+            names = new StoreCatalogRecords(store).loadNames();
+            assertEquals(List.of("demo", "other"), List.copyOf(names.projects().keySet()));
+            assertEquals(List.of("team-x"), List.copyOf(names.bundles().keySet()));
+            Files.writeString(data.resolve("index/pypi/demo.json"), "[{\"broken\"");
+            Files.writeString(data.resolve("pypi/other/other-2.0.tar.gz.json"), "not read");
+
+            // then nothing was read at load: the broken index is rebuilt from its records on first use,
+            // and the intact one is what is read, not the record
+            assertEquals(List.of("demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz"),
+                    names.projects().get("demo").get().stream().map(PypiFile::filename).sorted().toList());
+            assertEquals(List.of(other("other-2.0.tar.gz", 'c')), names.projects().get("other").get());
+            assertEquals(Version.parse("1.0.0"), names.bundles().get("team-x").get().get(0).version());
+        }
+        // and an index naming another project's records is not trusted either
+        Files.writeString(data.resolve("index/pypi/other.json"),
+                new String(ApiJson.bytes(List.of(file("demo-1.0.tar.gz", "1.0", 'a'))), java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(data.resolve("pypi/other/other-2.0.tar.gz.json"),
+                new String(ApiJson.bytes(other("other-2.0.tar.gz", 'c')), java.nio.charset.StandardCharsets.UTF_8));
+        try (BlobStore store = open()) {
+            assertEquals(List.of(other("other-2.0.tar.gz", 'c')), new StoreCatalogRecords(store).loadNames().projects().get("other").get());
+        }
+    }
+
+    private static PypiFile other(String filename, char digit) {
+        String sha = String.valueOf(digit).repeat(64);
+        return new PypiFile(new BundleName("other"), "2.0", filename, "sdist", new Sha256(sha), sha.substring(0, 32), sha, 100,
+                null, null, 0, "alice", Instant.parse("2025-01-01T00:00:00Z"), false, null);
+    }
+
+    @Test
     void aCrashAfterTheRecordAndBeforeTheIndexLosesNothing() throws IOException {
         // given a catalog with one file, and a process that dies right after writing the next record
         try (BlobStore store = open()) {
