@@ -80,8 +80,8 @@ hf() { hyperfine -N --style basic --export-markdown "$work/$1.md" "${@:2}" >&2; 
   echo
   echo "| Command | Mean [s] | Min [s] | Max [s] | Relative |"
   echo "|:---|---:|---:|---:|---:|"
-  hf version --warmup 2 --runs "$RUNS" -n "--version, C1 only" "env $c1 $pkgr --version" \
-    -n "--version, full JIT" "env $full $pkgr --version"
+  hf version --warmup 2 --runs "$RUNS" -n "pkgr --version, C1 only" "env $c1 $pkgr --version" \
+    -n "pkgr --version, full JIT" "env $full $pkgr --version"
   hf run --warmup 1 --runs "$RUNS" -n "warm run, C1 only" "env $c1 $pkgr run -r bench ml-pipeline==1.0.1 noop" \
     -n "warm run, full JIT" "env $full $pkgr run -r bench ml-pipeline==1.0.1 noop"
   hf held --runs "$RUNS" --prepare "sh -c 'chmod -R u+w $work/cache/envs/$v2* 2>/dev/null; rm -rf $work/cache/envs/$v2*'" \
