@@ -196,9 +196,10 @@ public final class CacheCommand extends CommandGroup {
             Sweep sweep = new Sweep(Instant.now().minus(Duration.ofDays(keepDays)), out);
             Set<String> keptDigests = sweepEnvironments(layout, sweep);
             sweepBundles(layout, keptDigests, sweep);
-            sweepBlobs(layout, keptDigests, sweep);
             sweepRuns(layout, sweep);
+            // the store before the blobs: a blob linked only by a removed entry's wheel.whl goes in the same run
             sweepWheels(layout, sweep);
+            sweepBlobs(layout, keptDigests, sweep);
             if (!dryRun) {
                 pruneIndex(layout);
             }
@@ -220,6 +221,8 @@ public final class CacheCommand extends CommandGroup {
             int blobs;
             int runs;
             int wheels;
+            /** Wheel sha256s (hex) of store entries removed (or, on a dry run, that would be), one per entry. */
+            final java.util.List<String> goneWheels = new java.util.ArrayList<>();
             /** Environments removed (or, on a dry run, that would be): their wheels are no longer linked. */
             final Set<Path> goneEnvs = new HashSet<>();
 
@@ -304,7 +307,10 @@ public final class CacheCommand extends CommandGroup {
             }
             try (Stream<Path> walk = Files.walk(layout.blobsDir())) {
                 for (Path f : walk.filter(Files::isRegularFile).toList()) {
-                    if (Files.getLastModifiedTime(f).toInstant().isAfter(sweep.cutoff) || links(f) > 1
+                    String hex = f.getFileName().toString();
+                    // on a dry run the store entries that would go still link their wheel here
+                    int gone = dryRun ? (int) sweep.goneWheels.stream().filter(hex::equals).count() : 0;
+                    if (Files.getLastModifiedTime(f).toInstant().isAfter(sweep.cutoff) || links(f) - gone > 1
                             || keptLayers.contains(f.getFileName().toString())) {
                         continue;
                     }
@@ -372,6 +378,16 @@ public final class CacheCommand extends CommandGroup {
                     continue;
                 }
                 long size = FileOps.size(layout.wheelEntry(key));
+                // a wheel.whl that is also a blob under blobs/ is freed (and counted) with that blob
+                Path wheel = layout.wheelEntry(key).resolve("wheel.whl");
+                Path blob = layout.blobsDir().resolve(key.substring(0, 2)).resolve(key.substring(0, 64));
+                try {
+                    if (Files.isSameFile(wheel, blob)) {
+                        size -= Files.size(wheel);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // no twin under blobs/
+                }
                 if (dryRun) {
                     sweep.out.println("would remove " + layout.wheelEntry(key));
                 } else if (!store.removeUnlessInUse(key, linked)) {
@@ -379,6 +395,7 @@ public final class CacheCommand extends CommandGroup {
                 }
                 sweep.freed += size;
                 sweep.wheels++;
+                sweep.goneWheels.add(key.substring(0, 64));
             }
         }
 

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * The blobs this host already holds, by sha256: what a worker asks before it downloads a layer of
  * a bundle (a vendored wheel or jar, a files layer). One small interface so that another store
- * keyed by the same digests (a per-host store of unpacked wheels) can answer too; today
- * {@link CacheBlobs} answers from {@code CACHE/blobs/}.
+ * keyed by the same digests can answer too: {@link CacheBlobs} answers from {@code CACHE/blobs/},
+ * and {@code StoreBlobs} adds the wheel store's {@code wheel.whl} files.
  */
 public interface HostBlobs {
 

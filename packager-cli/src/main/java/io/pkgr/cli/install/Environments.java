@@ -22,6 +22,7 @@ import io.pkgr.cli.runtime.Environment;
 import io.pkgr.cli.runtime.Preparation;
 import io.pkgr.cli.runtime.RuntimeSupport;
 import io.pkgr.cli.runtime.Runtimes;
+import io.pkgr.cli.runtime.python.StoreBlobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -268,7 +269,7 @@ public final class Environments {
     private void installLayered(ResolvedBundle b, VersionRecord.Layers layers, Path dir) throws IOException {
         LayeredFetch.Stats stats;
         try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
-            stats = new LayeredFetch(context.registry(b.repository()), new CacheBlobs(layout), message -> {
+            stats = new LayeredFetch(context.registry(b.repository()), new StoreBlobs(new CacheBlobs(layout), layout), message -> {
                 err.println("pkgr: " + message);
                 err.flush();
             }).install(b, layers, dir, progress);

@@ -1,6 +1,7 @@
 package io.pkgr.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -157,7 +160,8 @@ class WheelStoreTest extends RegistryTest {
         Registry.Result gc = registry.pkgr("cache", "gc", "--keep-days", "30");
 
         assertEquals(0, gc.exitCode(), gc.err());
-        assertTrue(gc.out().contains("removed 1 environment(s), 0 bundle(s), 0 blob(s), 0 run directories, 1 store wheel(s)"), gc.out());
+        assertTrue(gc.out().contains("removed 1 environment(s), 0 bundle(s), 0 blob(s), 0 run directories, 1 store wheel(s)"),
+                gc.out());
         assertEquals(List.of("newlib", "storelib"), storeNames());
         Registry.Result list = registry.pkgr("cache", "list");
         assertTrue(list.out().contains("wheel store: 2 wheel(s)") && list.out().contains("0 by none"), list.out());
@@ -175,6 +179,55 @@ class WheelStoreTest extends RegistryTest {
         Registry.Result free = registry.pkgr("cache", "gc", "--keep-days", "30");
         assertTrue(free.out().contains("1 store wheel(s)"), free.out());
         assertEquals(List.of(), storeNames());
+    }
+
+    @Test
+    void aWheelTheStoreHoldsIsNotFetchedAgainNorKeptTwiceAndADamagedOneIsFetchedAgain() throws Exception {
+        byte[] padding = new byte[2 << 20];
+        new java.util.Random(7).nextBytes(padding);
+        Path wheel = Wheels.write(tmp.resolve("wheels"), "storelib", "1.0", List.of(), Map.of(
+                "storelib/__init__.py", bytes("VALUE = 'original'\n"), "storelib/data.bin", padding));
+        String hex = io.pkgr.bundle.Sha256.ofFile(wheel).hex();
+        publish("1.0.0", List.of(wheel));
+        publish("1.0.1", List.of(wheel));
+        publish("1.0.2", List.of(wheel));
+        Registry.Result first = registry.pkgr("install", "store-app==1.0.0");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.err().contains("1 blob(s) fetched") || first.err().contains("2 blob(s) fetched"), first.err());
+        Path entry = storeEntries().get(0);
+        Path blob = registry.cache().resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex);
+        assertEquals(inode(entry.resolve("wheel.whl")), inode(blob), "the store took the fetched blob by a link");
+        assertEquals(inode(blob), inode(environment("1.0.0").resolve("deps/" + wheel.getFileName())));
+        // a host whose blobs/ lost the wheel (gc, or a store filled before layers): the store's copy counts as held
+        Files.delete(blob);
+
+        Registry.Result second = registry.pkgr("install", "store-app==1.0.1");
+
+        assertEquals(0, second.exitCode(), second.err());
+        Matcher m = Pattern.compile("(\\d+) blob\\(s\\) fetched \\(([^)]*) received\\), (\\d+) held").matcher(second.err());
+        assertTrue(m.find(), second.err());
+        assertEquals("1", m.group(3), "the wheel is held by the store: " + second.err());
+        assertTrue(m.group(2).endsWith(" B") || m.group(2).endsWith("KiB"), "v2 receives only its code: " + second.err());
+        assertFalse(Files.exists(blob), "no second copy under blobs/");
+        assertEquals(inode(entry.resolve("wheel.whl")), inode(environment("1.0.1").resolve("deps/" + wheel.getFileName())),
+                "one copy of the wheel on disk");
+
+        // a store wheel damaged in place (same size and mtime, so its entry still looks whole) is not used
+        Path stored = entry.resolve("wheel.whl");
+        FileTime mtime = Files.getLastModifiedTime(stored);
+        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] damaged = Files.readAllBytes(stored);
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(stored, damaged);
+        Files.setLastModifiedTime(stored, mtime);
+
+        Registry.Result third = registry.pkgr("run", "store-app==1.0.2", "main");
+
+        assertEquals(0, third.exitCode(), third.err());
+        assertTrue(third.err().contains("held on this host is damaged; fetching it again"), third.err());
+        assertTrue(third.lastLine().contains("\"value\":\"original\""), third.lastLine());
+        assertEquals(io.pkgr.bundle.Sha256.ofFile(wheel), io.pkgr.bundle.Sha256.ofFile(blob), "fetched again by digest");
+        assertEquals(inode(blob), inode(storeEntries().get(0).resolve("wheel.whl")), "the entry was rebuilt from it");
     }
 
     // ---- fixtures ----

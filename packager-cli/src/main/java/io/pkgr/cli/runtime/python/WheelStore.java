@@ -288,6 +288,16 @@ public final class WheelStore {
         }
     }
 
+    /** Removes an entry whose wheel did not match its sha256, waiting for its lock (the next install rebuilds it). */
+    void removeDamaged(String key) throws IOException {
+        Runnable unlock = lock(key);
+        try {
+            remove(layout.wheelEntry(key));
+        } finally {
+            unlock.run();
+        }
+    }
+
     /** Unpublishes (ready marker first, so no one uses a half-deleted entry) and deletes. */
     private static void remove(Path dir) {
         try {
