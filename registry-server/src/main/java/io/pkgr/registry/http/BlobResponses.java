@@ -34,7 +34,8 @@ public final class BlobResponses {
     /** Blobs up to this size are read on the IO thread and sent from memory (see {@link #sendInline}). */
     static final int INLINE_MAX = 64 * 1024;
     /** Small blobs (manifests, PEP 658 metadata, small bundles) served from memory: 32 MiB at most. */
-    private static final SmallBlobCache SMALL_BLOBS = new SmallBlobCache(32L << 20, INLINE_MAX);
+    /** Per server (never static: two servers in one JVM must not answer from each other's blobs). */
+    private final SmallBlobCache smallBlobs = new SmallBlobCache(32L << 20, INLINE_MAX);
 
     private final BlobStore store;
     private final Duration redirectExpiry;
@@ -58,7 +59,7 @@ public final class BlobResponses {
         }
         ByteRange range = Conditional.range(exchange, size, etag);
         boolean get = exchange.getRequestMethod().equals(Methods.GET);
-        boolean fromMemory = range == null && redirectExpiry == null && SMALL_BLOBS.get(sha256) != null;
+        boolean fromMemory = range == null && redirectExpiry == null && smallBlobs.get(sha256) != null;
         if (store.remote() && !fromMemory && exchange.isInIoThread()) {
             // everything below may ask the object store: never on an IO thread
             exchange.dispatch(Route.of(e -> send(e, sha256, size, contentType, filename)));
@@ -88,7 +89,7 @@ public final class BlobResponses {
 
     private void sendBytes(HttpServerExchange exchange, Sha256 sha256, long size, String contentType, String filename,
             ByteRange range) throws IOException {
-        byte[] cached = range == null ? SMALL_BLOBS.get(sha256) : null;
+        byte[] cached = range == null ? smallBlobs.get(sha256) : null;
         Blob blob = cached == null ? store.get(StoragePaths.blob(sha256), range) : null;
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
@@ -127,7 +128,7 @@ public final class BlobResponses {
      * hand-off to a worker thread and back, which costs more than the read itself. A whole blob
      * ({@code whole} is its digest) is then cached: the next request for it makes no system call.
      */
-    private static void sendInline(HttpServerExchange exchange, FileChannel channel, long length, Sha256 whole)
+    private void sendInline(HttpServerExchange exchange, FileChannel channel, long length, Sha256 whole)
             throws IOException {
         ByteBuffer body = ByteBuffer.allocate((int) length);
         try (channel) {
@@ -141,13 +142,13 @@ public final class BlobResponses {
         }
         body.flip();
         if (whole != null) {
-            SMALL_BLOBS.put(whole, body.array());
+            smallBlobs.put(whole, body.array());
         }
         exchange.getResponseSender().send(body);
     }
 
     /** A small whole blob from a remote store: read once, kept in the small-blob cache, sent from memory. */
-    private static void sendRemoteSmall(HttpServerExchange exchange, Blob blob, long length, Sha256 whole)
+    private void sendRemoteSmall(HttpServerExchange exchange, Blob blob, long length, Sha256 whole)
             throws IOException {
         byte[] body;
         try (InputStream in = blob.open()) {
@@ -156,7 +157,7 @@ public final class BlobResponses {
         if (body.length != length) {
             throw new IOException("blob shorter than its record: " + body.length + " of " + length + " bytes");
         }
-        SMALL_BLOBS.put(whole, body);
+        smallBlobs.put(whole, body);
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
 
