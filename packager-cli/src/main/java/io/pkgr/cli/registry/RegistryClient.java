@@ -322,7 +322,8 @@ public final class RegistryClient {
                     if (have > 0) {
                         b.header("Range", "bytes=" + have + "-").header("If-Range", "\"" + digest.hex() + "\"");
                     }
-                    HttpResponse<InputStream> resp = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                    // a registry on object storage answers 307 to a pre-signed URL: never send it our credentials
+                    HttpResponse<InputStream> resp = sendFollowingRedirects(b.GET().build());
                     if (resp.statusCode() != 200 && resp.statusCode() != 206) {
                         byte[] body;
                         try (InputStream in = resp.body()) {
