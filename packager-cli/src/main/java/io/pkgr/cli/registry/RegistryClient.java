@@ -558,23 +558,7 @@ public final class RegistryClient {
 
     private static InputStream progressStream(Path file, LongConsumer progress) {
         try {
-            InputStream in = Files.newInputStream(file);
-            if (progress == null) {
-                return in;
-            }
-            return new java.io.FilterInputStream(in) {
-                long total;
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
-                    if (n > 0) {
-                        total += n;
-                        progress.accept(total);
-                    }
-                    return n;
-                }
-            };
+            return counting(Files.newInputStream(file), progress);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
