@@ -88,6 +88,7 @@ final class BundlePublisher {
             if (same.isPresent()) {
                 return same.get();
             }
+            catalog.checkPublishable(manifest.name(), manifest.version(), sha256); // before any layer is stored
             VersionRecord.Blob files = layers.split(staged, manifest, maxUploadBytes);
             boolean identical = reassemblesExactly(manifest, files, sha256);
             VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(), sha256, digests.size(),

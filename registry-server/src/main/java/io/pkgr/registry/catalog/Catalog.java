@@ -4,6 +4,7 @@ import io.pkgr.api.SearchResults;
 import io.pkgr.api.VersionList;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.registry.storage.StagedBlob;
 import io.pkgr.registry.storage.StoragePaths;
@@ -111,6 +112,32 @@ public final class Catalog {
                 entry.list = entry.summary();
             }
             return Optional.of(entry.list);
+        }
+    }
+
+    /**
+     * Throws the {@link VersionConflictException} {@link #publish} would throw for {@code version}
+     * with {@code sha256} as things stand, so that a refused upload stores nothing. Another
+     * replica may still win between this check and the publish; its blobs are then unreferenced
+     * and left to garbage collection, as after a crash.
+     */
+    public void checkPublishable(BundleName name, Version version, Sha256 sha256) {
+        Entry entry = entries.get(name.normalized());
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            VersionRecord existing = entry.versions().get(version);
+            if (existing != null) {
+                if (!existing.sha256().equals(sha256)) {
+                    throw new VersionConflictException(existing);
+                }
+                return;
+            }
+            VersionRecord samePrecedence = entry.samePrecedence(version);
+            if (samePrecedence != null) {
+                throw new VersionConflictException(samePrecedence);
+            }
         }
     }
 
