@@ -45,6 +45,9 @@ final class PostgresCatalogRecords implements CatalogRecords {
 
     private static final System.Logger LOG = System.getLogger(PostgresCatalogRecords.class.getName());
     static final String CHANNEL = "pkgr_catalog";
+    /** Change rows kept however old (far more than a replica falls behind between two checks). */
+    static final long KEEP_CHANGES = 10_000;
+    private static final long PRUNE_EVERY = 1_000;
     private static final String FILE_COLUMNS = "f.project, f.filename, f.display_name, f.version, f.filetype, f.sha256,"
             + " f.md5, f.blake2_256, f.size, f.requires_python, f.metadata_sha256, f.metadata_size, f.uploader, f.uploaded,"
             + " y.filename IS NOT NULL AS yanked, y.reason";
@@ -433,6 +436,22 @@ final class PostgresCatalogRecords implements CatalogRecords {
             s.setString(1, Long.toString(seq));
             s.executeQuery().close();
         }
+        if (seq % PRUNE_EVERY == 0) {
+            prune(c, seq - KEEP_CHANGES);
+        }
+    }
+
+    /**
+     * Drops change rows that every live replica has applied: older than {@link #KEEP_CHANGES}
+     * numbers and than a day. A replica that was cut off for longer finds a gap below what it
+     * applied and reads every name again ({@link #changesSince}).
+     */
+    static int prune(Connection c, long upTo) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM catalog_changes WHERE seq <= ? AND changed_at < now() - interval '1 day'")) {
+            s.setLong(1, upTo);
+            return s.executeUpdate();
+        }
     }
 
     private static int update(Connection c, String sql, String... args) throws SQLException {
@@ -460,6 +479,13 @@ final class PostgresCatalogRecords implements CatalogRecords {
                 return new Changes(newest, List.of());
             }
             Set<List<String>> names = new LinkedHashSet<>();
+            if (pruned(c, after)) {
+                // changes this replica has not applied were pruned: every name, in its current state
+                LOG.log(System.Logger.Level.INFO, "catalog changes after {0} were pruned; reading every name again", after);
+                addAll(c, names, "bundle", "SELECT name FROM bundles");
+                addAll(c, names, "pypi", "SELECT name FROM pypi_projects");
+                return new Changes(newest, names.stream().map(l -> l.toArray(String[]::new)).toList());
+            }
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT kind, name FROM catalog_changes WHERE seq > ? AND seq <= ? ORDER BY seq")) {
                 s.setLong(1, after);
@@ -472,6 +498,24 @@ final class PostgresCatalogRecords implements CatalogRecords {
             }
             return new Changes(newest, names.stream().map(l -> l.toArray(String[]::new)).toList());
         });
+    }
+
+    /** True when the change right after {@code after} is gone (pruned), so the rows left do not cover what followed it. */
+    private static boolean pruned(Connection c, long after) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT min(seq) FROM catalog_changes");
+                ResultSet r = s.executeQuery()) {
+            r.next();
+            long oldest = r.getLong(1);
+            return !r.wasNull() && oldest > after + 1;
+        }
+    }
+
+    private static void addAll(Connection c, Set<List<String>> names, String kind, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                names.add(List.of(kind, r.getString(1)));
+            }
+        }
     }
 
     List<VersionRecord> versionsOf(String name) throws IOException {

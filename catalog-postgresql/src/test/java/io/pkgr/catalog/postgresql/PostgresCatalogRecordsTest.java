@@ -180,6 +180,38 @@ class PostgresCatalogRecordsTest {
     }
 
     @Test
+    void oldChangesArePrunedAndAReplicaBehindThePrunedRowsReadsEveryNameAgain() throws Exception {
+        // given a replica that applied the first change and then stopped listening
+        String url = newDatabase();
+        String database = url.substring(url.lastIndexOf('/') + 1);
+        try (PostgresCatalogRecords writer = open(url, Duration.ofSeconds(30));
+                PostgresCatalogRecords reader = open(url, Duration.ofSeconds(30))) {
+            writer.insertVersion(version("team-x", "1.0.0", 'a'));
+            reader.load();
+            VersionRecord y = version("team-y", "1.0.0", 'b');
+            VersionRecord z = version("team-z", "1.0.0", 'c');
+            PypiFile demo = file("demo-1.0.tar.gz", "1.0", 'd');
+            writer.insertVersion(y);
+            writer.insertVersion(z);
+            writer.insertFile(demo);
+
+            // when rows of the changes it missed are pruned (recent rows are kept whatever their number)
+            int recent = writer.call("prune", false, c -> PostgresCatalogRecords.prune(c, 3));
+            pg.psql(database, "UPDATE catalog_changes SET changed_at = now() - interval '2 days';");
+            int old = writer.call("prune", false, c -> PostgresCatalogRecords.prune(c, 3));
+            Feed feed = new Feed();
+            reader.subscribe(feed);
+
+            // then it finds the gap and reads every name, so nothing it missed is lost
+            assertEquals(0, recent);
+            assertEquals(3, old);
+            assertEquals(List.of(y), feed.bundle("team-y", Duration.ofSeconds(3)));
+            assertEquals(List.of(z), feed.bundle("team-z", Duration.ofSeconds(3)));
+            assertEquals(List.of(demo), feed.project("demo", Duration.ofSeconds(3)));
+        }
+    }
+
+    @Test
     void whileTheDatabaseIsDownWritesFailAsUnavailableAndHealAfterwards() throws IOException {
         String url = newDatabase();
         try (PostgresCatalogRecords records = open(url, Duration.ofSeconds(30))) {
