@@ -90,6 +90,12 @@ public final class ApiTokens implements AutoCloseable {
         return presented != null && presented.startsWith(PREFIX);
     }
 
+    /** Whether {@link #check} answers {@code presented} from memory, without asking the store. */
+    public boolean inMemory(String presented) {
+        return presented != null && presented.length() > PREFIX.length() + ID_LENGTH && presented.startsWith(PREFIX)
+                && store.find(presented.substring(PREFIX.length(), PREFIX.length() + ID_LENGTH)).isPresent();
+    }
+
     /** Checks a presented token; never throws. A valid token's use is noted (lazily). */
     public Check check(String presented) {
         if (presented == null || presented.length() < PREFIX.length() + ID_LENGTH + 2
@@ -99,6 +105,13 @@ public final class ApiTokens implements AutoCloseable {
         String id = presented.substring(PREFIX.length(), PREFIX.length() + ID_LENGTH);
         String secret = presented.substring(PREFIX.length() + ID_LENGTH + 1);
         Optional<ApiToken> found = store.find(id);
+        if (found.isEmpty()) {
+            try {
+                found = store.findFresh(id);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot look up token {0} in its store: {1}", id, e.getMessage());
+            }
+        }
         byte[] actual = sha256(secret);
         // hash even for an unknown id, so that unknown and wrong cost the same
         byte[] expected = found.map(t -> HexFormat.of().parseHex(t.secretSha256())).orElse(new byte[32]);

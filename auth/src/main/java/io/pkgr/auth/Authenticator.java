@@ -145,6 +145,23 @@ public final class Authenticator {
         return null;
     }
 
+    /**
+     * Whether the header carries an API token (Bearer, or Basic with user {@value ApiTokens#TOKEN_USER})
+     * that {@link #authenticate} checks from memory: then the check costs one SHA-256 and never blocks.
+     */
+    public boolean isTokenInMemory(String authorizationHeader) {
+        if (tokens == null || authorizationHeader == null) {
+            return false;
+        }
+        String bearer = bearer(authorizationHeader);
+        if (bearer != null) {
+            return tokens.inMemory(bearer);
+        }
+        BasicCredentials credentials = BasicCredentials.parse(authorizationHeader);
+        return credentials != null && ApiTokens.TOKEN_USER.equals(credentials.user())
+                && tokens.inMemory(new String(credentials.password(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The API tokens this authenticator accepts; null when tokens are not enabled. */
     public ApiTokens tokens() {
         return tokens;

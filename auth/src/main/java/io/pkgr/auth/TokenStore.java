@@ -16,6 +16,14 @@ public interface TokenStore {
     /** The token with this id, from memory; empty when there is none (never made, or revoked). */
     Optional<ApiToken> find(String id);
 
+    /**
+     * Like {@link #find}, but asks the store itself when memory does not know the id: a token made
+     * on another replica a moment ago works at once. May block; the default is {@link #find}.
+     */
+    default Optional<ApiToken> findFresh(String id) throws IOException {
+        return find(id);
+    }
+
     /** Every token, sorted by owner and name. */
     List<ApiToken> list() throws IOException;
 
