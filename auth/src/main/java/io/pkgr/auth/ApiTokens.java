@@ -198,11 +198,15 @@ public final class ApiTokens implements AutoCloseable {
         return id.toString();
     }
 
-    private static byte[] sha256(String secret) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JRE", e);
         }
+    });
+
+    private static byte[] sha256(String secret) {
+        return SHA256.get().digest(secret.getBytes(StandardCharsets.UTF_8)); // digest() resets it for the next use
     }
 }
