@@ -89,6 +89,16 @@ class ApiTokensTest {
     }
 
     @Test
+    void withoutTokensABearerHeaderIsMalformedAndTokenUserIsAnOrdinaryName() throws IOException {
+        Path file = RealHtpasswd.write(dir.resolve("htpasswd"), RealHtpasswd.line("alice", "alice-pw", "-B", "-C", "4"));
+        Authenticator auth = Authenticator.builder(file).build();
+
+        assertEquals(AuthResult.malformed(), auth.authenticate("Bearer pkgr_abcdefghij_secret", "10.0.0.1"));
+        assertEquals(AuthResult.Status.BAD_CREDENTIALS,
+                auth.authenticate(VerificationCacheTest.basic("__token__", "pkgr_abcdefghij_secret"), "10.0.0.1").status());
+    }
+
+    @Test
     void aTokenOfARemovedUserStopsWorking() throws Exception {
         ApiTokens tokens = tokens();
         String token = tokens.create("carol", "ci", PUBLISH_CHURN, null).orElseThrow().secret();
