@@ -43,17 +43,27 @@ public final class AccessRules {
 
     /** Reads the YAML rules file at {@code path} and reloads it when it changes; fails if it is unreadable or invalid. */
     public static AccessRules load(Path path) throws IOException {
-        return load(path, HtpasswdFile.DEFAULT_RELOAD_INTERVAL, System::nanoTime);
+        return load(path, HtpasswdFile.DEFAULT_RELOAD_INTERVAL, System::nanoTime, () -> { });
+    }
+
+    /** Like {@link #load(Path)}, telling {@code onReload} each time a changed file was loaded. */
+    public static AccessRules load(Path path, Runnable onReload) throws IOException {
+        return load(path, HtpasswdFile.DEFAULT_RELOAD_INTERVAL, System::nanoTime, onReload);
     }
 
     static AccessRules load(Path path, Duration reloadInterval, LongSupplier nanoTicker) throws IOException {
+        return load(path, reloadInterval, nanoTicker, () -> { });
+    }
+
+    static AccessRules load(Path path, Duration reloadInterval, LongSupplier nanoTicker, Runnable onReload)
+            throws IOException {
         WatchedFile<RuleSet> file = new WatchedFile<>(path, "access rules file", (content, previous) -> {
             try {
                 return parse(content);
             } catch (IllegalArgumentException | IOException e) {
                 throw new WatchedFile.RejectedFileException(e.getMessage());
             }
-        }, reloadInterval.toNanos(), nanoTicker, null);
+        }, reloadInterval.toNanos(), nanoTicker, (before, after) -> onReload.run());
         AccessRules rules = new AccessRules(file::current);
         rules.watched = file;
         return rules;
@@ -95,6 +105,25 @@ public final class AccessRules {
             return true;
         }
         return rules.get().allowsOnSomeName(user, permission);
+    }
+
+    /**
+     * Whether {@code user} may do {@code permission} on every name the pattern can match: what a
+     * token scope {@code pattern:permission} of theirs may claim. Conservative: true only when one
+     * grant's pattern covers the whole scope pattern ({@code team-*} covers {@code team-a-*}, not
+     * {@code *}).
+     */
+    public boolean allowsEveryName(String user, Permission permission, String pattern) {
+        if (anonymousRead && permission == Permission.READ) {
+            return true;
+        }
+        String scope = NamePattern.of(pattern).normalized();
+        return rules.get().allows(user, permission, scope);
+    }
+
+    /** Whether {@code user} administers the whole registry ({@code admin} on {@code *}). */
+    public boolean isRegistryAdmin(String user) {
+        return user != null && rules.get().allows(user, Permission.ADMIN, "*");
     }
 
     /** Lets anonymous callers read every bundle, in addition to the rules (off by default). */

@@ -30,14 +30,17 @@ public final class Authenticator {
     private final FailureLimiter byUser;
     private final HashVerifier verifier;
     private final StoredUsers storedUsers;
+    private final ApiTokens tokens;
     private static final HtpasswdFile.Snapshot NO_FILE = new HtpasswdFile.Snapshot(java.util.Map.of());
 
     private Authenticator(Builder b) throws IOException {
         this.cache = new VerificationCache(b.cacheTtl.toNanos(), b.cacheMaxEntries, b.ticker);
         this.storedUsers = b.storedUsers;
+        this.tokens = b.tokens;
+        java.util.function.Consumer<UsersChange> onUsers = b.onUsersChanged;
         // with stored users, an htpasswd file is optional: a replica whose users are all in the database has none
         this.htpasswd = storedUsers != null && !java.nio.file.Files.exists(b.htpasswdFile) ? null
-                : HtpasswdFile.open(b.htpasswdFile, b.reloadInterval, b.ticker, cache::invalidate);
+                : HtpasswdFile.open(b.htpasswdFile, b.reloadInterval, b.ticker, cache::invalidate, onUsers);
         this.byAddress = new FailureLimiter(b.maxFailures, b.failureWindow.toNanos(), b.blockDuration.toNanos(),
                 b.limiterMaxKeys, b.ticker);
         this.byUser = new FailureLimiter(b.maxFailures, b.failureWindow.toNanos(), b.blockDuration.toNanos(),
@@ -61,12 +64,19 @@ public final class Authenticator {
             if (authorizationHeader == null || authorizationHeader.isBlank()) {
                 return AuthResult.anonymous();
             }
+            String address = clientAddress == null ? "" : clientAddress;
+            String bearer = tokens == null ? null : bearer(authorizationHeader); // without tokens, Bearer is malformed
+            if (bearer != null) {
+                return authenticateToken(bearer, address);
+            }
             BasicCredentials credentials = BasicCredentials.parse(authorizationHeader);
             if (credentials == null) {
                 return AuthResult.malformed();
             }
-            String address = clientAddress == null ? "" : clientAddress;
             String user = credentials.user();
+            if (tokens != null && ApiTokens.TOKEN_USER.equals(user)) {
+                return authenticateToken(new String(credentials.password(), java.nio.charset.StandardCharsets.UTF_8), address);
+            }
             long wait = Math.max(byAddress.blockedForNanos(address), byUser.blockedForNanos(user));
             if (wait > 0) {
                 return AuthResult.rateLimited(ceilSeconds(wait));
@@ -85,6 +95,72 @@ public final class Authenticator {
             LOG.log(Level.ERROR, "authentication failed unexpectedly; refusing the request", e);
             return AuthResult.badCredentials();
         }
+    }
+
+    /**
+     * A token as a Bearer header or a {@value ApiTokens#TOKEN_USER} password. Failures count
+     * against the client address only: counting them against a user would let anyone lock every
+     * token of a user out.
+     */
+    private AuthResult authenticateToken(String presented, String address) {
+        long wait = byAddress.blockedForNanos(address);
+        if (wait > 0) {
+            return AuthResult.rateLimited(ceilSeconds(wait));
+        }
+        ApiTokens.Check check = tokens.check(presented);
+        switch (check.status()) {
+            case OK -> {
+                if (userExists(check.token().user())) {
+                    return AuthResult.ok(check.token());
+                }
+                byAddress.recordFailure(address); // the owner was removed: so is every token of theirs
+                return AuthResult.tokenInvalid();
+            }
+            case EXPIRED -> {
+                return AuthResult.tokenExpired(check.token());
+            }
+            default -> {
+                if (byAddress.recordFailure(address)) {
+                    LOG.log(Level.WARNING, "too many invalid tokens: address {0} blocked for a while", address);
+                }
+                return AuthResult.tokenInvalid();
+            }
+        }
+    }
+
+    private boolean userExists(String user) {
+        HtpasswdFile.Snapshot snapshot = htpasswd != null ? htpasswd.snapshot() : NO_FILE;
+        return snapshot.hashOf(user) != null || storedUsers != null && storedUsers.passwordHash(user) != null;
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null for any other scheme. */
+    private static String bearer(String header) {
+        if (header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() < 4096) {
+            return header.substring(7).strip();
+        }
+        return null;
+    }
+
+    /**
+     * Whether the header carries an API token (Bearer, or Basic with user {@value ApiTokens#TOKEN_USER})
+     * that {@link #authenticate} checks from memory: then the check costs one SHA-256 and never blocks.
+     */
+    public boolean isTokenInMemory(String authorizationHeader) {
+        if (tokens == null || authorizationHeader == null) {
+            return false;
+        }
+        String bearer = bearer(authorizationHeader);
+        if (bearer != null) {
+            return tokens.inMemory(bearer);
+        }
+        BasicCredentials credentials = BasicCredentials.parse(authorizationHeader);
+        return credentials != null && ApiTokens.TOKEN_USER.equals(credentials.user())
+                && tokens.inMemory(new String(credentials.password(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The API tokens this authenticator accepts; null when tokens are not enabled. */
+    public ApiTokens tokens() {
+        return tokens;
     }
 
     /** Verifications answered from the cache since start (for metrics). */
@@ -143,6 +219,8 @@ public final class Authenticator {
         private int limiterMaxKeys = 10_000;
         private Duration reloadInterval = HtpasswdFile.DEFAULT_RELOAD_INTERVAL;
         private StoredUsers storedUsers;
+        private ApiTokens tokens;
+        private java.util.function.Consumer<UsersChange> onUsersChanged = change -> { };
         private LongSupplier ticker = System::nanoTime;
         private HashVerifier verifier = PasswordHash::matches;
 
@@ -200,6 +278,18 @@ public final class Authenticator {
         /** Users consulted for names the htpasswd file does not hold; the file may then be absent. */
         public Builder storedUsers(StoredUsers users) {
             this.storedUsers = users;
+            return this;
+        }
+
+        /** Accepts these API tokens (as a Bearer header or as the password of {@code __token__}). */
+        public Builder tokens(ApiTokens tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        /** Told which users a reload of the htpasswd file added, changed or removed (e.g. for an audit log). */
+        public Builder onUsersChanged(java.util.function.Consumer<UsersChange> listener) {
+            this.onUsersChanged = Objects.requireNonNull(listener);
             return this;
         }
 

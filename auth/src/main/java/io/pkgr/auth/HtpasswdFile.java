@@ -31,11 +31,17 @@ public final class HtpasswdFile {
     private final WatchedFile<Snapshot> file;
 
     private HtpasswdFile(Path path, Duration reloadInterval, LongSupplier nanoTicker,
-                         Consumer<Set<String>> changedUsers) throws IOException {
+                         Consumer<Set<String>> changedUsers, Consumer<UsersChange> changes) throws IOException {
         this.file = new WatchedFile<>(path, "htpasswd file",
                 (content, previous) -> parse(path, content, previous),
                 reloadInterval.toNanos(), nanoTicker,
-                (before, after) -> changedUsers.accept(changedUsers(before, after)));
+                (before, after) -> {
+                    changedUsers.accept(changedUsers(before, after));
+                    UsersChange change = UsersChange.between(before.entries, after.entries);
+                    if (!change.isEmpty()) {
+                        changes.accept(change);
+                    }
+                });
     }
 
     /** Opens {@code path}, failing only if it cannot be read at all; malformed lines are logged and skipped. */
@@ -45,7 +51,12 @@ public final class HtpasswdFile {
 
     static HtpasswdFile open(Path path, Duration reloadInterval, LongSupplier nanoTicker,
                              Consumer<Set<String>> changedUsers) throws IOException {
-        return new HtpasswdFile(path, reloadInterval, nanoTicker, changedUsers);
+        return new HtpasswdFile(path, reloadInterval, nanoTicker, changedUsers, change -> { });
+    }
+
+    static HtpasswdFile open(Path path, Duration reloadInterval, LongSupplier nanoTicker,
+                             Consumer<Set<String>> changedUsers, Consumer<UsersChange> changes) throws IOException {
+        return new HtpasswdFile(path, reloadInterval, nanoTicker, changedUsers, changes);
     }
 
     /** The file this was read from. */

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
                 io.pkgr.cli.catalog.ShowCommand.class,
                 io.pkgr.cli.catalog.YankCommand.class,
                 io.pkgr.cli.user.UserCommand.class,
+                io.pkgr.cli.token.TokenCommand.class,
                 io.pkgr.cli.lock.LockCommand.class,
                 io.pkgr.cli.install.InstallCommand.class,
                 io.pkgr.cli.run.RunCommand.class,

@@ -29,6 +29,10 @@ public final class ApiPaths {
     public static final String UNYANK = VERSION + "/unyank";
     public static final String SEARCH = PREFIX + "/search";
     public static final String WHOAMI = PREFIX + "/whoami";
+    /** GET lists API tokens, POST makes one ({@link Tokens}). */
+    public static final String TOKENS = PREFIX + "/tokens";
+    /** DELETE revokes the API token with this id. */
+    public static final String TOKEN = TOKENS + "/{id}";
     public static final String PYPI_PROJECT = PREFIX + "/pypi/{project}";
     public static final String PYPI_FILE = PYPI_PROJECT + "/{file}";
     public static final String PYPI_YANK = PYPI_FILE + "/yank";
@@ -83,6 +87,15 @@ public final class ApiPaths {
 
     public static String whoami() {
         return relative(WHOAMI);
+    }
+
+    /** Relative path of the token list, for one user when {@code user} is not null. */
+    public static String tokens(String user) {
+        return relative(TOKENS) + (user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+    }
+
+    public static String token(String id) {
+        return relative(TOKENS) + "/" + segment(id);
     }
 
     private static String relative(String absolute) {

@@ -1,7 +1,14 @@
 package io.pkgr.registry;
 
 import io.pkgr.auth.AccessRules;
+import io.pkgr.auth.ApiTokens;
 import io.pkgr.auth.Authenticator;
+import io.pkgr.auth.FileTokenStore;
+import io.pkgr.auth.UsersChange;
+import io.pkgr.registry.access.TokenRoutes;
+import io.pkgr.registry.audit.AuditEvent;
+import io.pkgr.registry.audit.AuditHandler;
+import io.pkgr.registry.audit.AuditLog;
 import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthModuleAccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
@@ -65,7 +72,10 @@ final class RegistryAssembly {
     final CatalogRecords records;
     final Catalog catalog;
     final PypiCatalog pypi;
+    final AuditLog audit;
+    final ApiTokens tokens;
     final AccessControl access;
+    private AccessRules rules; // set by createAccessControl
     final GracefulShutdownHandler root;
     final Undertow undertow;
     private long maxBodyBytes; // the largest request body a route reads; set by createRoutes
@@ -95,8 +105,10 @@ final class RegistryAssembly {
                 pypi.refreshAll(all);
             }
         });
+        this.audit = new AuditLog(config.auditFile(), config.audit().maxBytes(), config.audit().keep());
+        this.tokens = createTokens();
         this.access = createAccessControl();
-        this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
+        this.root = new GracefulShutdownHandler(new AccessLogHandler(new AuditHandler(audit, createRoutes()),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
         this.undertow = createUndertow(ClientAddressHandler.wrap(config.trustedProxies(),
                 new ExchangeGuard(root, config.minUploadRate(), config.uploadRateGrace())));
@@ -118,11 +130,22 @@ final class RegistryAssembly {
         return CatalogRecordsProvider.forUrl(settings.url()).open(settings, store, metrics::databaseCall);
     }
 
+    /** API tokens: in the catalog database when replicas share one, else in a file in the data directory. */
+    private ApiTokens createTokens() throws IOException {
+        java.util.Optional<io.pkgr.auth.TokenStore> shared = records.tokenStore();
+        return new ApiTokens(shared.isPresent() ? shared.get() : FileTokenStore.open(config.tokensFile()));
+    }
+
     private AccessControl createAccessControl() throws IOException {
         ensureUsersAndRules();
         Authenticator authenticator = Authenticator.builder(config.htpasswdFile())
-                .storedUsers(records.sharedUsers().orElse(null)).build();
-        AccessRules rules = AccessRules.load(config.accessRulesFile());
+                .storedUsers(records.sharedUsers().orElse(null))
+                .tokens(tokens)
+                .onUsersChanged(this::auditUsers)
+                .build();
+        Path rulesFile = config.accessRulesFile();
+        rules = AccessRules.load(rulesFile,
+                () -> audit.record(AuditEvent.ofServer("access-reload", null, "reloaded " + rulesFile)));
         rules.setAnonymousRead(config.anonymousRead());
         AuthModuleAccessControl control = new AuthModuleAccessControl(authenticator, rules);
         metrics.counter("pkgr_auth_cache_hits", "Credential checks answered from the verification cache",
@@ -130,6 +153,20 @@ final class RegistryAssembly {
         metrics.counter("pkgr_auth_cache_misses", "Credential checks that needed a password hash",
                 control::cacheMisses);
         return control;
+    }
+
+    private void auditUsers(UsersChange change) {
+        StringBuilder detail = new StringBuilder("htpasswd reloaded:");
+        if (!change.added().isEmpty()) {
+            detail.append(" added ").append(new java.util.TreeSet<>(change.added()));
+        }
+        if (!change.changed().isEmpty()) {
+            detail.append(" password changed ").append(new java.util.TreeSet<>(change.changed()));
+        }
+        if (!change.removed().isEmpty()) {
+            detail.append(" removed ").append(new java.util.TreeSet<>(change.removed()));
+        }
+        audit.record(AuditEvent.ofServer("users-reload", null, detail.toString()));
     }
 
     /** First start: an admin whose password goes to a file only its owner reads, and default rules. */
@@ -141,6 +178,7 @@ final class RegistryAssembly {
             // replicas on one database: one admin for all, in the database, whichever replica wins the race
             adminOnly = true;
             if (FirstStart.ensureSharedAdmin(shared.get(), passwordFile)) {
+                audit.record(AuditEvent.ofServer("user-create", FirstStart.ADMIN, "first start: in the catalog database"));
                 console.println("created user " + FirstStart.ADMIN + " in the catalog database"
                         + "; its password is in " + passwordFile.toAbsolutePath()
                         + " (readable by its owner only; store it elsewhere, then delete the file)");
@@ -148,6 +186,7 @@ final class RegistryAssembly {
         } else {
             adminOnly = FirstStart.ensureHtpasswd(config.htpasswdFile(), passwordFile);
             if (adminOnly) {
+                audit.record(AuditEvent.ofServer("user-create", FirstStart.ADMIN, "first start: in " + config.htpasswdFile()));
                 // the password never reaches the console: logs are collected, kept and shared
                 console.println("created user " + FirstStart.ADMIN + " in " + config.htpasswdFile()
                         + "; its password is in " + passwordFile.toAbsolutePath()
@@ -177,6 +216,7 @@ final class RegistryAssembly {
                 .register(authenticated);
         PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
+        new TokenRoutes(tokens, rules).register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 

@@ -72,6 +72,12 @@ public final class RegistryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stopping.undertow.stop();
+        stopping.tokens.close(); // writes the last noted uses before the catalog closes
+        try {
+            stopping.audit.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the audit log: {0}", e.getMessage());
+        }
         try {
             stopping.records.close();
         } catch (IOException e) {

@@ -39,6 +39,8 @@ import java.util.Objects;
  * @param uploadRateGrace how long a request body may take before {@code minUploadRate} applies
  * @param minFreeBytes {@code /readyz} fails while storage has less free space than this (0: never)
  * @param database the catalog database ({@code --database}); null for the catalog as files in storage
+ * @param trustedProxies load balancers whose {@code X-Forwarded-For} names the client
+ * @param audit where the audit log goes and how it rotates
  */
 public record ServerConfig(
         Path dataDir,
@@ -65,7 +67,8 @@ public record ServerConfig(
         String s3Region,
         boolean s3PathStyle,
         Duration s3RedirectExpiry,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        AuditSettings audit) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
@@ -89,6 +92,7 @@ public record ServerConfig(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(uploadRateGrace, "uploadRateGrace");
+        Objects.requireNonNull(audit, "audit");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, not " + port);
         }
@@ -128,7 +132,31 @@ public record ServerConfig(
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
                 DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null, null, null, false, null,
-                TrustedProxies.NONE);
+                TrustedProxies.NONE, AuditSettings.DEFAULT);
+    }
+
+    /**
+     * The audit log: one JSON line per change, in {@code file} (null: {@code DATA/audit/audit.log}),
+     * rotated when it would grow past {@code maxBytes}, keeping {@code keep} rotated files.
+     */
+    public record AuditSettings(Path file, long maxBytes, int keep) {
+        public static final AuditSettings DEFAULT = new AuditSettings(null, 64L * 1024 * 1024, 20);
+
+        public AuditSettings {
+            if (maxBytes < 4096 || keep < 1) {
+                throw new IllegalArgumentException("the audit log needs at least 4096 bytes per file and one rotated file");
+            }
+        }
+    }
+
+    /** The audit log file in effect. */
+    public Path auditFile() {
+        return audit.file() != null ? audit.file() : dataDir.resolve("audit").resolve("audit.log");
+    }
+
+    /** Where API tokens are kept when there is no catalog database. */
+    public Path tokensFile() {
+        return dataDir.resolve("tokens.json");
     }
 
     /** The htpasswd file in effect. */
@@ -262,6 +290,7 @@ public record ServerConfig(
         private boolean s3PathStyle;
         private Duration s3RedirectExpiry;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private AuditSettings audit = AuditSettings.DEFAULT;
 
         private Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -289,6 +318,7 @@ public record ServerConfig(
             s3PathStyle = c.s3PathStyle;
             s3RedirectExpiry = c.s3RedirectExpiry;
             trustedProxies = c.trustedProxies;
+            audit = c.audit;
         }
 
         public Builder dataDir(Path value) {
@@ -399,6 +429,11 @@ public record ServerConfig(
         }
 
         /** Proxies whose X-Forwarded-For names the client (see {@link TrustedProxies}). */
+        public Builder audit(AuditSettings value) {
+            audit = value == null ? AuditSettings.DEFAULT : value;
+            return this;
+        }
+
         public Builder trustedProxies(TrustedProxies value) {
             trustedProxies = value == null ? TrustedProxies.NONE : value;
             return this;
@@ -420,7 +455,7 @@ public record ServerConfig(
             return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
                     maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
                     publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database, s3Endpoint, s3Region,
-                    s3PathStyle, s3RedirectExpiry, trustedProxies);
+                    s3PathStyle, s3RedirectExpiry, trustedProxies, audit);
         }
     }
 }

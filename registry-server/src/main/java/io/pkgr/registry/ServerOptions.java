@@ -67,6 +67,14 @@ public final class ServerOptions {
             description = "Load balancers whose X-Forwarded-For names the client, e.g. 10.0.0.0/8 (default: none;"
                     + " the header is then ignored). The failed-login limiter and the access log use that client")
     TrustedProxies trustedProxies;
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "The audit log: one JSON line per change (default: DATA/audit/audit.log); see docs/server.md")
+    Path auditLog;
+    @Option(names = "--audit-log-max-size", paramLabel = "SIZE", converter = Size.class,
+            description = "Rotate the audit log when it would grow past this (default: 64M)")
+    Long auditLogMaxSize;
+    @Option(names = "--audit-log-keep", paramLabel = "N", description = "Rotated audit log files kept (default: 20)")
+    Integer auditLogKeep;
     @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
             description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
     Long minFreeSpace;
@@ -116,6 +124,11 @@ public final class ServerOptions {
                         defaults.shutdownGrace()))
                 .publicMetrics(or(or(publicMetrics, e.value("public-metrics", Switch::parse)), false))
                 .trustedProxies(or(trustedProxies, e.value("trusted-proxies", TrustedProxies::parse)))
+                .audit(new ServerConfig.AuditSettings(or(auditLog, e.value("audit-log", Path::of)),
+                        or(or(auditLogMaxSize, e.value("audit-log-max-size", Size::parse)),
+                                ServerConfig.AuditSettings.DEFAULT.maxBytes()),
+                        or(or(auditLogKeep, e.value("audit-log-keep", Environment::integer)),
+                                ServerConfig.AuditSettings.DEFAULT.keep())))
                 .minUploadRate(or(or(minUploadRate, e.value("min-upload-rate", Size::parse)), defaults.minUploadRate()))
                 .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
                         defaults.uploadRateGrace()))

@@ -145,11 +145,27 @@ public final class TestRegistry implements AutoCloseable {
         return json(response).path("error").path("code").asText();
     }
 
+    /** The audit log's lines, parsed, oldest first. */
+    public List<JsonNode> auditLines() {
+        try {
+            Path log = data.resolve("audit/audit.log");
+            List<JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                lines.add(Json.MAPPER.readTree(line));
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every file in the data directory except the auth files, relative: "nothing stored changed" compares these. */
     public List<String> storedFiles() {
         try (Stream<Path> walk = Files.walk(data)) {
             return walk.filter(Files::isRegularFile).map(p -> data.relativize(p).toString())
                     .filter(p -> !p.equals("htpasswd") && !p.equals("access.yaml") && !p.startsWith(".htpasswd"))
+                    // the audit log records refusals too, and tokens are credentials, not stored bundles
+                    .filter(p -> !p.startsWith("audit/") && !p.equals("tokens.json"))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

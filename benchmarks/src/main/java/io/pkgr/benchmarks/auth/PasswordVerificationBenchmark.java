@@ -1,6 +1,9 @@
 package io.pkgr.benchmarks.auth;
 
+import io.pkgr.auth.ApiTokens;
 import io.pkgr.auth.AuthResult;
+import io.pkgr.auth.FileTokenStore;
+import io.pkgr.auth.TokenScope;
 import io.pkgr.auth.Authenticator;
 import io.pkgr.auth.HtpasswdFile;
 import io.pkgr.auth.HtpasswdWriter;
@@ -40,6 +43,8 @@ public class PasswordVerificationBenchmark {
     private Authenticator authenticator;
     private HtpasswdFile file;
     private String cachedHeader;
+    private String bearerHeader;
+    private String tokenBasicHeader;
     private byte[] password;
 
     @Setup
@@ -54,11 +59,21 @@ public class PasswordVerificationBenchmark {
                 "sha256:" + Sha2Crypt.sha256Crypt(pw.clone()),   // 5000 rounds, as htpasswd -2
                 "sha512:" + Sha2Crypt.sha512Crypt(pw.clone()),   // 5000 rounds, as htpasswd -5
                 ""), java.nio.file.StandardOpenOption.APPEND);
-        authenticator = Authenticator.builder(htpasswd).build();
+        ApiTokens tokens = new ApiTokens(FileTokenStore.open(dir.resolve("tokens.json")));
+        authenticator = Authenticator.builder(htpasswd).tokens(tokens).build();
+        String token = tokens.create("bcrypt12", "bench", java.util.List.of(TokenScope.parse("*:read")), null)
+                .orElseThrow().secret();
+        bearerHeader = "Bearer " + token;
+        tokenBasicHeader = "Basic " + Base64.getEncoder()
+                .encodeToString(("__token__:" + token).getBytes(StandardCharsets.UTF_8));
         file = authenticator.htpasswdFile();
         password = pw;
         cachedHeader = "Basic " + Base64.getEncoder()
                 .encodeToString(("bcrypt12:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        if (authenticator.authenticate(bearerHeader, "192.0.2.1").status() != AuthResult.Status.OK
+                || authenticator.authenticate(tokenBasicHeader, "192.0.2.1").status() != AuthResult.Status.OK) {
+            throw new IllegalStateException("set-up failed: the token does not authenticate");
+        }
         if (authenticator.authenticate(cachedHeader, "192.0.2.1").status() != AuthResult.Status.OK) {
             throw new IllegalStateException("set-up failed: the cached user does not authenticate");
         }
@@ -74,6 +89,18 @@ public class PasswordVerificationBenchmark {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** An API token as {@code Authorization: Bearer}, through the full per-request path (one SHA-256, a map lookup). */
+    @Benchmark
+    public AuthResult tokenBearer() {
+        return authenticator.authenticate(bearerHeader, "192.0.2.1");
+    }
+
+    /** The same token as the Basic password of {@code __token__} (what twine, poetry and pip send). */
+    @Benchmark
+    public AuthResult tokenBasic() {
+        return authenticator.authenticate(tokenBasicHeader, "192.0.2.1");
     }
 
     /** A cache hit (user's hash is bcrypt cost 12), through the full per-request path. */

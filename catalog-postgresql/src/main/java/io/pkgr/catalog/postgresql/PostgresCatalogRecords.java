@@ -56,6 +56,7 @@ final class PostgresCatalogRecords implements CatalogRecords {
     private final CatalogMetrics metrics;
     private final ChangeFeed feed;
     private PostgresSharedUsers users; // guarded by this
+    private PostgresTokenStore tokens; // guarded by this
 
     private PostgresCatalogRecords(HikariDataSource pool, PgUrl url, Duration fullCheck, CatalogMetrics metrics) {
         this.pool = pool;
@@ -611,11 +612,27 @@ final class PostgresCatalogRecords implements CatalogRecords {
         return Optional.of(users);
     }
 
+    /** Opened on first use, as the users are. */
+    @Override
+    public synchronized Optional<io.pkgr.auth.TokenStore> tokenStore() {
+        if (tokens == null) {
+            try {
+                tokens = new PostgresTokenStore(this);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return Optional.of(tokens);
+    }
+
     @Override
     public void close() {
         synchronized (this) {
             if (users != null) {
                 users.close();
+            }
+            if (tokens != null) {
+                tokens.close();
             }
         }
         feed.close();

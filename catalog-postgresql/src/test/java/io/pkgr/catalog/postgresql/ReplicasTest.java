@@ -1,6 +1,7 @@
 package io.pkgr.catalog.postgresql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkgr.bundle.BundleWriter;
@@ -204,6 +205,48 @@ class ReplicasTest {
     private static List<String> storedFiles() throws IOException {
         try (Stream<Path> walk = Files.walk(data)) {
             return walk.filter(Files::isRegularFile).map(p -> data.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aTokenMadeOnOneReplicaWorksOnTheOtherUntilItIsRevokedThere() throws Exception {
+        HttpResponse<String> created = send(one.request("/api/v1/tokens").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"scopes\":[\"team-tok*:publish\"]}")).build());
+        assertEquals(201, created.statusCode(), created.body());
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body());
+        String token = body.path("token").asText();
+        String id = body.path("info").path("id").asText();
+        assertEquals(1, Integer.parseInt(pg.psql("registry", "SELECT count(*) FROM api_tokens WHERE id = '" + id + "'")));
+        assertFalse(pg.psql("registry", "SELECT secret_sha256 || scopes FROM api_tokens").contains(token.substring(16)),
+                "only a hash of the secret is in the database");
+
+        // the other replica has not re-read the tokens yet: it looks the unknown id up at once
+        HttpResponse<String> published = send(bearer(two, "/api/v1/bundles/team-tok/1.0.0", token)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bundleOrFail("team-tok", "1.0.0"))).build());
+        assertEquals(201, published.statusCode(), published.body());
+        assertTrue(published.body().contains("\"publisher\":\"alice\""), published.body());
+        assertEquals(403, send(bearer(one, "/api/v1/bundles/other-tok/1.0.0", token)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bundleOrFail("other-tok", "1.0.0"))).build()).statusCode());
+
+        assertEquals(200, send(two.request("/api/v1/tokens/" + id).DELETE().build()).statusCode());
+        awaitStatus(401, () -> send(bearer(one, "/api/v1/whoami", token).GET().build()), Duration.ofSeconds(15));
+        assertEquals("0", pg.psql("registry", "SELECT count(*) FROM api_tokens"));
+    }
+
+    private static HttpRequest.Builder bearer(Replica replica, String path, String token) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        return Replica.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] bundleOrFail(String name, String version) {
+        try {
+            return bundle(name, version, "token " + name);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.ErrorBody;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.api.SearchResults;
+import io.pkgr.api.Tokens;
 import io.pkgr.api.VersionList;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.api.Whoami;
@@ -76,6 +77,22 @@ public final class RegistryClient {
     /** The user the registry sees, or null for anonymous. */
     public String whoami() {
         return getJson(ApiPaths.whoami(), Whoami.class).user();
+    }
+
+    /** Makes an API token; the answer holds its text, shown this once. */
+    public Tokens.Created createToken(Tokens.CreateRequest request) {
+        return sendJson(request(ApiPaths.tokens(null)).header("Content-Type", ApiJson.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ApiJson.bytes(request))).build(), Tokens.Created.class);
+    }
+
+    /** The caller's tokens (a registry admin's: everyone's), or those of {@code user}. */
+    public Tokens.Listing tokens(String user) {
+        return getJson(ApiPaths.tokens(user), Tokens.Listing.class);
+    }
+
+    /** Revokes the token with this id; the revoked token. */
+    public Tokens.Info revokeToken(String id) {
+        return sendJson(request(ApiPaths.token(id)).DELETE().build(), Tokens.Info.class);
     }
 
     /** Every version of {@code name}, oldest first. */

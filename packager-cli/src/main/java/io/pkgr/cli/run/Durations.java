@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Durations as people write them: {@code 90}, {@code 90s}, {@code 500ms}, {@code 15m}, {@code 2h}, {@code 1h30m}, {@code PT5M}. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -26,7 +26,8 @@ final class Durations {
         }
     }
 
-    static Duration parse(String value) {
+    /** Parses a duration such as {@code 90d}, {@code 2h}, {@code 1h30m} or {@code PT5M}. */
+    public static Duration parse(String value) {
         String s = value.trim().toLowerCase(Locale.ROOT);
         if (s.matches("\\d+")) {
             return Duration.ofSeconds(Long.parseLong(s));

@@ -1,6 +1,7 @@
 package io.pkgr.registry.access;
 
 import io.pkgr.auth.AccessRules;
+import io.pkgr.auth.ApiTokens;
 import io.pkgr.auth.AuthResult;
 import io.pkgr.auth.Authenticator;
 import io.pkgr.auth.Permission;
@@ -40,8 +41,8 @@ public final class AuthModuleAccessControl implements AccessControl {
      */
     @Override
     public boolean isCached(String authorizationHeader) {
-        if (authorizationHeader == null) {
-            return true;
+        if (authorizationHeader == null || authenticator.isTokenInMemory(authorizationHeader)) {
+            return true; // a token check is one SHA-256 over memory: never worth a worker
         }
         Long until = verified.get(hintKey(authorizationHeader));
         return until != null && until - System.nanoTime() > 0;
@@ -64,15 +65,30 @@ public final class AuthModuleAccessControl implements AccessControl {
         return result;
     }
 
+    /** What the user may do, and with a token only what one of its scopes allows as well: checked at each use. */
     @Override
     public boolean allows(Principal principal, Permission permission, String normalizedName) {
-        return rules.allows(principal.user(), permission, normalizedName);
+        return rules.allows(principal.user(), permission, normalizedName)
+                && (principal.token() == null || principal.token().allows(permission, normalizedName));
     }
 
     @Override
     public boolean allowsOnSomeName(Principal principal, Permission permission) {
-        return rules.allowsOnSomeName(principal.user(), io.pkgr.auth.Permission.valueOf(permission.name()));
+        return rules.allowsOnSomeName(principal.user(), permission)
+                && (principal.token() == null || principal.token().allowsOnSomeName(permission));
     }
+
+    /** The access rules (token scopes are checked against them when a token is made). */
+    public AccessRules rules() {
+        return rules;
+    }
+
+    /** The API tokens, or null when this registry has none configured. */
+    public ApiTokens tokens() {
+        return authenticator.tokens();
+    }
+
+
 
     @Override
     public boolean anonymousReadEnabled() {

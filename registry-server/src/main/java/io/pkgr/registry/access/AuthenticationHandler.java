@@ -44,7 +44,7 @@ public final class AuthenticationHandler implements HttpHandler {
         }
         Principal principal;
         switch (outcome.status()) {
-            case OK -> principal = new Principal(outcome.user());
+            case OK -> principal = new Principal(outcome.user(), outcome.token());
             case ANONYMOUS -> principal = Principal.ANONYMOUS;
             default -> {
                 ErrorResponder.send(exchange, rejection(outcome));
@@ -60,6 +60,9 @@ public final class AuthenticationHandler implements HttpHandler {
             case RATE_LIMITED -> new ApiException(ErrorCode.TOO_MANY_ATTEMPTS,
                     Map.of("Retry-After", Long.toString(outcome.retryAfterSeconds())), outcome.retryAfterSeconds());
             case MALFORMED -> new ApiException(ErrorCode.MALFORMED_CREDENTIALS);
+            case TOKEN_INVALID -> new ApiException(ErrorCode.TOKEN_INVALID);
+            case TOKEN_EXPIRED -> new ApiException(ErrorCode.TOKEN_EXPIRED, outcome.token().name(), outcome.token().user(),
+                    outcome.token().expires());
             default -> new ApiException(ErrorCode.BAD_CREDENTIALS);
         };
     }
@@ -77,6 +80,11 @@ public final class AuthenticationHandler implements HttpHandler {
         }
         if (principal.anonymous()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
+        }
+        if (principal.token() != null && !principal.token().allows(permission, normalizedName)) {
+            throw new ApiException(ErrorCode.TOKEN_DENIED, principal.token().name(), principal.user(),
+                    permission.toString(), normalizedName.isEmpty() ? "this registry" : normalizedName,
+                    principal.token().scopes().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
         }
         throw new ApiException(ErrorCode.DENIED, principal.user(), permission.toString(),
                 normalizedName.isEmpty() ? "this registry" : normalizedName);

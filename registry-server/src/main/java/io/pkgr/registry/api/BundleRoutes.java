@@ -17,6 +17,7 @@ import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
 import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
+import io.pkgr.registry.audit.Audit;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.PublishOutcome;
 import io.pkgr.registry.http.ApiException;
@@ -126,6 +127,8 @@ public final class BundleRoutes {
     private void publish(HttpServerExchange exchange) throws IOException {
         BundleName name = name(exchange);
         Version version = version(exchange);
+        Audit.action(exchange, "publish", name.normalized(), version.toString());
+        declaredSha256(exchange).ifPresent(sha -> Audit.sha256(exchange, sha.hex()));
         require(exchange, Permission.PUBLISH, name);
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (contentType != null && mediaType(contentType).equals(LayeredPublish.CONTENT_TYPE)) {
@@ -162,6 +165,10 @@ public final class BundleRoutes {
 
     private void answerPublish(HttpServerExchange exchange, BundleName name, Version version, PublishOutcome outcome) {
         VersionRecord record = outcome.record();
+        Audit.sha256(exchange, record.sha256().hex());
+        if (!outcome.created()) {
+            Audit.detail(exchange, "unchanged");
+        }
         if (outcome.created()) {
             LOG.log(Level.INFO, "published {0} {1} sha256 {2} by {3}", record.name(), record.version(),
                     record.sha256().hex(), record.publisher());
@@ -273,10 +280,15 @@ public final class BundleRoutes {
     private void yank(HttpServerExchange exchange, boolean yanked) throws IOException {
         BundleName name = name(exchange);
         Version version = version(exchange);
+        Audit.action(exchange, yanked ? "yank" : "unyank", name.normalized(), version.toString());
         require(exchange, Permission.YANK, name);
         String reason = yanked ? YankRequest.reason(exchange) : null;
         VersionRecord record = catalog.setYanked(name, version, yanked, reason)
                 .orElseThrow(() -> unknown(name, version));
+        Audit.sha256(exchange, record.sha256().hex());
+        if (yanked && reason != null) {
+            Audit.detail(exchange, "reason: " + reason);
+        }
         LOG.log(Level.INFO, "{0} {1} {2} by {3}", yanked ? "yanked" : "unyanked", record.name(), record.version(),
                 Principal.of(exchange));
         Json.send(exchange, StatusCodes.OK, record.withoutLayers());
@@ -285,8 +297,10 @@ public final class BundleRoutes {
     private void delete(HttpServerExchange exchange) throws IOException {
         BundleName name = name(exchange);
         Version version = version(exchange);
+        Audit.action(exchange, "delete", name.normalized(), version.toString());
         require(exchange, Permission.ADMIN, name);
         VersionRecord record = catalog.delete(name, version).orElseThrow(() -> unknown(name, version));
+        Audit.sha256(exchange, record.sha256().hex());
         records.forget(new RecordKey(name.normalized(), version));
         if (catalog.versions(name).isEmpty()) {
             lists.forget(name.normalized());

@@ -93,6 +93,15 @@ public interface CatalogRecords extends Closeable {
         return Optional.empty();
     }
 
+    /**
+     * Where API tokens are kept when the catalog of record is shared by replicas, so that a token
+     * made on one works on all; empty for a catalog only one process writes (tokens then live in a
+     * file in the data directory).
+     */
+    default Optional<io.pkgr.auth.TokenStore> tokenStore() {
+        return Optional.empty();
+    }
+
     /** Every record at one moment. */
     record Snapshot(List<VersionRecord> versions, List<PypiFile> files) {
         public Snapshot {

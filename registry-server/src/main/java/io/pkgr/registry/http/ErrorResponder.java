@@ -17,6 +17,9 @@ public final class ErrorResponder {
 
     private static final System.Logger LOG = System.getLogger(ErrorResponder.class.getName());
     static final String REALM = "Basic realm=\"pkgr\", charset=\"UTF-8\"";
+    /** The error code a request was answered with (read by the audit log). */
+    public static final io.undertow.util.AttachmentKey<ErrorCode> ERROR_CODE =
+            io.undertow.util.AttachmentKey.create(ErrorCode.class);
 
     private ErrorResponder() {
     }
@@ -45,6 +48,7 @@ public final class ErrorResponder {
                 : failure instanceof StorageFullException full ? storageFull(exchange, full)
                 : failure instanceof CatalogUnavailableException down ? catalogDown(exchange, down)
                 : internal(exchange, failure);
+        exchange.putAttachment(ERROR_CODE, error.code());
         if (exchange.isResponseStarted()) {
             // too late for an error body: cut the connection so the client sees a failure, not a short file
             LOG.log(Level.DEBUG, "response already started, closing: {0}", error.getMessage());

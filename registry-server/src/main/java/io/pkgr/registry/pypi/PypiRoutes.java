@@ -11,6 +11,7 @@ import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.AuthenticationHandler;
 import io.pkgr.auth.Permission;
 import io.pkgr.registry.access.Principal;
+import io.pkgr.registry.audit.Audit;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.BlobResponses;
 import io.pkgr.registry.http.ClientGoneException;
@@ -178,6 +179,7 @@ public final class PypiRoutes {
             throw new ApiException(ErrorCode.NOT_FOUND, printable(path));
         }
         Principal principal = Principal.of(exchange);
+        Audit.action(exchange, "pypi-upload", null, null);
         if (principal.anonymous()) {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
@@ -196,9 +198,17 @@ public final class PypiRoutes {
         UploadOutcome outcome;
         try (InputStream body = ClientGoneException.watch(exchange.getInputStream())) {
             outcome = uploader.upload(new PypiUploader.Request(body, boundary, principal.user(),
-                    project -> AuthenticationHandler.require(access, exchange, Permission.PUBLISH, project)));
+                    project -> {
+                        Audit.action(exchange, "pypi-upload", project, null);
+                        AuthenticationHandler.require(access, exchange, Permission.PUBLISH, project);
+                    }));
         }
         PypiFile record = outcome.record();
+        Audit.action(exchange, "pypi-upload", record.project(), record.filename());
+        Audit.sha256(exchange, record.sha256().hex());
+        if (!outcome.created()) {
+            Audit.detail(exchange, "unchanged");
+        }
         if (outcome.created()) {
             LOG.log(Level.INFO, "uploaded PyPI file {0} ({1} {2}) sha256 {3} by {4}", record.filename(), record.project(),
                     record.version(), record.sha256().hex(), record.uploader());
@@ -220,8 +230,9 @@ public final class PypiRoutes {
     /** {@code FILE} is a filename (that file) or a version (every file of that release). */
     private void yank(HttpServerExchange exchange, boolean yanked) throws IOException {
         String normalized = projectName(parameter(exchange, "project"));
-        AuthenticationHandler.require(access, exchange, Permission.YANK, normalized);
         String target = parameter(exchange, "file");
+        Audit.action(exchange, yanked ? "pypi-yank" : "pypi-unyank", normalized, printable(target));
+        AuthenticationHandler.require(access, exchange, Permission.YANK, normalized);
         String reason = yanked ? YankRequest.reason(exchange) : null;
         List<PypiFile> changed;
         if (isDistributionFilename(target)) {
@@ -239,6 +250,11 @@ public final class PypiRoutes {
                 throw new ApiException(ErrorCode.FILE_UNKNOWN, "of release " + version, normalized);
             }
         }
+        if (changed.size() == 1) {
+            Audit.sha256(exchange, changed.get(0).sha256().hex());
+        } else {
+            Audit.detail(exchange, changed.size() + " files: " + String.join(", ", changed.stream().map(PypiFile::filename).toList()));
+        }
         for (PypiFile record : changed) {
             LOG.log(Level.INFO, "{0} PyPI file {1} by {2}", yanked ? "yanked" : "unyanked", record.filename(),
                     Principal.of(exchange));
@@ -248,10 +264,12 @@ public final class PypiRoutes {
 
     private void delete(HttpServerExchange exchange) throws IOException {
         String normalized = projectName(parameter(exchange, "project"));
-        AuthenticationHandler.require(access, exchange, Permission.ADMIN, normalized);
         String filename = parameter(exchange, "file");
+        Audit.action(exchange, "pypi-delete", normalized, printable(filename));
+        AuthenticationHandler.require(access, exchange, Permission.ADMIN, normalized);
         PypiFile record = catalog.delete(normalized, filename)
                 .orElseThrow(() -> new ApiException(ErrorCode.FILE_UNKNOWN, printable(filename), normalized));
+        Audit.sha256(exchange, record.sha256().hex());
         if (!catalog.exists(normalized)) {
             html.forget(normalized);
             json.forget(normalized);

@@ -117,8 +117,12 @@ class PypiClientsTest {
     }
 
     private Result twine(String password, String... args) {
+        return twineAs("admin", password, args);
+    }
+
+    private Result twineAs(String user, String password, String... args) {
         List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "twine", "upload", "--non-interactive",
-                "--disable-progress-bar", "--repository-url", registry.url("/legacy/"), "-u", "admin", "-p", password));
+                "--disable-progress-bar", "--repository-url", registry.url("/legacy/"), "-u", user, "-p", password));
         command.addAll(List.of(args));
         return run(tmp, Map.of("HOME", tmp.toString()), command.toArray(String[]::new));
     }
@@ -354,5 +358,94 @@ class PypiClientsTest {
         assertTrue(install.output.contains("Obtaining dependency information for demo-pkg==1.0.0 from "
                 + registry.url("/packages/demo-pkg/demo_pkg-1.0.0-py3-none-any.whl.metadata")), install.output);
         assertFalse(install.output.contains("Metadata-Version"), "no error about the metadata");
+    }
+
+    // --- API tokens: the user __token__, as on PyPI ---
+
+    @Test
+    void twineUploadsWithATokenAsThePasswordOfTokenUser() {
+        String token = registry.token(ADMIN, "ci-demo", "demo-*:publish");
+
+        Result result = twineAs("__token__", token, files(v100));
+
+        assertEquals(0, result.exit, result.output);
+        assertTrue(registry.get("/simple/demo-pkg/", BOB, null).body().contains("demo_pkg-1.0.0-py3-none-any.whl"));
+        var uploads = registry.auditLines().stream().filter(l -> l.path("action").asText().equals("pypi-upload")).toList();
+        assertEquals(2, uploads.size(), "an sdist and a wheel: " + uploads);
+        for (var line : uploads) {
+            assertEquals("ok", line.path("outcome").asText());
+            assertEquals("admin", line.path("user").asText());
+            assertEquals("ci-demo", line.path("token_name").asText());
+            assertEquals("demo-pkg", line.path("name").asText());
+            assertEquals(64, line.path("sha256").asText().length());
+            assertEquals("127.0.0.1", line.path("address").asText());
+        }
+    }
+
+    @Test
+    void twineWithAnOutOfScopeTokenIsRefusedWith403AndStoresNothing() {
+        String token = registry.token(ADMIN, "ci-other", "other-*:publish");
+        List<String> before = registry.storedFiles();
+
+        Result result = twineAs("__token__", token, files(v100));
+
+        assertNotEquals(0, result.exit, result.output);
+        assertTrue(result.output.contains("403"), result.output);
+        assertTrue(result.output.contains("may not publish demo-pkg"), result.output);
+        assertEquals(before, registry.storedFiles());
+        var refused = registry.auditLines().stream().filter(l -> l.path("outcome").asText().equals("refused")).toList();
+        assertFalse(refused.isEmpty());
+        assertEquals("TOKEN_DENIED", refused.get(0).path("code").asText());
+        assertEquals("pypi-upload", refused.get(0).path("action").asText());
+    }
+
+    @Test
+    void twineWithARevokedTokenIsRefusedWith401AndStoresNothing() {
+        String token = registry.token(ADMIN, "ci-gone", "demo-*:publish");
+        String id = token.substring(5, 15);
+        assertEquals(200, registry.send(registry.request("/api/v1/tokens/" + id, ADMIN).DELETE().build()).statusCode());
+        List<String> before = registry.storedFiles();
+
+        Result result = twineAs("__token__", token, files(v100));
+
+        assertNotEquals(0, result.exit, result.output);
+        assertTrue(result.output.contains("401") || result.output.contains("403"), result.output);
+        assertEquals(before, registry.storedFiles());
+        assertEquals(401, registry.get("/simple/", "__token__:" + token, null).statusCode());
+    }
+
+    @Test
+    void poetryPublishesWithAToken() throws IOException {
+        String token = registry.token(ADMIN, "ci-poetry", "poetry-*:publish");
+        Path project = poetryProject("0.3.0");
+        Map<String, String> env = poetryEnv();
+        assertEquals(0, run(project, env, "poetry", "config", "repositories.private", registry.url("/legacy/")).exit);
+        assertEquals(0, run(project, env, "poetry", "config", "http-basic.private", "__token__", token).exit);
+        poetryBuild(project, env);
+
+        Result result = run(project, env, "poetry", "publish", "-r", "private", "-n");
+
+        assertEquals(0, result.exit, result.output);
+        assertTrue(registry.get("/simple/poetry-demo/", BOB, null).body().contains("poetry_demo-0.3.0-py3-none-any.whl"));
+    }
+
+    @Test
+    void pipInstallsWithAReadTokenAndIsRefusedWithoutScope() {
+        assertEquals(0, twine(PASSWORD, files(v100)).exit);
+        String read = registry.token(ADMIN, "pip-read", "demo-*:read");
+        String elsewhere = registry.token(ADMIN, "pip-other", "other-*:read");
+        Path venv = venv(PYTHON);
+
+        Result refused = pip(venv, "install", "--no-cache-dir", "--index-url", registry.indexUrl("__token__:" + elsewhere),
+                "demo-pkg==1.0.0");
+        Result install = pip(venv, "install", "--no-cache-dir", "--index-url", registry.indexUrl("__token__:" + read),
+                "demo-pkg==1.0.0");
+
+        assertNotEquals(0, refused.exit, refused.output);
+        assertTrue(refused.output.contains("No matching distribution found for demo-pkg==1.0.0"), refused.output);
+        assertEquals(403, registry.get("/simple/demo-pkg/", "__token__:" + elsewhere, null).statusCode(),
+                "pip only says it found nothing; the index refused the token");
+        assertEquals(0, install.exit, install.output);
+        assertEquals("1.0.0 one", installedPayload(venv));
     }
 }

@@ -82,6 +82,25 @@ final class PypiTestServer implements AutoCloseable {
         return registry.getBytes(request);
     }
 
+    /** The audit log's lines, oldest first. */
+    List<com.fasterxml.jackson.databind.JsonNode> auditLines() {
+        return registry.auditLines();
+    }
+
+    /** Makes an API token as {@code credentials} (a password login); its text. */
+    String token(String credentials, String name, String scope) {
+        HttpResponse<String> created = post("/api/v1/tokens", credentials, "application/json",
+                ("{\"name\":\"" + name + "\",\"scopes\":[\"" + scope + "\"]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (created.statusCode() != 201) {
+            throw new AssertionError(created.body());
+        }
+        try {
+            return io.pkgr.registry.http.Json.MAPPER.readTree(created.body()).path("token").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Every stored file except auth files: "nothing stored changed" compares these. */
     List<String> storedFiles() {
         return registry.storedFiles();
