@@ -1,7 +1,10 @@
 package io.pkgr.registry.api;
 
 import io.pkgr.api.ErrorCode;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
+import io.pkgr.api.signing.Ed25519Keys;
+import io.pkgr.api.signing.PublicKeyLine;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleInfo;
@@ -84,6 +87,7 @@ final class BundlePublisher {
                         request.name(), request.version());
             }
             Sha256 sha256 = new Sha256(digests.sha256());
+            BundleSignature signature = checked(request.signature(), manifest.name(), manifest.version(), sha256);
             Optional<PublishOutcome> same = alreadyPublished(manifest, sha256);
             if (same.isPresent()) {
                 return same.get();
@@ -92,7 +96,7 @@ final class BundlePublisher {
             boolean identical = reassemblesExactly(manifest, files, sha256);
             VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(), sha256, digests.size(),
                     Json.MAPPER.readTree(manifest.toCanonicalJson()), new VersionRecord.Layers(files, !identical),
-                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null);
+                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null, signature);
             return catalog.publish(candidate, identical ? null : staged);
         } catch (BlobTooLargeException e) {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
@@ -109,7 +113,7 @@ final class BundlePublisher {
      * and publishes only when its sha256 is the declared one.
      */
     PublishOutcome publishLayered(BundleName name, Version version, Sha256 declared, LayeredPublish body,
-            String publisher) throws IOException {
+            String publisher, BundleSignature signature) throws IOException {
         if (body.manifest() == null || !body.manifest().isObject()) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "a layered publish needs the bundle's manifest");
         }
@@ -126,6 +130,7 @@ final class BundlePublisher {
             throw new ApiException(ErrorCode.BAD_REQUEST, body.files() == null ? "the manifest lists files outside deps/"
                     + " but no files layer was named" : "a files layer was named but the manifest lists no files outside deps/");
         }
+        BundleSignature checkedSignature = checked(signature, manifest.name(), manifest.version(), declared);
         UploadSlots.Slot slot = uploads.acquire();
         try {
             Optional<PublishOutcome> same = alreadyPublished(manifest, declared);
@@ -157,7 +162,7 @@ final class BundlePublisher {
             }
             VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(), declared, info.size(),
                     Json.MAPPER.readTree(info.manifest().toCanonicalJson()), new VersionRecord.Layers(body.files(), false),
-                    publisher, Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null);
+                    publisher, Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null, checkedSignature);
             PublishOutcome outcome = catalog.publish(candidate, null);
             for (Sha256 digest : needed) {
                 store.delete(StoragePaths.uploadMarker(name, digest));
@@ -203,6 +208,28 @@ final class BundlePublisher {
             }
         }
         return missing;
+    }
+
+    /**
+     * The signature with its key line normalised (comment kept), after checking that it is a valid
+     * Ed25519 signature of this version's statement: the registry stores no signature a client would
+     * refuse. Who is trusted is the client's decision ({@code --trusted-keys}), never the registry's.
+     */
+    private static BundleSignature checked(BundleSignature signature, BundleName name, Version version, Sha256 sha256) {
+        if (signature == null) {
+            return null;
+        }
+        PublicKeyLine key;
+        try {
+            key = PublicKeyLine.parse(signature.key());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, BundleSignature.KEY_HEADER + ": " + e.getMessage());
+        }
+        if (!Ed25519Keys.verify(key, BundleSignature.statement(name, version, sha256), signature.signature())) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "it is not " + key.fingerprint() + "'s signature of "
+                    + name + " " + version + " with sha256 " + sha256.hex());
+        }
+        return new BundleSignature(key.line(), signature.signature());
     }
 
     /** Every blob some version of {@code name} references. */

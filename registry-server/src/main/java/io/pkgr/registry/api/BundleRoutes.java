@@ -2,6 +2,7 @@ package io.pkgr.registry.api;
 
 import io.pkgr.api.ApiPaths;
 import io.pkgr.api.BlobQuery;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.api.SearchResults;
@@ -144,7 +145,8 @@ public final class BundleRoutes {
         }
         PublishOutcome outcome;
         try (InputStream body = ClientGoneException.watch(exchange.getInputStream())) {
-            outcome = publisher.publish(new PublishRequest(name, version, body, declared, Principal.of(exchange).user()));
+            outcome = publisher.publish(new PublishRequest(name, version, body, declared, Principal.of(exchange).user(),
+                    signature(exchange)));
         } catch (ApiException e) {
             exchange.setPersistent(false);
             throw e;
@@ -157,7 +159,21 @@ public final class BundleRoutes {
                 "a layered publish must declare the bundle's sha256 (X-Checksum-Sha256)"));
         LayeredPublish body = readJson(exchange, LayeredPublish.class, 64 << 20, "layered publish");
         answerPublish(exchange, name, version,
-                publisher.publishLayered(name, version, declared, body, Principal.of(exchange).user()));
+                publisher.publishLayered(name, version, declared, body, Principal.of(exchange).user(), signature(exchange)));
+    }
+
+    /** The publisher's signature from the request headers, or null when the publish is unsigned. */
+    private static BundleSignature signature(HttpServerExchange exchange) {
+        String key = exchange.getRequestHeaders().getFirst(BundleSignature.KEY_HEADER);
+        String signature = exchange.getRequestHeaders().getFirst(BundleSignature.SIGNATURE_HEADER);
+        if (key == null && signature == null) {
+            return null;
+        }
+        if (key == null || signature == null) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "send both " + BundleSignature.KEY_HEADER + " and "
+                    + BundleSignature.SIGNATURE_HEADER);
+        }
+        return new BundleSignature(key, signature);
     }
 
     private void answerPublish(HttpServerExchange exchange, BundleName name, Version version, PublishOutcome outcome) {
