@@ -7,18 +7,18 @@ import java.util.regex.Pattern;
  * A bundle-name pattern such as {@code team-a-*}: {@code *} matches any run of characters;
  * pattern and name are compared PEP 503-normalised.
  */
-record NamePattern(String normalized) {
+public record NamePattern(String normalized) {
 
     private static final Pattern SEPARATORS = Pattern.compile("[-_.]+");
 
-    NamePattern {
+    public NamePattern {
         if (normalized.isEmpty()) {
             throw new IllegalArgumentException("empty name pattern");
         }
     }
 
     /** Parses a pattern as written in the rules file. */
-    static NamePattern of(String pattern) {
+    public static NamePattern of(String pattern) {
         return new NamePattern(normalize(pattern.strip()));
     }
 
@@ -28,7 +28,7 @@ record NamePattern(String normalized) {
     }
 
     /** Whether the normalised {@code name} matches; linear glob matching, no regex. */
-    boolean matches(String name) {
+    public boolean matches(String name) {
         String p = normalized;
         int pi = 0;
         int ni = 0;

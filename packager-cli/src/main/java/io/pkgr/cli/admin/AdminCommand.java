@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code pkgr admin}: operations on a registry's storage and catalog, for the people who run it. */
 @Command(name = "admin",
-        header = "Move and check a registry's storage and catalog (migrate, fsck).",
+        header = "Move, check and clean a registry's storage and catalog (migrate, fsck, gc).",
         description = {
                 "Works on the registry's storage directly, not through its HTTP API: run it where the data",
                 "directory, the bucket and the database are reachable.",
@@ -16,8 +16,9 @@ import picocli.CommandLine.Mixin;
                 "  pkgr admin migrate --from data --to s3://pkgr/prod --s3-region eu-west-1 \\",
                 "                     --database postgresql://pkgr@db:5432/pkgr",
                 "  pkgr admin fsck --data data",
-                "Docs: docs/cli.md, docs/scale-out.md"},
-        subcommands = {MigrateCommand.class, FsckCommand.class})
+                "  pkgr admin gc --data data --retention retention.yaml --dry-run",
+                "Docs: docs/cli.md, docs/scale-out.md, docs/housekeeping.md"},
+        subcommands = {MigrateCommand.class, FsckCommand.class, GcCommand.class})
 public final class AdminCommand extends CommandGroup {
 
     @Mixin

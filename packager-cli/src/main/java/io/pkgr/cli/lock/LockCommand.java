@@ -72,6 +72,7 @@ import picocli.CommandLine.Spec;
                 "  pkgr lock churn-model^1.4",
                 "  pkgr lock -r private --tasks pkgr.tasks.yaml",
                 "  pkgr lock --trusted-keys release-keys.pub churn-model^1.4",
+                "  pkgr lock --register --tasks pkgr.tasks.yaml   retention keeps what it pins",
                 "  pkgr lock --check || echo 'pkgr.lock is stale: run pkgr lock'",
         })
 public final class LockCommand implements Callable<Integer> {
@@ -91,6 +92,10 @@ public final class LockCommand implements Callable<Integer> {
 
     @Option(names = "--check", description = "Do not write; exit 5 if the lock file is stale")
     boolean check;
+
+    @Option(names = "--register", description = "Register the lock with each registry it uses, so that retention"
+            + " (pkgr admin gc --retention) never removes a version it pins")
+    boolean register;
 
     @Mixin
     SignatureOptions signatureOptions = new SignatureOptions();
@@ -123,6 +128,13 @@ public final class LockCommand implements Callable<Integer> {
             out.println(describe(e.getKey(), e.getValue()));
         }
         out.println("wrote " + lockFile + " (" + entries.size() + (entries.size() == 1 ? " entry)" : " entries)"));
+        if (register) {
+            byte[] bytes = fresh.toJson();
+            for (String repo : new TreeSet<>(entries.values().stream().map(Lockfile.Entry::repository).toList())) {
+                String id = context.registry(repo).registerPins(bytes);
+                out.println("registered " + lockFile + " with '" + repo + "' (pin " + id.substring(0, 12) + ")");
+            }
+        }
         out.flush();
         return ExitCode.OK;
     }

@@ -292,6 +292,22 @@ public final class RegistryClient {
         return builder;
     }
 
+    /**
+     * Registers a lock file's bytes with the registry ({@code POST /api/v1/pins}): its retention
+     * never removes a version the lock pins. Returns the pin's id (the sha256 of the bytes).
+     */
+    public String registerPins(byte[] lockBytes) {
+        HttpRequest req = request(ApiPaths.PINS)
+                .header("Content-Type", ApiJson.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(lockBytes))
+                .build();
+        HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() / 100 != 2) {
+            throw failure(resp.statusCode(), resp.body(), "registering the lock");
+        }
+        return Sha256.ofBytes(lockBytes).hex();
+    }
+
     /** The registry cannot publish this version from layers; uploading the whole file will do. */
     public static final class LayeredPublishRefused extends RuntimeException {
         public LayeredPublishRefused(String message) {

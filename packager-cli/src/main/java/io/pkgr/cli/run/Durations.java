@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Durations as people write them: {@code 90}, {@code 90s}, {@code 500ms}, {@code 15m}, {@code 2h}, {@code 1h30m}, {@code PT5M}. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -15,7 +15,7 @@ final class Durations {
     }
 
     /** picocli's converter: the same parse, its error as picocli's conversion error. */
-    static final class Converter implements CommandLine.ITypeConverter<Duration> {
+    public static final class Converter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
@@ -26,7 +26,7 @@ final class Durations {
         }
     }
 
-    static Duration parse(String value) {
+    public static Duration parse(String value) {
         String s = value.trim().toLowerCase(Locale.ROOT);
         if (s.matches("\\d+")) {
             return Duration.ofSeconds(Long.parseLong(s));

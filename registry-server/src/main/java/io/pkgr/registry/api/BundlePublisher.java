@@ -20,6 +20,7 @@ import io.pkgr.registry.catalog.VersionConflictException;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.Json;
+import io.pkgr.registry.storage.BlobHolds;
 import io.pkgr.registry.storage.BlobNotFoundException;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobTooLargeException;
@@ -74,7 +75,7 @@ final class BundlePublisher {
 
     PublishOutcome publish(PublishRequest request) throws IOException {
         UploadSlots.Slot slot = uploads.acquire();
-        try (StagedBlob staged = store.stageSha256(request.body(), maxUploadBytes)) {
+        try (StagedBlob staged = store.stageSha256(request.body(), maxUploadBytes); BlobHolds holds = new BlobHolds(store)) {
             Digests digests = staged.digests();
             request.declaredSha256().ifPresent(declared -> {
                 if (!declared.hex().equals(digests.sha256())) {
@@ -92,8 +93,11 @@ final class BundlePublisher {
             if (same.isPresent()) {
                 return same.get();
             }
-            VersionRecord.Blob files = layers.split(staged, manifest, maxUploadBytes);
+            VersionRecord.Blob files = layers.split(staged, manifest, maxUploadBytes, holds);
             boolean identical = reassemblesExactly(manifest, files, sha256);
+            if (!identical) {
+                holds.hold(sha256); // the whole file is committed as well: it may be stored already
+            }
             VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(), sha256, digests.size(),
                     Json.MAPPER.readTree(manifest.toCanonicalJson()), new VersionRecord.Layers(files, !identical),
                     request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null, signature);
@@ -132,7 +136,7 @@ final class BundlePublisher {
         }
         BundleSignature checkedSignature = checked(signature, manifest.name(), manifest.version(), declared);
         UploadSlots.Slot slot = uploads.acquire();
-        try {
+        try (BlobHolds holds = new BlobHolds(store)) {
             Optional<PublishOutcome> same = alreadyPublished(manifest, declared);
             if (same.isPresent()) {
                 return same.get();
@@ -141,6 +145,10 @@ final class BundlePublisher {
             BundleLayers.blobLayers(manifest).forEach(l -> needed.add(l.sha256()));
             if (body.files() != null) {
                 needed.add(body.files().sha256());
+            }
+            // held before they are looked for: a version that references them may be deleted meanwhile
+            for (Sha256 digest : needed) {
+                holds.hold(digest);
             }
             List<Sha256> missing = missing(name, needed);
             if (!missing.isEmpty()) {
@@ -166,6 +174,7 @@ final class BundlePublisher {
             PublishOutcome outcome = catalog.publish(candidate, null);
             for (Sha256 digest : needed) {
                 store.delete(StoragePaths.uploadMarker(name, digest));
+                store.delete(StoragePaths.hold(digest, uploadHoldId(name)));
             }
             return outcome;
         } catch (VersionConflictException e) {
@@ -182,6 +191,8 @@ final class BundlePublisher {
             if (!staged.digests().sha256().equals(digest.hex())) {
                 throw new ApiException(ErrorCode.DIGEST_MISMATCH, staged.digests().sha256(), digest.hex());
             }
+            // held until the layered publish that uses it releases it (or garbage collection, after its grace period)
+            new BlobHolds(store, uploadHoldId(name)).hold(digest);
             boolean created = staged.commitIfAbsent(StoragePaths.blob(digest)).created();
             store.replace(StoragePaths.uploadMarker(name, digest), new byte[0]);
             return created;
@@ -190,6 +201,11 @@ final class BundlePublisher {
         } finally {
             slot.close();
         }
+    }
+
+    /** The hold a blob uploaded for a layered publish of {@code name} keeps until that publish. */
+    private static String uploadHoldId(BundleName name) {
+        return "upload-" + name.normalized();
     }
 
     /**

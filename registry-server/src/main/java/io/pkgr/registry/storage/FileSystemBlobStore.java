@@ -188,6 +188,34 @@ final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
+    public List<BlobStat> listStats(RepoPath prefix) throws IOException {
+        Path dir = fileOf(prefix);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<BlobStat> stats = new ArrayList<>();
+        // the walk reads each file's attributes once: size and time come with the listing
+        try (Stream<Path> files = Files.find(dir, Integer.MAX_VALUE, (file, attributes) -> {
+            if (attributes.isRegularFile()) {
+                String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                try {
+                    stats.add(new BlobStat(RepoPath.of(relative), attributes.size(),
+                            attributes.lastModifiedTime().toInstant()));
+                } catch (IllegalArgumentException notAnObject) {
+                    // temp files are not objects
+                }
+            }
+            return false;
+        })) {
+            files.forEach(f -> { });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        stats.sort(java.util.Comparator.comparing(BlobStat::path));
+        return stats;
+    }
+
+    @Override
     public boolean delete(RepoPath path) throws IOException {
         Path file = fileOf(path);
         boolean deleted = Files.deleteIfExists(file);
