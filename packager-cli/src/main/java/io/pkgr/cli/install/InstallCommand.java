@@ -79,6 +79,7 @@ public final class InstallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Environments environments = environmentOptions.environments(context, spec.commandLine().getErr());
+        signatureOptions.validate(context);
         List<Target> targets = targets(new Resolver(context), repositoryOption.name());
         // every signature is checked before anything is installed
         for (Target t : targets) {

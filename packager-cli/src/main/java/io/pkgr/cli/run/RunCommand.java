@@ -150,6 +150,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The run itself, the same whether picocli or {@link WarmStart} parsed the command line. */
     int execute(PrintWriter out, PrintWriter err) throws IOException {
+        signatureOptions.validate(context);
         Target target = Target.resolve(context, new Resolver(context), lock, repositoryOption.name(), words, true);
         ResolvedBundle bundle = target.bundle();
         if (EntrypointHelp.asked(bundle.manifest(), target.entrypoint(), target.rest())) {

@@ -39,6 +39,13 @@ public final class SignatureOptions {
         return "trusted-keys." + repository;
     }
 
+    /** Reads the --trusted-keys file now, so that a bad one fails before any network or cache work. */
+    public void validate(CliContext context) {
+        if (trustedKeys != null) {
+            TrustedKeys.read(context.settings().resolve(trustedKeys.toString()));
+        }
+    }
+
     /** The --trusted-keys file, or null. */
     public Path trustedKeysFile() {
         return trustedKeys;
