@@ -86,6 +86,9 @@ public record RetentionRules(List<Rule> rules) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + ": expected a mapping (match:, keep-last:, …)");
         }
+        if (node.path("match").isTextual()) {
+            where = where + " (" + node.get("match").asText() + ")";
+        }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!KEYS.contains(key)) {
@@ -101,34 +104,34 @@ public record RetentionRules(List<Rule> rules) {
         if (node.has("keep-last")) {
             JsonNode n = node.get("keep-last");
             if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
-                throw new IllegalArgumentException(where + " (" + match.asText() + "): keep-last must be a whole number"
+                throw new IllegalArgumentException(where + ": keep-last must be a whole number"
                         + " of at least 1, not '" + n.asText() + "'");
             }
             keepLast = Optional.of(n.asInt());
         }
-        Optional<Duration> keepNewer = duration(where, match.asText(), node, "keep-newer-than");
-        Optional<Duration> removeYanked = duration(where, match.asText(), node, "remove-yanked-older-than");
+        Optional<Duration> keepNewer = duration(where, node, "keep-newer-than");
+        Optional<Duration> removeYanked = duration(where, node, "remove-yanked-older-than");
         boolean keepPinned = true;
         if (node.has("keep-pinned")) {
             if (!node.get("keep-pinned").isBoolean()) {
-                throw new IllegalArgumentException(where + " (" + match.asText() + "): keep-pinned must be true or false");
+                throw new IllegalArgumentException(where + ": keep-pinned must be true or false");
             }
             keepPinned = node.get("keep-pinned").asBoolean();
         }
         if (keepLast.isEmpty() && keepNewer.isEmpty() && removeYanked.isEmpty()) {
-            throw new IllegalArgumentException(where + " (" + match.asText() + "): the rule removes nothing; give"
+            throw new IllegalArgumentException(where + ": the rule removes nothing; give"
                     + " keep-last, keep-newer-than or remove-yanked-older-than");
         }
         return new Rule(match.asText(), NamePattern.of(match.asText()), keepLast, keepNewer, removeYanked, keepPinned);
     }
 
-    private static Optional<Duration> duration(String where, String match, JsonNode node, String key) {
+    private static Optional<Duration> duration(String where, JsonNode node, String key) {
         if (!node.has(key)) {
             return Optional.empty();
         }
         Matcher m = DURATION.matcher(node.get(key).asText().strip());
         if (!node.get(key).isTextual() || !m.matches()) {
-            throw new IllegalArgumentException(where + " (" + match + "): " + key + " must be a duration such as 90d,"
+            throw new IllegalArgumentException(where + ": " + key + " must be a duration such as 90d,"
                     + " 12h, 2w (s, m, h, d, w), not '" + node.get(key).asText() + "'");
         }
         long n = Long.parseLong(m.group(1));
