@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.SortedMap;
@@ -23,10 +25,14 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * {"lockVersion":1,"entries":{"train":{"bundle":"churn-model","entrypoint":"train",
- *   "repository":"private","sha256":"…","version":"1.4.0"}}}
+ *   "repository":"private","sha256":"…","version":"1.4.0"}},
+ *  "trustedKeys":["ssh-ed25519 AAAAC3Nza… release-key"]}
  * </pre>
+ *
+ * {@code trustedKeys} is optional: OpenSSH public key lines; when present, a bundle of this lock is
+ * installed or run only with a valid signature by one of them ({@code pkgr lock --trusted-keys}).
  */
-public record Lockfile(SortedMap<String, Entry> entries) {
+public record Lockfile(SortedMap<String, Entry> entries, List<String> trustedKeys) {
 
     public static final int LOCK_VERSION = 1;
     public static final String FILE_NAME = "pkgr.lock";
@@ -48,7 +54,20 @@ public record Lockfile(SortedMap<String, Entry> entries) {
         }
     }
 
+    /** A lock without pinned keys. */
+    public Lockfile(SortedMap<String, Entry> entries) {
+        this(entries, List.of());
+    }
+
     public Lockfile {
+        trustedKeys = trustedKeys == null ? List.of() : List.copyOf(trustedKeys);
+        for (String key : trustedKeys) {
+            if (!key.startsWith("ssh-ed25519 ")) {
+                throw new BundleException(BundleException.Code.INVALID_LOCKFILE, "trustedKeys: '"
+                        + Text.printable(key.length() > 40 ? key.substring(0, 40) + "…" : key)
+                        + "' is not an OpenSSH ssh-ed25519 public key line");
+            }
+        }
         for (String key : entries.keySet()) {
             if (!KEY.matcher(key).matches()) {
                 throw new BundleException(BundleException.Code.INVALID_LOCKFILE,
@@ -109,7 +128,24 @@ public record Lockfile(SortedMap<String, Entry> entries) {
                 throw invalid(source, "entries." + Text.printable(e.getKey()) + ": " + ex.getMessage());
             }
         }
-        return new Lockfile(result);
+        List<String> keys = new ArrayList<>();
+        JsonNode trusted = root.get("trustedKeys");
+        if (trusted != null && !trusted.isNull()) {
+            if (!trusted.isArray()) {
+                throw invalid(source, "trustedKeys must be a list of public key lines");
+            }
+            for (JsonNode k : trusted) {
+                if (!k.isTextual()) {
+                    throw invalid(source, "trustedKeys must be a list of public key lines");
+                }
+                keys.add(k.asText());
+            }
+        }
+        try {
+            return new Lockfile(result, keys);
+        } catch (BundleException e) {
+            throw invalid(source, e.getMessage());
+        }
     }
 
     private static String text(JsonNode n, String field) {
@@ -146,6 +182,9 @@ public record Lockfile(SortedMap<String, Entry> entries) {
             n.put("sha256", e.sha256().hex());
             n.put("version", e.version().toString());
         });
+        if (!trustedKeys.isEmpty()) {
+            trustedKeys.forEach(root.putArray("trustedKeys")::add);
+        }
         try {
             return (JSON.writeValueAsString(JSON.treeToValue(root, TreeMap.class)) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {

@@ -38,6 +38,8 @@ import picocli.CommandLine.Command;
                 io.pkgr.cli.lock.LockCommand.class,
                 io.pkgr.cli.install.InstallCommand.class,
                 io.pkgr.cli.run.RunCommand.class,
+                io.pkgr.cli.sign.KeyCommand.class,
+                io.pkgr.cli.sign.VerifyCommand.class,
                 io.pkgr.cli.cache.CacheCommand.class,
                 io.pkgr.cli.serve.ServeCommand.class,
                 io.pkgr.cli.admin.AdminCommand.class,

@@ -33,6 +33,10 @@ public final class ApiPaths {
     public static final String TOKENS = PREFIX + "/tokens";
     /** DELETE revokes the API token with this id. */
     public static final String TOKEN = TOKENS + "/{id}";
+    /** POST a pkgr.lock: retention then keeps every version it pins (see {@link PinRecord}). */
+    public static final String PINS = PREFIX + "/pins";
+    /** DELETE: unregister the lock with this id (the sha256 of its bytes). */
+    public static final String PIN = PINS + "/{id}";
     public static final String PYPI_PROJECT = PREFIX + "/pypi/{project}";
     public static final String PYPI_FILE = PYPI_PROJECT + "/{file}";
     public static final String PYPI_YANK = PYPI_FILE + "/yank";

@@ -50,6 +50,7 @@ public enum ErrorCode {
     ASSEMBLY_MISMATCH(422, "the bundle assembled from its layers has sha256 %s, not the declared %s (the registry's "
             + "deflate differs from the publisher's); upload the whole bundle instead"),
     BLOB_CORRUPT(422, "the stored blob %s does not match its digest; it was removed, upload the whole bundle again"),
+    SIGNATURE_INVALID(422, "signature rejected: %s"),
     MANIFEST_MISMATCH(422, "the bundle's manifest says %s %s but it was published as %s %s"),
     TOO_MANY_ATTEMPTS(429, "too many failed logins; retry in %d seconds"),
     INSUFFICIENT_STORAGE(507, "the registry's storage is full; nothing was stored or changed. Retry once an operator"

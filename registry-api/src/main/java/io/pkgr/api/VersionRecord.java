@@ -19,7 +19,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"name", "version", "sha256", "size", "manifest", "layers", "publisher", "published", "yanked",
-        "yank_reason"})
+        "yank_reason", "signature"})
 public record VersionRecord(
         @JsonProperty("name") BundleName name,
         @JsonProperty("version") Version version,
@@ -30,7 +30,8 @@ public record VersionRecord(
         @JsonProperty("publisher") String publisher,
         @JsonProperty("published") Instant published,
         @JsonProperty("yanked") boolean yanked,
-        @JsonProperty("yank_reason") String yankReason) {
+        @JsonProperty("yank_reason") String yankReason,
+        @JsonProperty("signature") BundleSignature signature) {
 
     public VersionRecord {
         Objects.requireNonNull(name, "name");
@@ -44,7 +45,19 @@ public record VersionRecord(
     /** A record without layers: the bundle is stored as the one blob {@code sha256} (as before layers existed). */
     public VersionRecord(BundleName name, Version version, Sha256 sha256, long size, JsonNode manifest, String publisher,
             Instant published, boolean yanked, String yankReason) {
-        this(name, version, sha256, size, manifest, null, publisher, published, yanked, yankReason);
+        this(name, version, sha256, size, manifest, null, publisher, published, yanked, yankReason, null);
+    }
+
+    /** An unsigned record with {@code layers} (see {@link Layers}). */
+    public VersionRecord(BundleName name, Version version, Sha256 sha256, long size, JsonNode manifest, Layers layers,
+            String publisher, Instant published, boolean yanked, String yankReason) {
+        this(name, version, sha256, size, manifest, layers, publisher, published, yanked, yankReason, null);
+    }
+
+    /** This record with the publisher's signature (see {@link BundleSignature}). */
+    public VersionRecord withSignature(BundleSignature signature) {
+        return new VersionRecord(name, version, sha256, size, manifest, layers, publisher, published, yanked, yankReason,
+                signature);
     }
 
     /**
@@ -75,7 +88,7 @@ public record VersionRecord(
      */
     public VersionRecord withoutLayers() {
         return layers == null ? this
-                : new VersionRecord(name, version, sha256, size, manifest, null, publisher, published, yanked, yankReason);
+                : new VersionRecord(name, version, sha256, size, manifest, null, publisher, published, yanked, yankReason, signature);
     }
 
     /** True when the whole {@code .pkgr} file is stored as the blob {@link #sha256()}. */
@@ -124,7 +137,8 @@ public record VersionRecord(
 
     /** This record yanked with {@code reason} (or unyanked, which drops the reason). */
     public VersionRecord withYank(boolean yank, String reason) {
-        return new VersionRecord(name, version, sha256, size, manifest, layers, publisher, published, yank, yank ? reason : null);
+        return new VersionRecord(name, version, sha256, size, manifest, layers, publisher, published, yank, yank ? reason : null,
+                signature);
     }
 
     /** The manifest's description, or empty. */

@@ -38,6 +38,23 @@ final class RegistryStores {
         }
     }
 
+    /** The store of {@code --data DIR} (default ./data, which must exist) or {@code --storage URI}, not both. */
+    static BlobStore openDataOrStorage(io.pkgr.cli.Settings settings, BackendOptions backend, java.nio.file.Path data,
+            String storage) {
+        if (data != null && storage != null) {
+            throw new CliException(ExitCode.USAGE, "give --data or --storage, not both");
+        }
+        if (storage != null) {
+            return open(backend, resolve(settings, storage), settings.env());
+        }
+        java.nio.file.Path dir = data != null ? data : settings.workingDir().resolve("data");
+        try {
+            return io.pkgr.registry.storage.FileSystemBlobStoreProvider.openExisting(settings.workingDir().resolve(dir));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, "--data " + dir + ": no such directory");
+        }
+    }
+
     /** A location as given, with a bare directory resolved against the working directory. */
     static String resolve(io.pkgr.cli.Settings settings, String location) {
         return location.contains("://") ? location : settings.workingDir().resolve(location).toString();

@@ -25,10 +25,13 @@ import picocli.CommandLine.Spec;
                 "Keys:",
                 "  repositories.NAME URL       a registry's base URL (http://, https://)",
                 "  http-basic.NAME USER [PASS] its credentials; without PASS you are asked for it",
+                "  trusted-keys.NAME FILE      require bundles from NAME to be signed by a key in FILE",
+                "                              (ssh-ed25519 lines; see pkgr key generate, docs/signing.md)",
                 "Settings live in CONFIG_DIR/config.json, credentials in CONFIG_DIR/credentials.json",
                 "(mode 0600). CONFIG_DIR is $PKGR_CONFIG_DIR, else $XDG_CONFIG_HOME/pkgr, else",
                 "~/.config/pkgr. The environment wins, each variable over its own field:",
-                "PKGR_REPOSITORIES_<NAME>_URL, PKGR_HTTP_BASIC_<NAME>_USERNAME, …_PASSWORD.",
+                "PKGR_REPOSITORIES_<NAME>_URL, PKGR_HTTP_BASIC_<NAME>_USERNAME, …_PASSWORD,",
+                "PKGR_TRUSTED_KEYS_<NAME>.",
         },
         footer = {
                 "",
@@ -36,6 +39,7 @@ import picocli.CommandLine.Spec;
                 "  pkgr config repositories.private https://pkgr.example.com/",
                 "  pkgr config http-basic.private alice",
                 "  echo \"$TOKEN\" | pkgr config http-basic.private ci --password-stdin",
+                "  pkgr config trusted-keys.private ~/.config/pkgr/release-keys.pub",
                 "  pkgr config --list",
                 "  pkgr config --unset http-basic.private",
         })
@@ -83,8 +87,10 @@ public final class ConfigCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "pass a KEY (repositories.NAME, http-basic.NAME) or --list; see pkgr config --help");
         }
         String[] parts = key.split("\\.", 2);
-        if (parts.length != 2 || !(parts[0].equals("repositories") || parts[0].equals("http-basic"))) {
-            throw new CliException(ExitCode.USAGE, "unknown key '" + key + "' (use repositories.NAME or http-basic.NAME)");
+        if (parts.length != 2 || !(parts[0].equals("repositories") || parts[0].equals("http-basic")
+                || parts[0].equals("trusted-keys"))) {
+            throw new CliException(ExitCode.USAGE, "unknown key '" + key
+                    + "' (use repositories.NAME, http-basic.NAME or trusted-keys.NAME)");
         }
         String name = parts[1];
         ConfigStore.checkName(name);
@@ -93,6 +99,9 @@ public final class ConfigCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.NOT_FOUND, key + " is not set");
             }
             return ExitCode.OK;
+        }
+        if (parts[0].equals("trusted-keys")) {
+            return trustedKeys(store, key, out);
         }
         if (parts[0].equals("repositories")) {
             if (values.isEmpty()) {
@@ -123,6 +132,26 @@ public final class ConfigCommand implements Callable<Integer> {
         String password = values.size() > 1 ? values.get(1)
                 : new String(Secrets.read("Password for " + user + " on " + name + ": ", passwordStdin));
         store.setCredentials(name, user, password);
+        return ExitCode.OK;
+    }
+
+    /** Shows or sets a repository's trusted keys file (absolute, checked now so a typo fails here, not at run time). */
+    private int trustedKeys(ConfigStore store, String key, PrintWriter out) {
+        if (values.isEmpty()) {
+            String file = store.config().get(key);
+            if (file == null) {
+                throw new CliException(ExitCode.NOT_FOUND, key + " is not set");
+            }
+            out.println(file);
+            out.flush();
+            return ExitCode.OK;
+        }
+        if (values.size() != 1) {
+            throw new CliException(ExitCode.USAGE, key + " takes one FILE");
+        }
+        java.nio.file.Path file = context.settings().resolve(values.get(0)).toAbsolutePath();
+        io.pkgr.cli.sign.TrustedKeys.read(file);
+        store.set(key, file.toString());
         return ExitCode.OK;
     }
 }

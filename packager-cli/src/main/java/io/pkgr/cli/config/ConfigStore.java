@@ -130,6 +130,13 @@ public final class ConfigStore {
         write(configFile(), c, false);
     }
 
+    /** Sets a plain setting of the config file (not a credential). */
+    public void set(String key, String value) {
+        Map<String, String> c = new TreeMap<>(config());
+        c.put(key, value);
+        write(configFile(), c, false);
+    }
+
     public void setCredentials(String name, String user, String password) {
         checkName(name);
         Map<String, String> c = new TreeMap<>(credentials());

@@ -5,6 +5,7 @@ import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
+import io.pkgr.cli.sign.SignatureOptions;
 import io.pkgr.cli.RepositoryOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  pkgr install churn-model==1.4.0",
                 "  pkgr install --lock pkgr.lock                  every task of the lock",
+                "  pkgr install --trusted-keys release-keys.pub churn-model==1.4.0",
                 "  PKGR_CACHE_DIR=/opt/pkgr pkgr install --lock pkgr.lock train     (in a Dockerfile)",
         })
 public final class InstallCommand implements Callable<Integer> {
@@ -59,6 +61,9 @@ public final class InstallCommand implements Callable<Integer> {
     EnvironmentOptions environmentOptions;
 
     @Mixin
+    SignatureOptions signatureOptions = new SignatureOptions();
+
+    @Mixin
     HelpOption help;
 
     @Parameters(paramLabel = "SPEC|TASK", arity = "0..1", hidden = true)
@@ -74,26 +79,33 @@ public final class InstallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Environments environments = environmentOptions.environments(context, spec.commandLine().getErr());
-        for (ResolvedBundle b : bundles(new Resolver(context), repositoryOption.name())) {
-            out.println(environments.prepare(b).dir());
+        signatureOptions.validate(context);
+        List<Target> targets = targets(new Resolver(context), repositoryOption.name());
+        // every signature is checked before anything is installed
+        for (Target t : targets) {
+            signatureOptions.policy(context, t.bundle().repository(), t.pinnedKeys(), String.valueOf(lock))
+                    .check(t.bundle(), context.cache());
+        }
+        for (Target t : targets) {
+            out.println(environments.prepare(t.bundle()).dir());
         }
         out.flush();
         return ExitCode.OK;
     }
 
     /** Every entry of the lock (each digest once), or the one bundle the word names. */
-    private List<ResolvedBundle> bundles(Resolver resolver, String repository) {
-        List<ResolvedBundle> bundles = new ArrayList<>();
+    private List<Target> targets(Resolver resolver, String repository) {
+        List<Target> bundles = new ArrayList<>();
         if (lock != null && word == null) {
             Lockfile lockfile = Lockfile.read(context.settings().resolve(lock.toString()));
             Set<String> seen = new LinkedHashSet<>();
             for (Lockfile.Entry e : lockfile.entries().values()) {
                 if (seen.add(e.sha256().hex())) {
-                    bundles.add(resolver.resolve(e, repository));
+                    bundles.add(new Target(resolver.resolve(e, repository), null, List.of(), lockfile.trustedKeys()));
                 }
             }
         } else if (word != null) {
-            bundles.add(Target.resolve(context, resolver, lock, repository, List.of(word), false).bundle());
+            bundles.add(Target.resolve(context, resolver, lock, repository, List.of(word), false));
         } else {
             throw new CliException(ExitCode.USAGE, "expected NAME==VERSION, NAME@sha256:HEX or --lock FILE [TASK]");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pkgr.api.ApiJson;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.VersionList;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleName;
@@ -143,6 +144,18 @@ public final class Resolver {
         }
     }
 
+    private static BundleSignature signature(byte[] json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonFields fields = JsonFields.parse(json);
+            return new BundleSignature(fields.text("key"), fields.text("signature"));
+        } catch (IOException | RuntimeException e) {
+            throw new CliException(ExitCode.INTEGRITY, "the version record's signature is malformed: " + e.getMessage());
+        }
+    }
+
     private static ResolvedBundle fromRecord(JsonFields record, String repository) {
         byte[] manifestJson = record.object("manifest");
         if (manifestJson == null) {
@@ -151,6 +164,6 @@ public final class Resolver {
         Manifest manifest = Manifest.parseJson(manifestJson);
         return new ResolvedBundle(manifest.name(), manifest.version(), Sha256.parse(record.text("sha256")),
                 record.number("size", 0), manifest, repository, record.bool("yanked", false),
-                record.textOrNull("yank_reason"));
+                record.textOrNull("yank_reason"), signature(record.object("signature")));
     }
 }

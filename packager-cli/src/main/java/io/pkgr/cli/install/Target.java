@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * What the positional words of {@code run}/{@code install} name: a pinned bundle (and an
- * entrypoint), or a lock entry (whose entrypoint may be locked too), plus the words left over.
+ * entrypoint), or a lock entry (whose entrypoint may be locked too), plus the words left over,
+ * and the trusted keys the lock pins (empty when none or not from a lock).
  */
-public record Target(ResolvedBundle bundle, String entrypoint, List<String> rest) {
+public record Target(ResolvedBundle bundle, String entrypoint, List<String> rest, List<String> pinnedKeys) {
 
     /**
      * @param needEntrypoint true for run (the entrypoint is required), false for install
@@ -34,7 +35,8 @@ public record Target(ResolvedBundle bundle, String entrypoint, List<String> rest
                 }
                 entrypoint = words.get(next++);
             }
-            return new Target(resolver.resolve(entry, repository), entrypoint, words.subList(next, words.size()));
+            return new Target(resolver.resolve(entry, repository), entrypoint, words.subList(next, words.size()),
+                    lockfile.trustedKeys());
         }
         if (words.isEmpty() || (needEntrypoint && words.size() < 2)) {
             throw new CliException(ExitCode.USAGE, needEntrypoint
@@ -43,7 +45,7 @@ public record Target(ResolvedBundle bundle, String entrypoint, List<String> rest
         }
         BundleSpec spec = BundleSpec.parse(words.get(0));
         ResolvedBundle bundle = resolver.resolve(spec, repository);
-        return needEntrypoint ? new Target(bundle, words.get(1), words.subList(2, words.size()))
-                : new Target(bundle, null, words.subList(1, words.size()));
+        return needEntrypoint ? new Target(bundle, words.get(1), words.subList(2, words.size()), List.of())
+                : new Target(bundle, null, words.subList(1, words.size()), List.of());
     }
 }

@@ -11,6 +11,9 @@ import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
+import io.pkgr.cli.sign.SignatureOptions;
+import io.pkgr.cli.sign.SignaturePolicy;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.registry.RegistryClient;
 import java.io.PrintWriter;
@@ -53,6 +56,10 @@ import picocli.CommandLine.Spec;
                 "    train: {bundle: churn-model^1.4, entrypoint: train}",
                 "    score: {bundle: churn-model==1.4.0, entrypoint: score, repository: other}",
                 "",
+                "With --trusted-keys FILE (or the repository's trusted-keys setting), every locked version",
+                "must be signed by one of those keys (exit 7 otherwise, nothing written), and the keys are",
+                "pinned in the lock: runs and installs from it then require them (see docs/signing.md).",
+                "",
                 "--check writes nothing and exits 5 when the lock is stale (a newer matching version,",
                 "a changed digest, an entry added or removed), 0 when it is up to date. Without SPEC",
                 "or --tasks it reads pkgr.tasks.yaml beside the lock file.",
@@ -64,6 +71,8 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  pkgr lock churn-model^1.4",
                 "  pkgr lock -r private --tasks pkgr.tasks.yaml",
+                "  pkgr lock --trusted-keys release-keys.pub churn-model^1.4",
+                "  pkgr lock --register --tasks pkgr.tasks.yaml   retention keeps what it pins",
                 "  pkgr lock --check || echo 'pkgr.lock is stale: run pkgr lock'",
         })
 public final class LockCommand implements Callable<Integer> {
@@ -84,6 +93,13 @@ public final class LockCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Do not write; exit 5 if the lock file is stale")
     boolean check;
 
+    @Option(names = "--register", description = "Register the lock with each registry it uses, so that retention"
+            + " (pkgr admin gc --retention) never removes a version it pins")
+    boolean register;
+
+    @Mixin
+    SignatureOptions signatureOptions = new SignatureOptions();
+
     @Mixin
     HelpOption help;
 
@@ -103,7 +119,7 @@ public final class LockCommand implements Callable<Integer> {
         Path lockPath = context.settings().resolve(lockFile.toString());
         Path tasksPath = tasksFile(lockPath);
         Map<String, Lockfile.Entry> entries = tasksPath != null ? lockTasks(tasksPath, err) : lockSpecs(err);
-        Lockfile fresh = new Lockfile(new TreeMap<>(entries));
+        Lockfile fresh = new Lockfile(new TreeMap<>(entries), checkSignatures(entries, out));
         if (check) {
             return check(lockPath, fresh, out, err);
         }
@@ -112,8 +128,42 @@ public final class LockCommand implements Callable<Integer> {
             out.println(describe(e.getKey(), e.getValue()));
         }
         out.println("wrote " + lockFile + " (" + entries.size() + (entries.size() == 1 ? " entry)" : " entries)"));
+        if (register) {
+            byte[] bytes = fresh.toJson();
+            for (String repo : new TreeSet<>(entries.values().stream().map(Lockfile.Entry::repository).toList())) {
+                String id = context.registry(repo).registerPins(bytes);
+                out.println("registered " + lockFile + " with '" + repo + "' (pin " + id.substring(0, 12) + ")");
+            }
+        }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * With trusted keys (--trusted-keys, a repository's setting): checks that every locked version
+     * is signed by one of them (exit 7 otherwise, nothing written) and returns the keys to pin in
+     * the lock, so that every run from it requires them; empty without trusted keys.
+     */
+    private List<String> checkSignatures(Map<String, Lockfile.Entry> entries, PrintWriter out) {
+        java.util.Set<String> pinned = new java.util.LinkedHashSet<>();
+        for (Lockfile.Entry e : entries.values()) {
+            SignaturePolicy policy = signatureOptions.policy(context, e.repository(), List.of(), lockFile.toString());
+            if (!policy.required()) {
+                continue;
+            }
+            VersionRecord record = context.registry(e.repository()).record(e.bundle(), e.version());
+            if (!record.sha256().equals(e.sha256())) {
+                throw new CliException(ExitCode.INTEGRITY, e.bundle() + " " + e.version() + " changed on the registry"
+                        + " while it was locked; run 'pkgr lock' again");
+            }
+            var signer = policy.check(e.bundle(), e.version(), e.sha256(), record.signature(), context.cache());
+            if (!check) {
+                out.println(e.bundle() + " " + e.version() + " signed by " + signer.fingerprint()
+                        + (signer.comment().isEmpty() ? "" : " (" + signer.comment() + ")"));
+            }
+            signatureOptions.keysToPin(context, e.repository()).forEach(k -> pinned.add(k.line()));
+        }
+        return List.copyOf(pinned);
     }
 
     /** --tasks, else nothing when SPECs are given, else the tasks file beside the lock. */
@@ -186,6 +236,9 @@ public final class LockCommand implements Callable<Integer> {
                     || !was.bundle().equals(now.bundle())) {
                 changes.add(key + ": entrypoint, repository or bundle changed");
             }
+        }
+        if (!current.trustedKeys().equals(fresh.trustedKeys())) {
+            changes.add("trustedKeys: the pinned keys differ from the trusted keys now given");
         }
         if (changes.isEmpty()) {
             out.println(lockFile + " is up to date (" + fresh.entries().size() + " entries)");

@@ -1,5 +1,6 @@
 package io.pkgr.cli.publish;
 
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleInfo;
@@ -42,7 +43,7 @@ final class LayeredUpload {
         this.err = err;
     }
 
-    Optional<Result> publish(Path file, BundleInfo info, LongConsumer progress) throws IOException {
+    Optional<Result> publish(Path file, BundleInfo info, LongConsumer progress, BundleSignature signature) throws IOException {
         Manifest manifest = info.manifest();
         List<Sha256> deps = BundleLayers.blobLayers(manifest).stream().map(BundleLayers.Layer::sha256).distinct().toList();
         Optional<List<Sha256>> missing = client.missingBlobs(manifest.name(), deps);
@@ -73,7 +74,8 @@ final class LayeredUpload {
             }
             LayeredPublish body = new LayeredPublish(ApiJson.MAPPER.readTree(manifest.toCanonicalJson()), filesBlob);
             try {
-                return Optional.of(new Result(client.publishLayered(manifest.name(), manifest.version(), info.sha256(), body),
+                return Optional.of(new Result(client.publishLayered(manifest.name(), manifest.version(), info.sha256(), body,
+                        signature),
                         uploaded[0]));
             } catch (RegistryClient.LayeredPublishRefused e) {
                 err.println("pkgr: the registry cannot publish " + manifest.name() + " " + manifest.version()

@@ -2,6 +2,7 @@ package io.pkgr.cli.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.bundle.BundleInfo;
 import io.pkgr.bundle.BundleReader;
 import io.pkgr.cli.CliContext;
@@ -10,6 +11,7 @@ import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.Progress;
 import io.pkgr.cli.RegistryCommand;
 import io.pkgr.cli.registry.RegistryClient;
+import io.pkgr.cli.sign.SigningKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Parameters;
                 "bytes for an existing version fail with exit code 5 (unless --skip-existing).",
                 "Connection failures are retried with back-off; that is safe because publishing is",
                 "put-if-absent. Without FILES, publishes dist/*.pkgr.",
+                "With --sign KEY the registry stores the signature with the version (it checks that it is",
+                "valid); a version already published keeps what it was published with.",
         },
         footer = {
                 "",
@@ -42,6 +46,7 @@ import picocli.CommandLine.Parameters;
                 "  pkgr publish -r private",
                 "  pkgr publish -r private dist/churn-model-1.4.0.pkgr",
                 "  pkgr publish -r private --skip-existing        in CI, re-running a release job",
+                "  pkgr publish -r private --sign release-key     signed (see pkgr key generate, docs/signing.md)",
                 "Exit codes: 0 published or already there, 4 credentials, 5 version exists with other bytes,",
                 "6 registry unreachable, 2 invalid bundle or usage.",
         })
@@ -56,6 +61,11 @@ public final class PublishCommand extends RegistryCommand {
     @Option(names = "--json", description = "Print one JSON result per bundle (with the bytes uploaded)")
     boolean json;
 
+    @Option(names = "--sign", paramLabel = "KEY",
+            description = "Sign each bundle (its sha256, name and version) with this Ed25519 private key file"
+                    + " (OpenSSH or PKCS#8 PEM; see pkgr key generate); the registry keeps the signature with the version")
+    Path sign;
+
     @Parameters(paramLabel = "FILES", arity = "0..*", description = "Bundle files (default: dist/*.pkgr)")
     List<Path> files = new ArrayList<>();
 
@@ -68,23 +78,26 @@ public final class PublishCommand extends RegistryCommand {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> bundles = bundles();
+        SigningKey key = sign == null ? null : SigningKey.read(context.settings().resolve(sign.toString()));
         RegistryClient client = repository.client(context);
         ArrayNode results = new ObjectMapper().createArrayNode();
         for (Path file : bundles) {
             BundleInfo info = BundleReader.verify(file);
             var manifest = info.manifest();
             String what = manifest.name() + " " + manifest.version();
+            BundleSignature signature = key == null ? null : key.sign(info);
             String status;
             long uploaded = info.size();
             try (Progress progress = Progress.start(err, "publishing " + what, info.size(), json)) {
                 java.util.Optional<LayeredUpload.Result> layered = whole ? java.util.Optional.empty()
-                        : new LayeredUpload(client, err).publish(file, info, progress);
+                        : new LayeredUpload(client, err).publish(file, info, progress, signature);
                 RegistryClient.PublishOutcome outcome;
                 if (layered.isPresent()) {
                     outcome = layered.get().outcome();
                     uploaded = layered.get().uploaded();
                 } else {
-                    outcome = client.publish(manifest.name(), manifest.version(), file, info.sha256(), progress);
+                    outcome = client.publish(manifest.name(), manifest.version(), file, info.sha256(), progress,
+                            signature);
                 }
                 status = outcome == RegistryClient.PublishOutcome.CREATED ? "published" : "unchanged";
             } catch (CliException e) {
@@ -104,13 +117,17 @@ public final class PublishCommand extends RegistryCommand {
                         .put("uploaded", status.equals("skipped") ? 0 : uploaded)
                         .put("repository", client.repository().name());
             } else if (status.equals("published")) {
-                out.println("published " + what + "  " + info.sha256() + "  to " + client.repository().name());
+                out.println("published " + what + "  " + info.sha256() + "  to " + client.repository().name()
+                        + (key == null ? "" : "  signed by " + key.fingerprint()));
             } else if (status.equals("unchanged")) {
                 out.println(what + " is already on " + client.repository().name() + " with the same bytes  " + info.sha256());
             }
             out.flush();
         }
         if (json) {
+            if (key != null) {
+                results.forEach(r -> ((com.fasterxml.jackson.databind.node.ObjectNode) r).put("signed_by", key.fingerprint()));
+            }
             out.println(results);
             out.flush();
         }

@@ -4,6 +4,7 @@ import io.pkgr.bundle.AtomicFiles;
 import io.pkgr.api.ApiJson;
 import io.pkgr.api.ApiPaths;
 import io.pkgr.api.BlobQuery;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.ErrorBody;
 import io.pkgr.api.ErrorCode;
@@ -127,10 +128,16 @@ public final class RegistryClient {
      * @throws CliException CONFLICT when the version exists with other bytes
      */
     public PublishOutcome publish(BundleName name, Version version, Path file, Sha256 sha256, LongConsumer progress) {
-        HttpRequest req = request(ApiPaths.version(name, version))
+        return publish(name, version, file, sha256, progress, null);
+    }
+
+    /** {@link #publish(BundleName, Version, Path, Sha256, LongConsumer)} with the publisher's signature (or null). */
+    public PublishOutcome publish(BundleName name, Version version, Path file, Sha256 sha256, LongConsumer progress,
+            BundleSignature signature) {
+        HttpRequest req = signed(request(ApiPaths.version(name, version))
                 .timeout(Duration.ofHours(2))
                 .header("Content-Type", "application/octet-stream")
-                .header("X-Checksum-Sha256", sha256.hex())
+                .header("X-Checksum-Sha256", sha256.hex()), signature)
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> progressStream(file, progress)))
                 .build();
         HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -270,11 +277,12 @@ public final class RegistryClient {
      * @throws LayeredPublishRefused when the registry cannot stand for the file from its layers (the
      *                               caller then uploads the whole file)
      */
-    public PublishOutcome publishLayered(BundleName name, Version version, Sha256 sha256, LayeredPublish body) {
-        HttpRequest req = request(ApiPaths.version(name, version))
+    public PublishOutcome publishLayered(BundleName name, Version version, Sha256 sha256, LayeredPublish body,
+            BundleSignature signature) {
+        HttpRequest req = signed(request(ApiPaths.version(name, version))
                 .timeout(Duration.ofHours(1))
                 .header("Content-Type", LayeredPublish.CONTENT_TYPE)
-                .header("X-Checksum-Sha256", sha256.hex())
+                .header("X-Checksum-Sha256", sha256.hex()), signature)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(ApiJson.bytes(body)))
                 .build();
         HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -291,6 +299,30 @@ public final class RegistryClient {
             throw new LayeredPublishRefused(errorBody(resp.body()).map(ErrorBody::message).orElse(code.get().name()));
         }
         throw failure(status, resp.body(), name + " " + version);
+    }
+
+    private static HttpRequest.Builder signed(HttpRequest.Builder builder, BundleSignature signature) {
+        if (signature != null) {
+            builder.header(BundleSignature.KEY_HEADER, signature.key())
+                    .header(BundleSignature.SIGNATURE_HEADER, signature.signature());
+        }
+        return builder;
+    }
+
+    /**
+     * Registers a lock file's bytes with the registry ({@code POST /api/v1/pins}): its retention
+     * never removes a version the lock pins. Returns the pin's id (the sha256 of the bytes).
+     */
+    public String registerPins(byte[] lockBytes) {
+        HttpRequest req = request(ApiPaths.PINS)
+                .header("Content-Type", ApiJson.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(lockBytes))
+                .build();
+        HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() / 100 != 2) {
+            throw failure(resp.statusCode(), resp.body(), "registering the lock");
+        }
+        return Sha256.ofBytes(lockBytes).hex();
     }
 
     /** The registry cannot publish this version from layers; uploading the whole file will do. */

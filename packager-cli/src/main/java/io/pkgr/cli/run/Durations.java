@@ -15,7 +15,7 @@ public final class Durations {
     }
 
     /** picocli's converter: the same parse, its error as picocli's conversion error. */
-    static final class Converter implements CommandLine.ITypeConverter<Duration> {
+    public static final class Converter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {

@@ -15,6 +15,7 @@ import io.pkgr.cli.install.ResolvedBundle;
 import io.pkgr.cli.install.Resolver;
 import io.pkgr.cli.install.Target;
 import io.pkgr.cli.runtime.Environment;
+import io.pkgr.cli.sign.SignatureOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,8 @@ import picocli.CommandLine.Spec;
                 "The entrypoint gets PKGR_BUNDLE, PKGR_VERSION, PKGR_SHA256, PKGR_RUN_DIR and PKGR_OUTPUT.",
                 "If it writes JSON to $PKGR_OUTPUT, pkgr prints it compacted as the last stdout line",
                 "(Airflow XCom) and copies it to --output-file. Exit code: the entrypoint's own; 124 on",
-                "--timeout; 2 usage/params, 3 not found, 4 auth, 6 registry, 7 integrity.",
+                "--timeout; 2 usage/params, 3 not found, 4 auth, 6 registry, 7 integrity (a digest that",
+                "does not match, or with --require-signature an unsigned or untrusted bundle).",
                 "",
                 "Options:",
         },
@@ -71,6 +73,7 @@ import picocli.CommandLine.Spec;
                 "  pkgr run churn-model==1.4.0 train --start-date=2024-05-01 --epochs=20",
                 "  pkgr run -r private churn-model@sha256:3f2a...e1 score --day=2024-05-01",
                 "  pkgr run --lock pkgr.lock train --start-date={{ ds }}",
+                "  pkgr run --trusted-keys release-keys.pub churn-model==1.4.0 train --start-date=2024-05-01",
                 "  pkgr run --timeout 2h --output-file /airflow/xcom/return.json churn-model==1.4.0 train --start-date=2024-05-01",
                 "",
                 "Environment: PKGR_REPOSITORY (default -r), PKGR_PYTHON (default --python), PKGR_CACHE_DIR,",
@@ -119,6 +122,9 @@ public final class RunCommand implements Callable<Integer> {
     EnvironmentOptions environmentOptions;
 
     @Mixin
+    SignatureOptions signatureOptions = new SignatureOptions();
+
+    @Mixin
     HelpOption help;
 
     @Parameters(paramLabel = "ARGS", arity = "1..*", hidden = true)
@@ -144,6 +150,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The run itself, the same whether picocli or {@link WarmStart} parsed the command line. */
     int execute(PrintWriter out, PrintWriter err) throws IOException {
+        signatureOptions.validate(context);
         Target target = Target.resolve(context, new Resolver(context), lock, repositoryOption.name(), words, true);
         ResolvedBundle bundle = target.bundle();
         if (EntrypointHelp.asked(bundle.manifest(), target.entrypoint(), target.rest())) {
@@ -155,6 +162,8 @@ public final class RunCommand implements Callable<Integer> {
         // Checked against the version record's manifest: no download for a bad DAG.
         bundle.manifest().entrypoint(target.entrypoint()).arguments(params);
         warnIfYanked(bundle, err);
+        signatureOptions.policy(context, bundle.repository(), target.pinnedKeys(), String.valueOf(lock))
+                .check(bundle, context.cache());
         Environment env = environmentOptions.environments(context, err).prepare(bundle);
         // Run what the verified bundle says, not what a cached record says.
         Manifest manifest = Manifest.parseJson(Files.readAllBytes(env.dir().resolve(Manifest.JSON_FILE)));

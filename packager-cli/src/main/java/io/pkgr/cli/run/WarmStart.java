@@ -3,6 +3,7 @@ package io.pkgr.cli.run;
 import io.pkgr.cli.CliContext;
 import io.pkgr.cli.RepositoryOption;
 import io.pkgr.cli.install.EnvironmentOptions;
+import io.pkgr.cli.sign.SignatureOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,16 +27,17 @@ import java.util.Map;
  * <pre>
  * run [OPTION...] (NAME==VERSION | NAME@sha256:HEX | --lock FILE TASK) [ENTRYPOINT] [--param=value...]
  * OPTION: -r/--repository NAME, --lock FILE, --timeout D, --kill-after D, --output-file PATH,
- *         -e/--env K=V (repeatable), --workdir DIR, --python PATH (each as "--opt value" or "--opt=value",
- *         the short ones as "-r value" only), --pass-credentials, --keep-run-dir, -q/--quiet, -v/--verbose
+ *         -e/--env K=V (repeatable), --workdir DIR, --python PATH, --trusted-keys FILE (each as "--opt value"
+ *         or "--opt=value", the short ones as "-r value" only), --pass-credentials, --keep-run-dir,
+ *         --require-signature, -q/--quiet, -v/--verbose
  * </pre>
  */
 public final class WarmStart {
 
     private static final List<String> VALUED = List.of("-r", "--repository", "--lock", "--timeout", "--kill-after",
-            "--output-file", "-e", "--env", "--workdir", "--python");
+            "--output-file", "-e", "--env", "--workdir", "--python", "--trusted-keys");
     private static final List<String> FLAGS = List.of("--pass-credentials", "--keep-run-dir", "-q", "--quiet", "-v",
-            "--verbose");
+            "--verbose", "--require-signature");
 
     private final RunCommand run;
 
@@ -107,6 +109,8 @@ public final class WarmStart {
             run.killAfter = Durations.parse(values.getOrDefault("--kill-after", "10s"));
             run.outputFile = path(values.get("--output-file"));
             run.workdir = path(values.get("--workdir"));
+            run.signatureOptions = SignatureOptions.of(flags.contains("--require-signature"),
+                    path(values.get("--trusted-keys")));
         } catch (RuntimeException e) {
             return null; // a bad duration or path: picocli's message
         }

@@ -67,6 +67,9 @@ class WarmStartTest extends RegistryTest {
                 List.of("run", "-e", "NOEQUALS", "same==1.0.0", "task", "--day=2024-05-01"),
                 List.of("run", "--bogus", "same==1.0.0", "task", "--day=2024-05-01"),
                 List.of("run", "same==1.0.0", "task", "--day=2024-05-01", "stray"),
+                List.of("run", "--require-signature", "same==1.0.0", "task", "--day=2024-05-01"),
+                List.of("run", "--trusted-keys", "missing.pub", "same==1.0.0", "task", "--day=2024-05-01"),
+                List.of("run", "--trusted-keys=/dev/null", "same==1.0.0", "task", "--day=2024-05-01"),
                 List.of("run", "same==1.0.0"));
         for (List<String> args : cases) {
             Registry.Result viaPicocli = registry.pkgr(args.toArray(String[]::new));

@@ -1,7 +1,10 @@
 package io.pkgr.registry.api;
 
 import io.pkgr.api.ErrorCode;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
+import io.pkgr.api.signing.Ed25519Keys;
+import io.pkgr.api.signing.PublicKeyLine;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleInfo;
@@ -17,6 +20,7 @@ import io.pkgr.registry.catalog.VersionConflictException;
 import io.pkgr.registry.http.ApiException;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.Json;
+import io.pkgr.registry.storage.BlobHolds;
 import io.pkgr.registry.storage.BlobNotFoundException;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobTooLargeException;
@@ -71,7 +75,7 @@ final class BundlePublisher {
 
     PublishOutcome publish(PublishRequest request) throws IOException {
         UploadSlots.Slot slot = uploads.acquire();
-        try (StagedBlob staged = store.stageSha256(request.body(), maxUploadBytes)) {
+        try (StagedBlob staged = store.stageSha256(request.body(), maxUploadBytes); BlobHolds holds = new BlobHolds(store)) {
             Digests digests = staged.digests();
             request.declaredSha256().ifPresent(declared -> {
                 if (!declared.hex().equals(digests.sha256())) {
@@ -84,16 +88,20 @@ final class BundlePublisher {
                         request.name(), request.version());
             }
             Sha256 sha256 = new Sha256(digests.sha256());
+            BundleSignature signature = checked(request.signature(), manifest.name(), manifest.version(), sha256);
             Optional<PublishOutcome> same = alreadyPublished(manifest, sha256);
             if (same.isPresent()) {
                 return same.get();
             }
             catalog.checkPublishable(manifest.name(), manifest.version(), sha256); // before any layer is stored
-            VersionRecord.Blob files = layers.split(staged, manifest, maxUploadBytes);
+            VersionRecord.Blob files = layers.split(staged, manifest, maxUploadBytes, holds);
             boolean identical = reassemblesExactly(manifest, files, sha256);
+            if (!identical) {
+                holds.hold(sha256); // the whole file is committed as well: it may be stored already
+            }
             VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(), sha256, digests.size(),
                     Json.MAPPER.readTree(manifest.toCanonicalJson()), new VersionRecord.Layers(files, !identical),
-                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null);
+                    request.publisher(), Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null, signature);
             return catalog.publish(candidate, identical ? null : staged);
         } catch (BlobTooLargeException e) {
             throw new ApiException(ErrorCode.UPLOAD_TOO_LARGE, maxUploadBytes);
@@ -110,7 +118,7 @@ final class BundlePublisher {
      * and publishes only when its sha256 is the declared one.
      */
     PublishOutcome publishLayered(BundleName name, Version version, Sha256 declared, LayeredPublish body,
-            String publisher) throws IOException {
+            String publisher, BundleSignature signature) throws IOException {
         if (body.manifest() == null || !body.manifest().isObject()) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "a layered publish needs the bundle's manifest");
         }
@@ -127,8 +135,9 @@ final class BundlePublisher {
             throw new ApiException(ErrorCode.BAD_REQUEST, body.files() == null ? "the manifest lists files outside deps/"
                     + " but no files layer was named" : "a files layer was named but the manifest lists no files outside deps/");
         }
+        BundleSignature checkedSignature = checked(signature, manifest.name(), manifest.version(), declared);
         UploadSlots.Slot slot = uploads.acquire();
-        try {
+        try (BlobHolds holds = new BlobHolds(store)) {
             Optional<PublishOutcome> same = alreadyPublished(manifest, declared);
             if (same.isPresent()) {
                 return same.get();
@@ -137,6 +146,10 @@ final class BundlePublisher {
             BundleLayers.blobLayers(manifest).forEach(l -> needed.add(l.sha256()));
             if (body.files() != null) {
                 needed.add(body.files().sha256());
+            }
+            // held before they are looked for: a version that references them may be deleted meanwhile
+            for (Sha256 digest : needed) {
+                holds.hold(digest);
             }
             List<Sha256> missing = missing(name, needed);
             if (!missing.isEmpty()) {
@@ -158,10 +171,11 @@ final class BundlePublisher {
             }
             VersionRecord candidate = new VersionRecord(manifest.name(), manifest.version(), declared, info.size(),
                     Json.MAPPER.readTree(info.manifest().toCanonicalJson()), new VersionRecord.Layers(body.files(), false),
-                    publisher, Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null);
+                    publisher, Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null, checkedSignature);
             PublishOutcome outcome = catalog.publish(candidate, null);
             for (Sha256 digest : needed) {
                 store.delete(StoragePaths.uploadMarker(name, digest));
+                store.delete(StoragePaths.hold(digest, uploadHoldId(name)));
             }
             return outcome;
         } catch (VersionConflictException e) {
@@ -178,6 +192,8 @@ final class BundlePublisher {
             if (!staged.digests().sha256().equals(digest.hex())) {
                 throw new ApiException(ErrorCode.DIGEST_MISMATCH, staged.digests().sha256(), digest.hex());
             }
+            // held until the layered publish that uses it releases it (or garbage collection, after its grace period)
+            new BlobHolds(store, uploadHoldId(name)).hold(digest);
             boolean created = staged.commitIfAbsent(StoragePaths.blob(digest)).created();
             store.replace(StoragePaths.uploadMarker(name, digest), new byte[0]);
             return created;
@@ -186,6 +202,11 @@ final class BundlePublisher {
         } finally {
             slot.close();
         }
+    }
+
+    /** The hold a blob uploaded for a layered publish of {@code name} keeps until that publish. */
+    private static String uploadHoldId(BundleName name) {
+        return "upload-" + name.normalized();
     }
 
     /**
@@ -204,6 +225,28 @@ final class BundlePublisher {
             }
         }
         return missing;
+    }
+
+    /**
+     * The signature with its key line normalised (comment kept), after checking that it is a valid
+     * Ed25519 signature of this version's statement: the registry stores no signature a client would
+     * refuse. Who is trusted is the client's decision ({@code --trusted-keys}), never the registry's.
+     */
+    private static BundleSignature checked(BundleSignature signature, BundleName name, Version version, Sha256 sha256) {
+        if (signature == null) {
+            return null;
+        }
+        PublicKeyLine key;
+        try {
+            key = PublicKeyLine.parse(signature.key());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, BundleSignature.KEY_HEADER + ": " + e.getMessage());
+        }
+        if (!Ed25519Keys.verify(key, BundleSignature.statement(name, version, sha256), signature.signature())) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "it is not " + key.fingerprint() + "'s signature of "
+                    + name + " " + version + " with sha256 " + sha256.hex());
+        }
+        return new BundleSignature(key.line(), signature.signature());
     }
 
     /** Every blob some version of {@code name} references. */

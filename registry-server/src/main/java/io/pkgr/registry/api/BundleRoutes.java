@@ -2,7 +2,9 @@ package io.pkgr.registry.api;
 
 import io.pkgr.api.ApiPaths;
 import io.pkgr.api.BlobQuery;
+import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
+import io.pkgr.api.PinRecord;
 import io.pkgr.api.ErrorCode;
 import io.pkgr.api.SearchResults;
 import io.pkgr.api.VersionList;
@@ -10,6 +12,7 @@ import io.pkgr.api.VersionRecord;
 import io.pkgr.api.Whoami;
 import io.pkgr.bundle.BundleException;
 import io.pkgr.bundle.BundleName;
+import io.pkgr.bundle.Lockfile;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
@@ -30,6 +33,7 @@ import io.pkgr.registry.http.Route;
 import io.pkgr.registry.http.UploadSlots;
 import io.pkgr.registry.http.YankRequest;
 import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.StoragePaths;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
@@ -91,7 +95,9 @@ public final class BundleRoutes {
                 .post(ApiPaths.UPLOAD_MISSING, Route.blocking(this::missing))
                 .put(ApiPaths.UPLOAD_BLOB, Route.blocking(this::uploadBlob))
                 .get(ApiPaths.SEARCH, Route.of(this::search))
-                .get(ApiPaths.WHOAMI, Route.of(this::whoami));
+                .get(ApiPaths.WHOAMI, Route.of(this::whoami))
+                .post(ApiPaths.PINS, Route.blocking(this::registerPin))
+                .delete(ApiPaths.PIN, Route.blocking(this::unregisterPin));
     }
 
     private void versions(HttpServerExchange exchange) {
@@ -147,7 +153,8 @@ public final class BundleRoutes {
         }
         PublishOutcome outcome;
         try (InputStream body = ClientGoneException.watch(exchange.getInputStream())) {
-            outcome = publisher.publish(new PublishRequest(name, version, body, declared, Principal.of(exchange).user()));
+            outcome = publisher.publish(new PublishRequest(name, version, body, declared, Principal.of(exchange).user(),
+                    signature(exchange)));
         } catch (ApiException e) {
             exchange.setPersistent(false);
             throw e;
@@ -160,7 +167,21 @@ public final class BundleRoutes {
                 "a layered publish must declare the bundle's sha256 (X-Checksum-Sha256)"));
         LayeredPublish body = readJson(exchange, LayeredPublish.class, 64 << 20, "layered publish");
         answerPublish(exchange, name, version,
-                publisher.publishLayered(name, version, declared, body, Principal.of(exchange).user()));
+                publisher.publishLayered(name, version, declared, body, Principal.of(exchange).user(), signature(exchange)));
+    }
+
+    /** The publisher's signature from the request headers, or null when the publish is unsigned. */
+    private static BundleSignature signature(HttpServerExchange exchange) {
+        String key = exchange.getRequestHeaders().getFirst(BundleSignature.KEY_HEADER);
+        String signature = exchange.getRequestHeaders().getFirst(BundleSignature.SIGNATURE_HEADER);
+        if (key == null && signature == null) {
+            return null;
+        }
+        if (key == null || signature == null) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "send both " + BundleSignature.KEY_HEADER + " and "
+                    + BundleSignature.SIGNATURE_HEADER);
+        }
+        return new BundleSignature(key, signature);
     }
 
     private void answerPublish(HttpServerExchange exchange, BundleName name, Version version, PublishOutcome outcome) {
@@ -333,6 +354,62 @@ public final class BundleRoutes {
             throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
         Json.send(exchange, StatusCodes.OK, new Whoami(principal.user()));
+    }
+
+    /**
+     * Registers a lock file: its entries become pins that retention keeps. Needs publish permission
+     * on every bundle it names (a pin holds storage that only publishers may spend); answers the
+     * pin record, 201 when new and 200 when the same lock was registered before.
+     */
+    private void registerPin(HttpServerExchange exchange) throws IOException {
+        byte[] body = exchange.getInputStream().readNBytes((1 << 20) + 1);
+        if (body.length > 1 << 20) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "a lock file larger than 1 MiB");
+        }
+        Lockfile lock;
+        try {
+            lock = Lockfile.parse("the lock file", body);
+        } catch (BundleException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, e.getMessage());
+        }
+        if (lock.entries().isEmpty()) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "the lock file has no entries to pin");
+        }
+        java.util.Set<PinRecord.Pinned> pins = new java.util.LinkedHashSet<>();
+        for (Lockfile.Entry entry : lock.entries().values()) {
+            require(exchange, Permission.PUBLISH, entry.bundle());
+            pins.add(new PinRecord.Pinned(entry.bundle(), entry.version()));
+        }
+        Sha256 id = Sha256.ofBytes(body);
+        PinRecord record = new PinRecord(id.hex(), List.copyOf(pins), Principal.of(exchange).user(),
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        boolean created = store.putIfAbsent(StoragePaths.pin(id), new java.io.ByteArrayInputStream(Json.bytes(record)))
+                .created();
+        exchange.getResponseHeaders().put(Headers.LOCATION, ApiPaths.PINS + "/" + id.hex());
+        Json.send(exchange, created ? StatusCodes.CREATED : StatusCodes.OK, record);
+    }
+
+    /** Removes a registered lock: publish permission on every bundle it pins. */
+    private void unregisterPin(HttpServerExchange exchange) throws IOException {
+        String raw = parameter(exchange, "id");
+        Sha256 id;
+        try {
+            id = Sha256.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "a pin id is the sha256 of the lock file (64 hex digits)");
+        }
+        PinRecord record;
+        try (var in = store.get(StoragePaths.pin(id), null).open()) {
+            record = Json.MAPPER.readValue(in, PinRecord.class);
+        } catch (io.pkgr.registry.storage.BlobNotFoundException e) {
+            throw new ApiException(ErrorCode.NOT_FOUND, ApiPaths.PINS + "/" + id.hex());
+        }
+        for (PinRecord.Pinned pin : record.pins()) {
+            require(exchange, Permission.PUBLISH, pin.name());
+        }
+        store.delete(StoragePaths.pin(id));
+        exchange.setStatusCode(StatusCodes.NO_CONTENT);
+        exchange.endExchange();
     }
 
     private void require(HttpServerExchange exchange, Permission permission, BundleName name) {

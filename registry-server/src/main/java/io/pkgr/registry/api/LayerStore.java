@@ -8,6 +8,7 @@ import io.pkgr.bundle.BundleWriter;
 import io.pkgr.bundle.FileEntry;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.registry.storage.BlobHolds;
 import io.pkgr.registry.storage.BlobNotFoundException;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.StagedBlob;
@@ -55,10 +56,10 @@ final class LayerStore {
      * Stores the layers of a verified bundle (blobs already held are not written again) and returns
      * the files layer, or null when the bundle has no files outside {@code deps/}.
      */
-    VersionRecord.Blob split(StagedBlob staged, Manifest manifest, long maxBytes) throws IOException {
+    VersionRecord.Blob split(StagedBlob staged, Manifest manifest, long maxBytes, BlobHolds holds) throws IOException {
         boolean hasFiles = BundleLayers.hasFilesLayer(manifest);
         AtomicReference<FileEntry> layer = new AtomicReference<>();
-        BundleLayers.BlobSink sink = (path, entry, content) -> storeBlob(entry.sha256(), entry.size(), content);
+        BundleLayers.BlobSink sink = (path, entry, content) -> storeBlob(entry.sha256(), entry.size(), content, holds);
         if (!hasFiles) {
             BundleLayers.split(staged.open(), manifest, sink, OutputStream.nullOutputStream());
             return null;
@@ -68,15 +69,23 @@ final class LayerStore {
             if (!sha.equals(layer.get().sha256())) {
                 throw new IOException("files layer changed on its way into storage");
             }
+            holds.hold(sha); // an identical files layer may be stored already, unreferenced
             files.commitIfAbsent(StoragePaths.blob(sha));
             return new VersionRecord.Blob(sha, files.digests().size());
         }
     }
 
-    /** Stores {@code content} as the blob {@code sha256} unless it is there; checks the digest either way it writes. */
-    void storeBlob(Sha256 sha256, long size, InputStream content) throws IOException {
+    /**
+     * Stores {@code content} as the blob {@code sha256} unless it is there; checks the digest either
+     * way it writes. A blob found stored is held first and found again, so that garbage collection
+     * cannot remove it between this check and the record that will reference it.
+     */
+    void storeBlob(Sha256 sha256, long size, InputStream content, BlobHolds holds) throws IOException {
         if (store.stat(StoragePaths.blob(sha256)).isPresent()) {
-            return;
+            holds.hold(sha256);
+            if (store.stat(StoragePaths.blob(sha256)).isPresent()) {
+                return;
+            }
         }
         try (StagedBlob staged = store.stageSha256(content, size)) {
             if (!staged.digests().sha256().equals(sha256.hex()) || staged.digests().size() != size) {

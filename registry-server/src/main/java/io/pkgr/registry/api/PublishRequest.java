@@ -6,6 +6,11 @@ import io.pkgr.bundle.Version;
 import java.io.InputStream;
 import java.util.Optional;
 
-/** A bundle upload as the HTTP layer parsed it: where it goes, its body, and the digest the client declared. */
-record PublishRequest(BundleName name, Version version, InputStream body, Optional<Sha256> declaredSha256, String publisher) {
+/**
+ * A bundle upload as the HTTP layer parsed it: where it goes, its body, the digest the client
+ * declared, and the publisher's signature (null when unsigned; checked by the publisher once the
+ * bundle's sha256 is known).
+ */
+record PublishRequest(BundleName name, Version version, InputStream body, Optional<Sha256> declaredSha256, String publisher,
+        io.pkgr.api.BundleSignature signature) {
 }

@@ -82,6 +82,11 @@ public final class MeteredBlobStore implements BlobStore {
     }
 
     @Override
+    public List<BlobStat> listStats(RepoPath prefix) throws IOException {
+        return timed("list", () -> store.listStats(prefix));
+    }
+
+    @Override
     public boolean delete(RepoPath path) throws IOException {
         return timed("delete", () -> store.delete(path));
     }

@@ -8,6 +8,7 @@ import io.pkgr.registry.catalog.Insert;
 import io.pkgr.registry.catalog.RecordRules;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.StagedBlob;
+import io.pkgr.registry.storage.BlobHolds;
 import io.pkgr.registry.storage.StoragePaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -169,11 +170,18 @@ public final class PypiCatalog {
         synchronized (project) {
             Insert<PypiFile> clash = RecordRules.pypiClash(project.files().values(), candidate);
             if (clash == null) {
-                if (metadata != null) {
-                    store.putIfAbsent(StoragePaths.blob(Sha256.ofBytes(metadata)), new ByteArrayInputStream(metadata));
+                Insert<PypiFile> insert;
+                // held while committed: the same bytes may be stored already, unreferenced (see BlobHolds)
+                try (BlobHolds holds = new BlobHolds(store)) {
+                    holds.hold(candidate.sha256());
+                    if (metadata != null) {
+                        Sha256 metadataSha = Sha256.ofBytes(metadata);
+                        holds.hold(metadataSha);
+                        store.putIfAbsent(StoragePaths.blob(metadataSha), new ByteArrayInputStream(metadata));
+                    }
+                    staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
+                    insert = records.insertFile(candidate);
                 }
-                staged.commitIfAbsent(StoragePaths.blob(candidate.sha256()));
-                Insert<PypiFile> insert = records.insertFile(candidate);
                 if (insert.created()) {
                     put(project, candidate);
                     return new UploadOutcome(true, candidate);

@@ -48,6 +48,20 @@ public interface BlobStore extends Closeable {
     /** Every object under {@code prefix} (recursively), sorted; empty if none. Staged content is never listed. */
     List<RepoPath> list(RepoPath prefix) throws IOException;
 
+    /**
+     * Every object under {@code prefix} with its size and last-modified time, sorted by path (what
+     * garbage collection needs). By default {@link #list} then {@link #stat} each; a backend whose
+     * listing carries the times already (an object store) overrides it. An object deleted between
+     * the two steps is left out.
+     */
+    default List<BlobStat> listStats(RepoPath prefix) throws IOException {
+        List<BlobStat> stats = new java.util.ArrayList<>();
+        for (RepoPath path : list(prefix)) {
+            stat(path).ifPresent(stats::add);
+        }
+        return stats;
+    }
+
     /** Deletes the object at {@code path}; false if there was none. Readers that opened it before may finish. */
     boolean delete(RepoPath path) throws IOException;
 

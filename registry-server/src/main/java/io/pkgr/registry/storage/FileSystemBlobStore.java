@@ -188,6 +188,50 @@ final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
+    public List<BlobStat> listStats(RepoPath prefix) throws IOException {
+        Path dir = fileOf(prefix);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<BlobStat> stats = new ArrayList<>();
+        // the walk reads each file's attributes once: size and time come with the listing. Objects
+        // and directories removed while it walks (holds released, blobs collected) are skipped.
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                    try {
+                        stats.add(new BlobStat(RepoPath.of(relative), attributes.size(),
+                                attributes.lastModifiedTime().toInstant()));
+                    } catch (IllegalArgumentException notAnObject) {
+                        // temp files are not objects
+                    }
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e == null || e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        stats.sort(java.util.Comparator.comparing(BlobStat::path));
+        return stats;
+    }
+
+    @Override
     public boolean delete(RepoPath path) throws IOException {
         Path file = fileOf(path);
         boolean deleted = Files.deleteIfExists(file);

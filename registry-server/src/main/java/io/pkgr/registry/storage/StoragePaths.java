@@ -3,6 +3,7 @@ package io.pkgr.registry.storage;
 import io.pkgr.bundle.BundleName;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
+import java.util.List;
 
 /**
  * The one place that knows which path holds what.
@@ -13,6 +14,10 @@ import io.pkgr.bundle.Version;
  * pypi/NAME/FILENAME.json            file record for the PyPI face (NAME normalized; the
  *                                    file's bytes and its core metadata are blobs)
  * uploads/NAME/HEX                   marker: a blob was uploaded for a layered publish of NAME
+ * holds/HEX/ID                       a publish in progress uses the blob HEX: garbage collection
+ *                                    keeps it (see BlobHolds)
+ * pins/ID.json                       a lock file registered with the registry (retention keeps
+ *                                    the versions it pins)
  * maven/…                            Maven layout (later)
  * index/bundles/NAME.json            every version record of NAME, one JSON array: read at
  * index/pypi/NAME.json               start-up instead of one file per record (see
@@ -26,6 +31,9 @@ public final class StoragePaths {
     public static final RepoPath BUNDLES = RepoPath.of("bundles");
     public static final RepoPath PYPI = RepoPath.of("pypi");
     public static final RepoPath INDEX = RepoPath.of("index");
+    public static final RepoPath UPLOADS = RepoPath.of("uploads");
+    public static final RepoPath HOLDS = RepoPath.of("holds");
+    public static final RepoPath PINS = RepoPath.of("pins");
     public static final RepoPath INDEX_COMPLETE = RepoPath.of("index", "complete");
     private static final String RECORD_SUFFIX = ".json";
 
@@ -51,6 +59,28 @@ public final class StoragePaths {
     /** The marker saying the blob {@code digest} was uploaded by a publisher of {@code name} (empty content). */
     public static RepoPath uploadMarker(BundleName name, Sha256 digest) {
         return RepoPath.of("uploads", name.normalized(), digest.hex());
+    }
+
+    /** One hold on the blob {@code digest} ({@code id} tells concurrent holders apart). */
+    public static RepoPath hold(Sha256 digest, String id) {
+        return RepoPath.of("holds", digest.hex(), id);
+    }
+
+    /** The digest a hold or upload marker is about (its path's last hex segment), or null. */
+    public static Sha256 heldDigest(RepoPath path) {
+        List<String> segments = path.segments();
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            String s = segments.get(i);
+            if (s.length() == 64 && s.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return Sha256.parse(s);
+            }
+        }
+        return null;
+    }
+
+    /** A registered lock file, named by the sha256 of its bytes. */
+    public static RepoPath pin(Sha256 lockSha256) {
+        return RepoPath.of("pins", lockSha256.hex() + RECORD_SUFFIX);
     }
 
     /** The record of one PyPI distribution file ({@code normalizedProject} is PEP 503 normalized). */

@@ -1,0 +1,159 @@
+package io.pkgr.registry.admin;
+
+import io.pkgr.api.VersionRecord;
+import io.pkgr.bundle.Sha256;
+import io.pkgr.registry.catalog.BlobReferences;
+import io.pkgr.registry.catalog.CatalogRecords;
+import io.pkgr.registry.storage.BlobHolds;
+import io.pkgr.registry.storage.BlobStat;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.StoragePaths;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Removes what no record needs: first the versions {@link RetentionRules} remove (when given), then
+ * every blob under {@code blobs/} that no bundle or PyPI record references ({@link BlobReferences}),
+ * that is older than the grace period and that no publish holds ({@link BlobHolds}, upload markers).
+ * Safe beside a registry that serves and publishes: the order of its steps is the argument, see
+ * docs/housekeeping.md. With {@code dryRun} it writes nothing and reports what it would remove.
+ */
+public final class GarbageCollector {
+
+    /** Reads every record as it is now (the record files, or the database). */
+    @FunctionalInterface
+    public interface RecordSource {
+        CatalogRecords.Snapshot read() throws IOException;
+    }
+
+    private final BlobStore store;
+    private final CatalogRecords records;
+    private final RecordSource source;
+    private final Duration grace;
+    private final boolean dryRun;
+    private final RetentionRules retention;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    /**
+     * @param retention the rules to apply first, or null for blobs only
+     * @param log       one line per version and blob removed (or that would be, with dryRun)
+     */
+    public GarbageCollector(BlobStore store, CatalogRecords records, RecordSource source, Duration grace, boolean dryRun,
+            RetentionRules retention, Clock clock, Consumer<String> log) {
+        this.store = store;
+        this.records = records;
+        this.source = source;
+        this.grace = grace;
+        this.dryRun = dryRun;
+        this.retention = retention;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    public GcReport run() throws IOException {
+        long started = System.nanoTime();
+        Instant cutoff = clock.instant().minus(grace);
+        List<Retention.Removal> removals = retention == null ? List.of() : applyRetention();
+        // 1. list the blobs first: anything written after this is not even a candidate
+        List<BlobStat> blobs = store.listStats(StoragePaths.BLOBS);
+        // 2. then read every record: a record stored before this point is seen; one stored later
+        //    references a blob that is young, held, or was in this listing only if it was reused (held)
+        Set<Sha256> referenced = referenced(removals);
+        // 3. then the holds and upload markers of publishes in progress
+        List<BlobStat> holds = new ArrayList<>(store.listStats(StoragePaths.HOLDS));
+        holds.addAll(store.listStats(StoragePaths.UPLOADS));
+        Set<Sha256> held = new HashSet<>();
+        List<BlobStat> staleHolds = new ArrayList<>();
+        for (BlobStat hold : holds) {
+            Sha256 digest = StoragePaths.heldDigest(hold.path());
+            if (digest != null && !hold.modified().isBefore(cutoff)) {
+                held.add(digest);
+            } else {
+                staleHolds.add(hold);
+            }
+        }
+        GcReport.Builder report = new GcReport.Builder(dryRun, removals);
+        for (BlobStat blob : blobs) {
+            sweep(blob, referenced, held, cutoff, report);
+        }
+        for (BlobStat hold : staleHolds) {
+            if (!dryRun) {
+                store.delete(hold.path());
+            }
+            report.staleHold();
+        }
+        return report.build(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private List<Retention.Removal> applyRetention() throws IOException {
+        CatalogRecords.Snapshot snapshot = source.read();
+        List<Retention.Removal> removals = Retention.plan(snapshot.versions(), Retention.pinned(store), retention,
+                clock.instant());
+        for (Retention.Removal removal : removals) {
+            VersionRecord v = removal.record();
+            log.accept((dryRun ? "would remove " : "removed ") + v.name() + " " + v.version() + ": " + removal.reason());
+            if (!dryRun) {
+                records.deleteVersion(v.name(), v.version());
+            }
+        }
+        return removals;
+    }
+
+    /** Every blob a record references now; in a dry run, as if the planned removals had happened. */
+    private Set<Sha256> referenced(List<Retention.Removal> removals) throws IOException {
+        CatalogRecords.Snapshot snapshot = source.read();
+        Set<String> removed = new HashSet<>();
+        if (dryRun) {
+            removals.forEach(r -> removed.add(Retention.key(r.record().name().normalized(), r.record().version().toString())));
+        }
+        Set<Sha256> referenced = new HashSet<>();
+        for (VersionRecord v : snapshot.versions()) {
+            if (!removed.contains(Retention.key(v.name().normalized(), v.version().toString()))) {
+                BlobReferences.of(v).forEach(ref -> referenced.add(ref.digest()));
+            }
+        }
+        snapshot.files().forEach(f -> BlobReferences.of(f).forEach(ref -> referenced.add(ref.digest())));
+        return referenced;
+    }
+
+    private void sweep(BlobStat blob, Set<Sha256> referenced, Set<Sha256> held, Instant cutoff, GcReport.Builder report)
+            throws IOException {
+        Optional<Sha256> digest = BlobCheck.digestOf(blob.path());
+        if (digest.isEmpty()) {
+            report.foreign(blob); // not a blob path: not ours to judge
+            return;
+        }
+        if (referenced.contains(digest.get())) {
+            report.referenced(blob);
+            return;
+        }
+        if (!blob.modified().isBefore(cutoff) || held.contains(digest.get())) {
+            report.young(blob);
+            return;
+        }
+        if (!dryRun) {
+            // look again right before the delete: a publish may have started to reuse it since step 3
+            if (BlobHolds.held(store, digest.get(), cutoff)) {
+                report.young(blob);
+                return;
+            }
+            Optional<BlobStat> now = store.stat(blob.path());
+            if (now.isEmpty() || !now.get().modified().isBefore(cutoff)) {
+                report.young(blob);
+                return;
+            }
+            store.delete(blob.path());
+        }
+        log.accept((dryRun ? "would delete " : "deleted ") + blob.path() + " (" + blob.size() + " bytes)");
+        report.removed(blob);
+    }
+}
