@@ -67,7 +67,7 @@ class AuthTest {
         HttpResponse<String> response = getWithHeader("/api/v1/whoami", header);
 
         assertEquals(401, response.statusCode(), response.body());
-        assertTrue(List.of("MALFORMED_CREDENTIALS", "BAD_CREDENTIALS").contains(errorCode(response)), response.body());
+        assertTrue(List.of("MALFORMED_CREDENTIALS", "BAD_CREDENTIALS", "TOKEN_INVALID").contains(errorCode(response)), response.body());
     }
 
     @Test
