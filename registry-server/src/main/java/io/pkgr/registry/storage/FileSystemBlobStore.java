@@ -165,26 +165,7 @@ final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public List<RepoPath> list(RepoPath prefix) throws IOException {
-        Path dir = fileOf(prefix);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<RepoPath> paths = new ArrayList<>();
-        // find, not walk + isRegularFile: the walk has read each file's attributes already (one stat, not two)
-        try (Stream<Path> files = Files.find(dir, Integer.MAX_VALUE, (file, attributes) -> attributes.isRegularFile())) {
-            files.forEach(file -> {
-                String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                try {
-                    paths.add(RepoPath.of(relative));
-                } catch (IllegalArgumentException notAnObject) {
-                    // temp files and anything else no RepoPath can name are not objects
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-        paths.sort(null);
-        return paths;
+        return listStats(prefix).stream().map(BlobStat::path).toList();
     }
 
     @Override
@@ -194,8 +175,10 @@ final class FileSystemBlobStore implements BlobStore {
             return List.of();
         }
         List<BlobStat> stats = new ArrayList<>();
-        // the walk reads each file's attributes once: size and time come with the listing. Objects
-        // and directories removed while it walks (holds released, blobs collected) are skipped.
+        // the walk reads each file's attributes once (one stat, not two): size and time come with the
+        // listing. Objects, temp files and directories removed while it walks (a record's temp file
+        // renamed, a hold released, a blob collected) are skipped, so a listing beside a running
+        // server never fails on what the server just moved.
         Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
