@@ -26,6 +26,7 @@ import io.pkgr.registry.ops.AccessLogHandler;
 import io.pkgr.registry.ops.MeteredBlobStore;
 import io.pkgr.registry.ops.OperationsHandlers;
 import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.maven.MavenRoutes;
 import io.pkgr.registry.pypi.PypiCatalog;
 import io.pkgr.registry.pypi.PypiRoutes;
 import io.pkgr.registry.storage.BlobStore;
@@ -177,6 +178,13 @@ final class RegistryAssembly {
                 .register(authenticated);
         PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
+        MavenRoutes maven = new MavenRoutes(store, downloads, access, uploads, config.maxUploadBytes(),
+                config.mavenSnapshotBuilds());
+        maven.register(authenticated);
+        metrics.counter("pkgr_maven_files_deployed", "Maven files stored since start (new files, not identical redeploys)",
+                maven::deployedCount);
+        metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
+                maven::prunedCount);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 

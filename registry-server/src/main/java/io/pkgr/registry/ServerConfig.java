@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param uploadRateGrace how long a request body may take before {@code minUploadRate} applies
  * @param minFreeBytes {@code /readyz} fails while storage has less free space than this (0: never)
  * @param database the catalog database ({@code --database}); null for the catalog as files in storage
+ * @param mavenSnapshotBuilds timestamped builds kept per Maven snapshot version, the newest; 0 keeps every one
  */
 public record ServerConfig(
         Path dataDir,
@@ -65,7 +66,8 @@ public record ServerConfig(
         String s3Region,
         boolean s3PathStyle,
         Duration s3RedirectExpiry,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        int mavenSnapshotBuilds) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
@@ -98,6 +100,9 @@ public record ServerConfig(
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("min free space cannot be negative");
         }
+        if (mavenSnapshotBuilds < 0) {
+            throw new IllegalArgumentException("the number of Maven snapshot builds kept cannot be negative (0 keeps all)");
+        }
         if (maxConcurrentUploads <= 0) {
             throw new IllegalArgumentException("max concurrent uploads must be positive");
         }
@@ -128,7 +133,7 @@ public record ServerConfig(
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
                 DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null, null, null, false, null,
-                TrustedProxies.NONE);
+                TrustedProxies.NONE, 0);
     }
 
     /** The htpasswd file in effect. */
@@ -227,6 +232,10 @@ public record ServerConfig(
         return toBuilder().minUploadRate(bytesPerSecond).uploadRateGrace(grace).build();
     }
 
+    public ServerConfig withMavenSnapshotBuilds(int value) {
+        return toBuilder().mavenSnapshotBuilds(value).build();
+    }
+
     public ServerConfig withMinFreeBytes(long value) {
         return toBuilder().minFreeBytes(value).build();
     }
@@ -262,6 +271,7 @@ public record ServerConfig(
         private boolean s3PathStyle;
         private Duration s3RedirectExpiry;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private int mavenSnapshotBuilds;
 
         private Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -289,6 +299,13 @@ public record ServerConfig(
             s3PathStyle = c.s3PathStyle;
             s3RedirectExpiry = c.s3RedirectExpiry;
             trustedProxies = c.trustedProxies;
+            mavenSnapshotBuilds = c.mavenSnapshotBuilds;
+        }
+
+        /** Timestamped builds kept per Maven snapshot version (the newest); 0 keeps every one. */
+        public Builder mavenSnapshotBuilds(int value) {
+            mavenSnapshotBuilds = value;
+            return this;
         }
 
         public Builder dataDir(Path value) {
@@ -420,7 +437,7 @@ public record ServerConfig(
             return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
                     maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
                     publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database, s3Endpoint, s3Region,
-                    s3PathStyle, s3RedirectExpiry, trustedProxies);
+                    s3PathStyle, s3RedirectExpiry, trustedProxies, mavenSnapshotBuilds);
         }
     }
 }

@@ -13,7 +13,9 @@ import io.pkgr.bundle.Version;
  * pypi/NAME/FILENAME.json            file record for the PyPI face (NAME normalized; the
  *                                    file's bytes and its core metadata are blobs)
  * uploads/NAME/HEX                   marker: a blob was uploaded for a layered publish of NAME
- * maven/…                            Maven layout (later)
+ * maven/GROUP/…/ARTIFACT/VERSION/FILE.json   record of one Maven file (GROUP split at its dots;
+ *                                    the bytes are a blob; no record for maven-metadata.xml
+ *                                    or checksums: the registry generates those)
  * index/bundles/NAME.json            every version record of NAME, one JSON array: read at
  * index/pypi/NAME.json               start-up instead of one file per record (see
  * index/pending/bundles|pypi/NAME    StoreCatalogRecords); a pending marker says the name's
@@ -25,6 +27,7 @@ public final class StoragePaths {
     public static final RepoPath BLOBS = RepoPath.of("blobs");
     public static final RepoPath BUNDLES = RepoPath.of("bundles");
     public static final RepoPath PYPI = RepoPath.of("pypi");
+    public static final RepoPath MAVEN = RepoPath.of("maven");
     public static final RepoPath INDEX = RepoPath.of("index");
     public static final RepoPath INDEX_COMPLETE = RepoPath.of("index", "complete");
     private static final String RECORD_SUFFIX = ".json";
@@ -61,6 +64,20 @@ public final class StoragePaths {
     /** True for paths {@link #pypiRecord} produces. */
     public static boolean isPypiRecord(RepoPath path) {
         return path.startsWith(PYPI) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
+    }
+
+    /** The record of one Maven file; {@code repositoryPath} is its path in the Maven 2 layout, already checked. */
+    public static RepoPath mavenRecord(String repositoryPath) {
+        return RepoPath.of("maven/" + repositoryPath + RECORD_SUFFIX);
+    }
+
+    /** The Maven layout path of a record {@link #mavenRecord} produced, or null for any other path. */
+    public static String mavenPathOf(RepoPath record) {
+        String value = record.value();
+        if (!record.startsWith(MAVEN) || !value.endsWith(RECORD_SUFFIX) || record.segments().size() < 5) {
+            return null;
+        }
+        return value.substring("maven/".length(), value.length() - RECORD_SUFFIX.length());
     }
 
     /** The index of every version record of one bundle (normalised name). */
