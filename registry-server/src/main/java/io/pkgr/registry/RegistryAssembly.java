@@ -36,6 +36,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
@@ -97,7 +98,9 @@ final class RegistryAssembly {
             }
         });
         this.access = createAccessControl();
-        this.root = new GracefulShutdownHandler(new AccessLogHandler(createRoutes(),
+        // a client that sends "Expect: 100-continue" (mvn deploy, curl -T) waits for the 100 before
+        // the body; Undertow sends it only when asked, here on the first read of a body a route takes
+        this.root = new GracefulShutdownHandler(new AccessLogHandler(new HttpContinueReadHandler(createRoutes()),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
         this.undertow = createUndertow(ClientAddressHandler.wrap(config.trustedProxies(),
                 new ExchangeGuard(root, config.minUploadRate(), config.uploadRateGrace())));

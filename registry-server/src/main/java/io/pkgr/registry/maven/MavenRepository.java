@@ -50,6 +50,11 @@ final class MavenRepository {
      * record disappears from the listing first, so a stale entry is never used.
      */
     private final Map<String, MavenFile> immutableRecords = new ConcurrentHashMap<>();
+    /**
+     * Release records older than {@link #WITHDRAW_WINDOW}, for file GETs: no replica can change or
+     * remove them any more, so each process may answer them from memory without asking the store.
+     */
+    private final Map<String, MavenFile> settledReleases = new ConcurrentHashMap<>();
 
     /** {@code snapshotBuildsKept}: timestamped builds kept per snapshot version, 0 for all. */
     MavenRepository(BlobStore store, int snapshotBuildsKept) {
@@ -73,7 +78,25 @@ final class MavenRepository {
 
     /** The record of {@code file} (a FILE path, without checksum), or empty. */
     Optional<MavenFile> find(MavenPath file) throws IOException {
-        return read(StoragePaths.mavenRecord(file.filePath()));
+        MavenFile settled = settledReleases.get(file.filePath());
+        if (settled != null) {
+            return Optional.of(settled);
+        }
+        Optional<MavenFile> read = read(StoragePaths.mavenRecord(file.filePath()));
+        if (read.isPresent() && !file.snapshot() && settled(read.get()) && settledReleases.size() < RECORD_CACHE_MAX) {
+            settledReleases.put(file.filePath(), read.get());
+        }
+        return read;
+    }
+
+    /** The record of a release file from memory, without touching the store; empty when not held (then {@link #find}). */
+    Optional<MavenFile> findSettled(MavenPath file) {
+        return file.snapshot() ? Optional.empty() : Optional.ofNullable(settledReleases.get(file.filePath()));
+    }
+
+    /** A release record past the withdraw window: nothing can change or remove it any more. */
+    private static boolean settled(MavenFile release) {
+        return release.uploaded().plus(WITHDRAW_WINDOW).isBefore(Instant.now());
     }
 
     /**

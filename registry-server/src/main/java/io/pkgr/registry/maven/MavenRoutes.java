@@ -33,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Maven face: one hosted repository at {@code /maven/} in the Maven 2 layout, as {@code mvn
@@ -72,8 +73,12 @@ public final class MavenRoutes {
 
     /** Adds the routes to {@code routes}. */
     public void register(RoutingHandler routes) {
-        routes.get(PREFIX + "*", Route.blocking(this::get))
-                .put(PREFIX + "*", uploadHandler());
+        HttpHandler blockingGet = Route.blocking(this::get);
+        routes.get(PREFIX + "*", Route.of(exchange -> {
+            if (!exchange.isInIoThread() || !sendSettled(exchange)) {
+                blockingGet.handleRequest(exchange);
+            }
+        })).put(PREFIX + "*", uploadHandler());
     }
 
     /** Files deployed (created) since start, for {@code /metrics}. */
@@ -84,6 +89,31 @@ public final class MavenRoutes {
     /** Snapshot build files removed by the retention setting since start, for {@code /metrics}. */
     public long prunedCount() {
         return repository.pruned.sum();
+    }
+
+    /**
+     * Answers a GET of a release file whose record is held in memory right on the IO thread (as the
+     * other faces answer from their catalogs); false when it needs the store, then a worker does it.
+     */
+    private boolean sendSettled(HttpServerExchange exchange) throws IOException {
+        MavenPath path = path(exchange);
+        if (path.kind() != MavenPath.Kind.FILE || path.checksum() != null) {
+            return false;
+        }
+        AuthenticationHandler.require(access, exchange, Permission.READ, path.coordinates());
+        Optional<MavenFile> file = repository.findSettled(path);
+        if (file.isEmpty()) {
+            return false;
+        }
+        sendFile(exchange, path, file.get());
+        return true;
+    }
+
+    private void sendFile(HttpServerExchange exchange, MavenPath path, MavenFile file) throws IOException {
+        exchange.getResponseHeaders().put(CHECKSUM_SHA1, file.sha1());
+        exchange.getResponseHeaders().put(CHECKSUM_MD5, file.md5());
+        exchange.getResponseHeaders().put(CHECKSUM_SHA256, file.sha256().hex());
+        downloads.send(exchange, file.sha256(), file.size(), contentType(path.fileName()), path.fileName());
     }
 
     private void get(HttpServerExchange exchange) throws IOException {
@@ -107,10 +137,7 @@ public final class MavenRoutes {
             sendBytes(exchange, file.checksum(path.checksum()).getBytes(StandardCharsets.US_ASCII), "text/plain");
             return;
         }
-        exchange.getResponseHeaders().put(CHECKSUM_SHA1, file.sha1());
-        exchange.getResponseHeaders().put(CHECKSUM_MD5, file.md5());
-        exchange.getResponseHeaders().put(CHECKSUM_SHA256, file.sha256().hex());
-        downloads.send(exchange, file.sha256(), file.size(), contentType(path.fileName()), path.fileName());
+        sendFile(exchange, path, file);
     }
 
     private byte[] metadata(MavenPath path) throws IOException {

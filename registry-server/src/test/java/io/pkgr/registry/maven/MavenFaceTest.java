@@ -250,6 +250,25 @@ class MavenFaceTest {
     }
 
     @Test
+    void aPutThatExpectsContinueGetsTheHundredBeforeItSendsTheBody() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", registry.server.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + LIB + "lib-1.0.jar HTTP/1.1\r\nHost: x\r\nAuthorization: " + TestRegistry.basic(ADMIN)
+                    + "\r\nContent-Length: " + JAR.length + "\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            // Maven's HTTP client waits for this line (seconds, per file) before it sends the body
+            assertEquals("HTTP/1.1 100 Continue", new String(in.readNBytes(21), StandardCharsets.US_ASCII));
+            out.write(JAR);
+            out.flush();
+            String rest = new String(in.readNBytes(40), StandardCharsets.US_ASCII);
+            assertTrue(rest.contains("HTTP/1.1 201"), rest);
+        }
+    }
+
+    @Test
     void accessRulesMatchGroupColonArtifact() {
         // alice publishes team-* (access.yaml of TestRegistry): GROUP:ARTIFACT "team-a:lib" matches, "com.example:lib" does not
         assertEquals(201, put("/maven/team-a/lib/1.0/lib-1.0.jar", TestRegistry.ALICE, JAR).statusCode());
