@@ -33,6 +33,7 @@ import io.pkgr.registry.ops.AccessLogHandler;
 import io.pkgr.registry.ops.MeteredBlobStore;
 import io.pkgr.registry.ops.OperationsHandlers;
 import io.pkgr.registry.ops.RegistryMetrics;
+import io.pkgr.registry.maven.MavenRoutes;
 import io.pkgr.registry.pypi.PypiCatalog;
 import io.pkgr.registry.pypi.PypiRoutes;
 import io.pkgr.registry.storage.BlobStore;
@@ -42,6 +43,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
@@ -108,7 +110,10 @@ final class RegistryAssembly {
         this.audit = new AuditLog(config.auditFile(), config.audit().maxBytes(), config.audit().keep());
         this.tokens = createTokens();
         this.access = createAccessControl();
-        this.root = new GracefulShutdownHandler(new AccessLogHandler(new AuditHandler(audit, createRoutes()),
+        // a client that sends "Expect: 100-continue" (mvn deploy, curl -T) waits for the 100 before
+        // the body; Undertow sends it only when asked, here on the first read of a body a route takes
+        this.root = new GracefulShutdownHandler(new AccessLogHandler(new AuditHandler(audit,
+                new HttpContinueReadHandler(createRoutes())),
                 metrics, config.logFormat() == ServerConfig.LogFormat.JSON));
         this.undertow = createUndertow(ClientAddressHandler.wrap(config.trustedProxies(),
                 new ExchangeGuard(root, config.minUploadRate(), config.uploadRateGrace())));
@@ -217,6 +222,13 @@ final class RegistryAssembly {
         PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
         new TokenRoutes(tokens, rules).register(authenticated);
+        MavenRoutes maven = new MavenRoutes(store, downloads, access, uploads, config.maxUploadBytes(),
+                config.mavenSnapshotBuilds());
+        maven.register(authenticated);
+        metrics.counter("pkgr_maven_files_deployed", "Maven files stored since start (new files, not identical redeploys)",
+                maven::deployedCount);
+        metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
+                maven::prunedCount);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 

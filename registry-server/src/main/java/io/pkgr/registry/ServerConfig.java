@@ -41,6 +41,7 @@ import java.util.Objects;
  * @param database the catalog database ({@code --database}); null for the catalog as files in storage
  * @param trustedProxies load balancers whose {@code X-Forwarded-For} names the client
  * @param audit where the audit log goes and how it rotates
+ * @param mavenSnapshotBuilds timestamped builds kept per Maven snapshot version, the newest; 0 keeps every one
  */
 public record ServerConfig(
         Path dataDir,
@@ -68,7 +69,8 @@ public record ServerConfig(
         boolean s3PathStyle,
         Duration s3RedirectExpiry,
         TrustedProxies trustedProxies,
-        AuditSettings audit) {
+        AuditSettings audit,
+        int mavenSnapshotBuilds) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
@@ -102,6 +104,9 @@ public record ServerConfig(
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("min free space cannot be negative");
         }
+        if (mavenSnapshotBuilds < 0) {
+            throw new IllegalArgumentException("the number of Maven snapshot builds kept cannot be negative (0 keeps all)");
+        }
         if (maxConcurrentUploads <= 0) {
             throw new IllegalArgumentException("max concurrent uploads must be positive");
         }
@@ -132,7 +137,7 @@ public record ServerConfig(
         return new ServerConfig(Path.of("data"), "0.0.0.0", DEFAULT_PORT, null, null, false, DEFAULT_MAX_UPLOAD_BYTES,
                 16, null, null, false, LogFormat.TEXT, Duration.ofSeconds(60), Duration.ofSeconds(30), false, "file",
                 DEFAULT_MIN_UPLOAD_RATE, DEFAULT_UPLOAD_RATE_GRACE, DEFAULT_MIN_FREE_BYTES, null, null, null, false, null,
-                TrustedProxies.NONE, AuditSettings.DEFAULT);
+                TrustedProxies.NONE, AuditSettings.DEFAULT, 0);
     }
 
     /**
@@ -255,6 +260,10 @@ public record ServerConfig(
         return toBuilder().minUploadRate(bytesPerSecond).uploadRateGrace(grace).build();
     }
 
+    public ServerConfig withMavenSnapshotBuilds(int value) {
+        return toBuilder().mavenSnapshotBuilds(value).build();
+    }
+
     public ServerConfig withMinFreeBytes(long value) {
         return toBuilder().minFreeBytes(value).build();
     }
@@ -291,6 +300,7 @@ public record ServerConfig(
         private Duration s3RedirectExpiry;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private AuditSettings audit = AuditSettings.DEFAULT;
+        private int mavenSnapshotBuilds;
 
         private Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -319,6 +329,13 @@ public record ServerConfig(
             s3RedirectExpiry = c.s3RedirectExpiry;
             trustedProxies = c.trustedProxies;
             audit = c.audit;
+            mavenSnapshotBuilds = c.mavenSnapshotBuilds;
+        }
+
+        /** Timestamped builds kept per Maven snapshot version (the newest); 0 keeps every one. */
+        public Builder mavenSnapshotBuilds(int value) {
+            mavenSnapshotBuilds = value;
+            return this;
         }
 
         public Builder dataDir(Path value) {
@@ -455,7 +472,7 @@ public record ServerConfig(
             return new ServerConfig(dataDir, host, port, htpasswd, accessFile, anonymousRead, maxUploadBytes,
                     maxConcurrentUploads, tlsCert, tlsKey, tlsSelfSigned, logFormat, idleTimeout, shutdownGrace,
                     publicMetrics, storage, minUploadRate, uploadRateGrace, minFreeBytes, database, s3Endpoint, s3Region,
-                    s3PathStyle, s3RedirectExpiry, trustedProxies, audit);
+                    s3PathStyle, s3RedirectExpiry, trustedProxies, audit, mavenSnapshotBuilds);
         }
     }
 }

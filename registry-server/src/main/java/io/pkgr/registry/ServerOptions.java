@@ -78,6 +78,9 @@ public final class ServerOptions {
     @Option(names = "--min-free-space", paramLabel = "SIZE", converter = Size.class,
             description = "/readyz fails below this much free storage (default: 100M; 0 = never)")
     Long minFreeSpace;
+    @Option(names = "--maven-snapshot-builds", paramLabel = "N",
+            description = "Timestamped builds kept per Maven -SNAPSHOT version, the newest (default: 0 = all)")
+    Integer mavenSnapshotBuilds;
     @Option(names = "--storage", paramLabel = "URI",
             description = "Where blobs and records live: s3://BUCKET[/PREFIX] for S3-compatible object storage"
                     + " (default: files in the data directory)")
@@ -133,6 +136,8 @@ public final class ServerOptions {
                 .uploadRateGrace(seconds(or(minUploadRateGrace, e.value("min-upload-rate-grace", Environment::integer)),
                         defaults.uploadRateGrace()))
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
+                .mavenSnapshotBuilds(or(or(mavenSnapshotBuilds, e.value("maven-snapshot-builds", Environment::integer)),
+                        defaults.mavenSnapshotBuilds()))
                 .database(backend.database(env, checkInterval(e)))
                 .storage(or(or(storage, e.value("storage", Function.identity())), defaults.storage()))
                 .s3Endpoint(backend.s3Endpoint(env))

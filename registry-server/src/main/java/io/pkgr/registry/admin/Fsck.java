@@ -32,7 +32,9 @@ public final class Fsck {
     }
 
     public FsckReport run(CatalogRecords.Snapshot records) throws IOException {
-        List<BlobReferences.Reference> references = BlobReferences.of(records);
+        List<BlobReferences.Reference> references = new ArrayList<>(BlobReferences.of(records));
+        List<BlobReferences.MavenRecord> maven = BlobReferences.mavenRecords(store);
+        maven.forEach(record -> references.add(record.blob()));
         Map<Sha256, String> verdicts = new HashMap<>(); // digest → problem ("" when intact)
         List<String> problems = new ArrayList<>();
         long bytesHashed = 0;
@@ -69,7 +71,7 @@ public final class Fsck {
                 unreferenced.add(path + " (" + size + " bytes" + (digest.isEmpty() ? ", not a blob path" : "") + ")");
             }
         }
-        return new FsckReport(records.versions().size() + records.files().size(), verdicts.size(), bytesHashed,
+        return new FsckReport(records.versions().size() + records.files().size() + maven.size(), verdicts.size(), bytesHashed,
                 problems, unreferenced, unreferencedBytes);
     }
 }

@@ -122,6 +122,8 @@ public final class GarbageCollector {
             }
         }
         snapshot.files().forEach(f -> BlobReferences.of(f).forEach(ref -> referenced.add(ref.digest())));
+        // the Maven face keeps its records in the store, not in the catalog
+        BlobReferences.mavenRecords(store).forEach(m -> referenced.add(m.blob().digest()));
         return referenced;
     }
 

@@ -65,6 +65,12 @@ public final class Migration {
                 copy(file);
             }
         }
+        // the Maven face keeps its records in the store, not the catalog of record: copied as they are
+        for (BlobReferences.MavenRecord maven : BlobReferences.mavenRecords(source)) {
+            if (blobsArrived(List.of(maven.blob()), intact)) {
+                copy(maven);
+            }
+        }
         return new MigrationReport(blobsCopied, bytesCopied, blobsPresent, bytesVerified, recordsWritten, recordsPresent,
                 problems);
     }
@@ -141,6 +147,14 @@ public final class Migration {
         } else {
             problems.add("not copied: bundle " + version.name() + " " + version.version() + " clashes with "
                     + insert.record().version() + " (sha256:" + insert.record().sha256().hex() + ") at the destination");
+        }
+    }
+
+    private void copy(BlobReferences.MavenRecord maven) throws IOException {
+        if (target.putIfAbsent(maven.path(), new java.io.ByteArrayInputStream(maven.json())).created()) {
+            recordsWritten++;
+        } else {
+            recordsPresent++;
         }
     }
 

@@ -2,7 +2,14 @@ package io.pkgr.registry.catalog;
 
 import io.pkgr.api.PypiFile;
 import io.pkgr.api.VersionRecord;
+import io.pkgr.api.ApiJson;
 import io.pkgr.bundle.Sha256;
+import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.RepoPath;
+import io.pkgr.registry.storage.StoragePaths;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,5 +61,30 @@ public final class BlobReferences {
         snapshot.versions().forEach(v -> references.addAll(of(v)));
         snapshot.files().forEach(f -> references.addAll(of(f)));
         return references;
+    }
+
+    /**
+     * The Maven face's records, kept in the store beside their blobs ({@code maven/PATH.json}, see
+     * {@link StoragePaths#mavenRecord}): each record's path with the blob it references.
+     */
+    public static List<MavenRecord> mavenRecords(BlobStore store) throws IOException {
+        List<MavenRecord> records = new ArrayList<>();
+        for (RepoPath path : store.list(StoragePaths.MAVEN)) {
+            if (StoragePaths.mavenPathOf(path) == null) {
+                continue;
+            }
+            byte[] json;
+            try (InputStream in = store.get(path, null).open()) {
+                json = in.readAllBytes();
+            }
+            JsonNode node = ApiJson.MAPPER.readTree(json);
+            records.add(new MavenRecord(path, json, new Reference(Sha256.parse(node.path("sha256").asText()),
+                    node.path("size").asLong(), "maven " + StoragePaths.mavenPathOf(path))));
+        }
+        return records;
+    }
+
+    /** One Maven file's record as stored, and the blob it references. */
+    public record MavenRecord(RepoPath path, byte[] json, Reference blob) {
     }
 }

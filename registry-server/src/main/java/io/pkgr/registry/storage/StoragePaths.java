@@ -18,7 +18,9 @@ import java.util.List;
  *                                    keeps it (see BlobHolds)
  * pins/ID.json                       a lock file registered with the registry (retention keeps
  *                                    the versions it pins)
- * maven/…                            Maven layout (later)
+ * maven/GROUP/…/ARTIFACT/VERSION/FILE.json   record of one Maven file (GROUP split at its dots;
+ *                                    the bytes are a blob; no record for maven-metadata.xml
+ *                                    or checksums: the registry generates those)
  * index/bundles/NAME.json            every version record of NAME, one JSON array: read at
  * index/pypi/NAME.json               start-up instead of one file per record (see
  * index/pending/bundles|pypi/NAME    StoreCatalogRecords); a pending marker says the name's
@@ -30,6 +32,7 @@ public final class StoragePaths {
     public static final RepoPath BLOBS = RepoPath.of("blobs");
     public static final RepoPath BUNDLES = RepoPath.of("bundles");
     public static final RepoPath PYPI = RepoPath.of("pypi");
+    public static final RepoPath MAVEN = RepoPath.of("maven");
     public static final RepoPath INDEX = RepoPath.of("index");
     public static final RepoPath UPLOADS = RepoPath.of("uploads");
     public static final RepoPath HOLDS = RepoPath.of("holds");
@@ -91,6 +94,20 @@ public final class StoragePaths {
     /** True for paths {@link #pypiRecord} produces. */
     public static boolean isPypiRecord(RepoPath path) {
         return path.startsWith(PYPI) && path.segments().size() == 3 && path.fileName().endsWith(RECORD_SUFFIX);
+    }
+
+    /** The record of one Maven file; {@code repositoryPath} is its path in the Maven 2 layout, already checked. */
+    public static RepoPath mavenRecord(String repositoryPath) {
+        return RepoPath.of("maven/" + repositoryPath + RECORD_SUFFIX);
+    }
+
+    /** The Maven layout path of a record {@link #mavenRecord} produced, or null for any other path. */
+    public static String mavenPathOf(RepoPath record) {
+        String value = record.value();
+        if (!record.startsWith(MAVEN) || !value.endsWith(RECORD_SUFFIX) || record.segments().size() < 5) {
+            return null;
+        }
+        return value.substring("maven/".length(), value.length() - RECORD_SUFFIX.length());
     }
 
     /** The index of every version record of one bundle (normalised name). */

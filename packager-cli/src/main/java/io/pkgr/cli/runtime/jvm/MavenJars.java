@@ -18,6 +18,7 @@ import org.eclipse.aether.repository.RemoteRepository;
 import org.eclipse.aether.resolution.ArtifactResult;
 import org.eclipse.aether.resolution.DependencyRequest;
 import org.eclipse.aether.resolution.DependencyResolutionException;
+import org.eclipse.aether.spi.connector.transport.http.HttpTransporterException;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.supplier.SessionBuilderSupplier;
 import org.eclipse.aether.util.artifact.JavaScopes;
@@ -72,10 +73,29 @@ final class MavenJars {
             }
             return jars;
         } catch (DependencyResolutionException e) {
-            throw new CliException(ExitCode.REGISTRY, "cannot resolve dependencies: " + firstLine(e.getMessage()));
+            int exit = exitCode(e);
+            throw new CliException(exit, "cannot resolve dependencies: " + firstLine(e.getMessage())
+                    + (exit == ExitCode.AUTH ? " (a repository answered 401/403: check its credentials,"
+                    + " pkgr config http-basic.NAME)" : ""));
         } finally {
             system.shutdown();
         }
+    }
+
+    /** A repository's 401 or 403 is an authentication failure (exit 4), anything else a registry one. */
+    private static int exitCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpTransporterException http
+                    && (http.getStatusCode() == 401 || http.getStatusCode() == 403)) {
+                return ExitCode.AUTH;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (exitCode(suppressed) == ExitCode.AUTH) {
+                    return ExitCode.AUTH;
+                }
+            }
+        }
+        return ExitCode.REGISTRY;
     }
 
     private static String firstLine(String s) {
