@@ -48,4 +48,30 @@ class MavenAdminTest {
             assertArrayEquals(MavenFaceTest.JAR, served);
         }
     }
+
+    @Test
+    void gcKeepsTheBlobsOfMavenRecordsAndRemovesTheOneNoRecordNames() throws Exception {
+        Path data = dir.resolve("data");
+        try (TestRegistry registry = TestRegistry.start(data, c -> c)) {
+            assertEquals(201, registry.send(registry.request("/maven/com/example/lib/1.0/lib-1.0.jar", TestRegistry.ADMIN)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(MavenFaceTest.JAR)).build()).statusCode());
+        }
+        try (BlobStore store = BlobStoreProvider.openStore(StorageLocation.of(data))) {
+            byte[] orphan = "no record names these bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            store.putIfAbsent(io.pkgr.registry.storage.StoragePaths.blob(io.pkgr.bundle.Sha256.ofBytes(orphan)),
+                    new java.io.ByteArrayInputStream(orphan));
+            StoreCatalogRecords records = new StoreCatalogRecords(store);
+
+            io.pkgr.registry.admin.GcReport report = new io.pkgr.registry.admin.GarbageCollector(store, records,
+                    records::readRecordFiles, java.time.Duration.ZERO, false, null,
+                    java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1)), line -> { }).run();
+
+            assertEquals(1, report.blobsRemoved(), report.toString());
+            assertEquals(1, report.blobsReferenced(), report.toString());
+        }
+        try (TestRegistry registry = TestRegistry.start(data, c -> c)) {
+            assertArrayEquals(MavenFaceTest.JAR, registry.getBytes(registry.request("/maven/com/example/lib/1.0/lib-1.0.jar",
+                    TestRegistry.ADMIN).GET().build()).body());
+        }
+    }
 }
