@@ -31,6 +31,7 @@ import io.pkgr.registry.pypi.PypiRoutes;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobStoreProvider;
 import io.pkgr.registry.tls.TlsContexts;
+import io.pkgr.registry.web.WebRoutes;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -177,6 +178,7 @@ final class RegistryAssembly {
                 .register(authenticated);
         PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
+        new WebRoutes(catalog, pypi, access, shuttingDown::get).register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 
