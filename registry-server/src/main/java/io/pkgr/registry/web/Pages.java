@@ -161,7 +161,7 @@ final class Pages {
         Html main = new Html(16384);
         String name = record.name().value();
         main.open("h1").text(name).text(" ").element("span", record.version().toString(), "class", "version");
-        marks(main, record.version().isPreRelease(), record.yanked(), null);
+        marks(main, record.version().isPreRelease(), record.yanked(), record.yankReason());
         main.close("h1").nl();
         if (!manifest.description().isBlank()) {
             // published text is shown as text: never rendered as markup or Markdown
