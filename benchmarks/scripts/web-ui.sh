@@ -37,8 +37,10 @@ until grep -q "listening on" "$work/serve.err"; do kill -0 "$pid" || { cat "$wor
 base="http://127.0.0.1:$port"
 
 log "warm-up: every bundle page once (loads each name's versions, renders each page), then 5 s per kind"
-for ((b = 0; b < BUNDLES; b++)); do printf '%s/ui/bundles/team-%03d-model-%04d\n' "$base" $((b % 50)) "$b"; done \
-  | xargs -P 4 -n 200 curl -s -o /dev/null -H "Authorization: $auth" -H "Accept: text/html"
+for ((b = 0; b < BUNDLES; b++)); do
+  printf 'url = "%s/ui/bundles/team-%03d-model-%04d"\noutput = "/dev/null"\n' "$base" $((b % 50)) "$b"
+done > "$work/warm.curl"
+curl -s -H "Authorization: $auth" -H "Accept: text/html" -K "$work/warm.curl"
 for kind in home bundle api; do
   KIND=$kind AUTH="$auth" BUNDLES="$BUNDLES" wrk -t 2 -c "$CONNECTIONS" -d 5s -s "$root/benchmarks/scripts/web-ui.lua" "$base" > /dev/null
 done

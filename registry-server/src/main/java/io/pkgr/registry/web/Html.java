@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * Writes HTML where every value is escaped for the place it goes, by construction: text and
  * attribute values are entity-escaped, URL attributes accept only relative references or
- * http(s) (a {@code javascript:} link from a manifest becomes {@code #}), and there is no way to
- * write markup from a string. Pages carry no inline script or style (the Content-Security-Policy
+ * http(s) (a {@code javascript:} link from a manifest becomes {@code #}); markup comes only from
+ * tag names and the skeleton's literals ({@link #constant}), never from a value. Pages carry no inline script or style (the Content-Security-Policy
  * forbids both), so there is no script or CSS context to get wrong.
  */
 final class Html {
@@ -67,7 +67,7 @@ final class Html {
         return this;
     }
 
-    /** Markup written by this class only: the page skeleton's constant parts. */
+    /** Literal markup: for the page skeleton's string constants only, never for a value. */
     Html constant(String markup) {
         out.append(markup);
         return this;
@@ -76,11 +76,6 @@ final class Html {
     /** Whatever another {@code Html} wrote (already escaped there). */
     Html append(Html other) {
         out.append(other.out);
-        return this;
-    }
-
-    Html appendRendered(String alreadyEscaped) {
-        out.append(alreadyEscaped);
         return this;
     }
 

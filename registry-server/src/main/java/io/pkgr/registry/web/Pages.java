@@ -46,8 +46,14 @@ final class Pages {
 
     // ---- the skeleton -------------------------------------------------------------------
 
+    /** A whole page around {@code main}. */
     Html page(String root, String title, Viewer viewer, String query, Html main) {
-        Html html = new Html(main.toString().length() + 2048);
+        return pageStart(root, title, viewer, query).append(main).append(pageEnd(root));
+    }
+
+    /** Everything before the page's content, up to and including {@code <main>}. */
+    Html pageStart(String root, String title, Viewer viewer, String query) {
+        Html html = new Html(2048);
         html.constant("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .constant("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .element("title", title + " · pkgr").nl()
@@ -56,9 +62,14 @@ final class Pages {
                 .constant("</head>\n<body>\n")
                 .open("a", "class", "skip", "href", "#main").text("Skip to content").close("a").nl();
         header(html, root, viewer, query);
-        html.open("main", "id", "main", "tabindex", "-1").nl().append(main).close("main").nl();
-        html.open("footer").text("pkgr " + serverVersion + " · ")
-                .element("a", "API", "href", root + "api/v1/search?q=") .text(" · ")
+        return html.open("main", "id", "main", "tabindex", "-1").nl();
+    }
+
+    /** Everything after the page's content, from {@code </main>}. */
+    Html pageEnd(String root) {
+        Html html = new Html(512);
+        html.close("main").nl().open("footer").text("pkgr " + serverVersion + " · ")
+                .element("a", "API", "href", root + "api/v1/search?q=").text(" · ")
                 .element("a", "simple index", "href", root + "simple/").text(" · ")
                 .element("a", "health", "href", root + "readyz").close("footer").nl();
         return html.constant("</body>\n</html>\n");

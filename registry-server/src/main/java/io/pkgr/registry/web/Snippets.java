@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class Snippets {
 
-    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._:/=+@^,-]+");
+    // an Airflow template such as {{ ds }} is rendered before the shell sees the line: no quotes needed
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._:/=+@^,-]+(\\{\\{ (ds|ts) }})?");
 
     private final String name;
     private final String version;

@@ -195,12 +195,12 @@ public final class WebRoutes {
         String fragmentRoot = root;
         Rendered fragment = fragments.render(new FragmentKey(name.get().normalized() + "\0" + fragmentRoot, version), versions,
                 v -> pages.bundle(fragmentRoot, v, selected, manifest(selected)).bytes());
-        Html main = new Html(fragment.body().length + 1024)
-                .appendRendered(new String(fragment.body(), StandardCharsets.UTF_8));
-        if (!viewer.anonymous() && access.allows(viewer.principal(), Permission.YANK, name.get().normalized())) {
-            main.append(pages.yankForm(root, selected, viewer));
-        }
-        sendPage(exchange, StatusCodes.OK, pages.page(root, selected.name().value() + " " + selected.version(), viewer, null, main));
+        // the cached part goes out as the bytes it is; only the reader's header and form are written per request
+        byte[] form = !viewer.anonymous() && access.allows(viewer.principal(), Permission.YANK, name.get().normalized())
+                ? pages.yankForm(root, selected, viewer).bytes() : new byte[0];
+        sendPage(exchange, StatusCodes.OK,
+                pages.pageStart(root, selected.name().value() + " " + selected.version(), viewer, null).bytes(),
+                fragment.body(), form, pages.pageEnd(root).bytes());
     }
 
     private void project(HttpServerExchange exchange) {
@@ -415,18 +415,27 @@ public final class WebRoutes {
     }
 
     private static void sendPage(HttpServerExchange exchange, int status, Html page) {
+        sendPage(exchange, status, page.bytes());
+    }
+
+    private static void sendPage(HttpServerExchange exchange, int status, byte[]... parts) {
         securityHeaders(exchange);
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, HTML);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "private, no-store");
         exchange.getResponseHeaders().put(Headers.VARY, "Accept, Authorization, Cookie");
-        byte[] body = page.bytes();
-        exchange.setResponseContentLength(body.length);
+        long length = 0;
+        ByteBuffer[] buffers = new ByteBuffer[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            length += parts[i].length;
+            buffers[i] = ByteBuffer.wrap(parts[i]);
+        }
+        exchange.setResponseContentLength(length);
         if (exchange.getRequestMethod().equals(io.undertow.util.Methods.HEAD)) {
             exchange.endExchange();
             return;
         }
-        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        exchange.getResponseSender().send(buffers);
     }
 
     private static void securityHeaders(HttpServerExchange exchange) {
