@@ -154,7 +154,7 @@ class WebUiBrowserTest {
 
         assertEquals("tasks:\n  train: {bundle: churn-model==1.0.0, entrypoint: train}",
                 browser.findElement(By.id("ep-train-s2")).getText());
-        assertEquals("BashOperator(task_id=\"train\", bash_command=\"pkgr run churn-model==1.0.0 train '--day={{ ds }}'\")",
+        assertEquals("BashOperator(task_id=\"train\", bash_command=\"pkgr run churn-model==1.0.0 train --day={{ ds }}\")",
                 browser.findElement(By.id("ep-train-s3")).getText());
         assertTrue(browser.findElement(By.id("ep-train-s4")).getText().contains(
                 "arguments=[\"run\", \"--output-file\", \"/airflow/xcom/return.json\", \"churn-model==1.0.0\", \"train\", \"--day={{ ds }}\"]"));
