@@ -60,6 +60,19 @@ class WebUiHttpTest {
     }
 
     @Test
+    void recentPublishesAreNewestFirstAndFollowEachNewPublish() throws IOException {
+        String before = home(BOB);
+        assertTrue(before.contains("team-a") && !before.contains("team-b"), before);
+
+        byte[] bundle = TestBundles.bundle(tmp, "team-b", "2.0.0-rc.1", "y");
+        assertEquals(201, registry.put("/api/v1/bundles/team-b/2.0.0-rc.1", ALICE, bundle).statusCode());
+
+        String after = home(BOB);
+        assertTrue(after.indexOf(">team-b<") >= 0 && after.indexOf(">team-b<") < after.indexOf(">team-a<"), after);
+        assertTrue(after.contains("2.0.0-rc.1 <span class=\"mark pre\">pre-release</span>"), after);
+    }
+
+    @Test
     void aYankPostedFromAnotherSiteIsRefusedAndNothingChanges() {
         String cookie = logIn("alice", "alice-pw");
         String csrf = csrf(PAGE, cookie);
@@ -156,6 +169,10 @@ class WebUiHttpTest {
         Matcher m = CSRF.matcher(page.body());
         assertTrue(m.find(), page.body());
         return m.group(1);
+    }
+
+    private String home(String credentials) {
+        return registry.send(registry.request("/", credentials).header("Accept", "text/html").build()).body();
     }
 
     private String record() {
