@@ -39,6 +39,7 @@ import io.pkgr.registry.pypi.PypiRoutes;
 import io.pkgr.registry.storage.BlobStore;
 import io.pkgr.registry.storage.BlobStoreProvider;
 import io.pkgr.registry.tls.TlsContexts;
+import io.pkgr.registry.web.WebRoutes;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -229,6 +230,7 @@ final class RegistryAssembly {
                 maven::deployedCount);
         metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
                 maven::prunedCount);
+        new WebRoutes(catalog, pypi, access, shuttingDown::get).register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 

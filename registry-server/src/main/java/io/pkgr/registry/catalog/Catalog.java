@@ -34,6 +34,12 @@ public final class Catalog {
 
     private final CatalogRecords records;
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+    // the newest publishes, recomputed only after a change: a page that lists them costs a read
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Recent recent;
+
+    private record Recent(long change, int limit, List<VersionRecord> records) {
+    }
 
     private Catalog(CatalogRecords records) {
         this.records = records;
@@ -70,6 +76,7 @@ public final class Catalog {
                 entry.versions().put(record.version(), record);
             }
             entry.list = null;
+            changes.incrementAndGet();
         }
     }
 
@@ -176,6 +183,7 @@ public final class Catalog {
                 return sameOrConflict(theirs, candidate);
             }
             entry.put(version, candidate);
+            changes.incrementAndGet();
             return new PublishOutcome(true, candidate);
         }
     }
@@ -206,6 +214,7 @@ public final class Catalog {
                     return Optional.empty();
                 }
                 entry.put(version, stored.get());
+                changes.incrementAndGet();
             }
             return Optional.of(changed);
         }
@@ -227,6 +236,7 @@ public final class Catalog {
             }
             Optional<VersionRecord> deleted = records.deleteVersion(name, version);
             entry.remove(version);
+            changes.incrementAndGet();
             return deleted;
         }
     }
@@ -254,6 +264,40 @@ public final class Catalog {
         }
         return hits;
     }
+
+    /**
+     * The {@code limit} most recently published versions, newest first (yanked ones included: a
+     * reader should see them marked). Computed again only after a change.
+     */
+    public List<VersionRecord> recent(int limit) {
+        long change = changes.get();
+        Recent cached = recent;
+        if (cached != null && cached.change() == change && cached.limit() == limit) {
+            return cached.records();
+        }
+        java.util.PriorityQueue<VersionRecord> newest = new java.util.PriorityQueue<>(RECENT_ORDER.reversed());
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                for (VersionRecord record : entry.versions().values()) {
+                    newest.add(record);
+                    if (newest.size() > limit) {
+                        newest.poll();
+                    }
+                }
+            }
+        }
+        List<VersionRecord> sorted = new ArrayList<>(newest);
+        sorted.sort(RECENT_ORDER);
+        recent = new Recent(change, limit, List.copyOf(sorted));
+        return recent.records();
+    }
+
+    /** Newest first; records without a time last; then by name and version for a stable order. */
+    private static final java.util.Comparator<VersionRecord> RECENT_ORDER = java.util.Comparator
+            .comparing(VersionRecord::published, java.util.Comparator.nullsFirst(java.util.Comparator.<java.time.Instant>naturalOrder()))
+            .reversed()
+            .thenComparing(r -> r.name().normalized())
+            .thenComparing(VersionRecord::version);
 
     public int nameCount() {
         return (int) entries.values().stream().filter(e -> {

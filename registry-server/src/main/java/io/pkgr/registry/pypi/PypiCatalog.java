@@ -109,7 +109,7 @@ public final class PypiCatalog {
     }
 
     /** Normalized names of every project with at least one file, sorted. */
-    List<String> projectNames() {
+    public List<String> projectNames() {
         long generation = namesGeneration.get();
         Names cached = names;
         if (cached != null && cached.generation() == generation) {
@@ -140,7 +140,7 @@ public final class PypiCatalog {
      * Every file of {@code normalized}, by filename: the same list object until the project next
      * changes; empty when it has no files.
      */
-    List<PypiFile> files(String normalized) {
+    public List<PypiFile> files(String normalized) {
         Project project = projects.get(normalized);
         if (project == null) {
             return List.of();

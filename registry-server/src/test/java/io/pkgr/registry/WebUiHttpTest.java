@@ -1,0 +1,199 @@
+package io.pkgr.registry;
+
+import static io.pkgr.registry.TestRegistry.ALICE;
+import static io.pkgr.registry.TestRegistry.BOB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The web UI over plain HTTP: negotiation at /, the yank form's checks, the login's redirects. */
+class WebUiHttpTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final String PAGE = "/ui/bundles/team-a/1.0.0";
+
+    @TempDir
+    Path tmp;
+    private TestRegistry registry;
+
+    @BeforeEach
+    void start() throws IOException {
+        registry = TestRegistry.start(tmp.resolve("data"));
+        byte[] bundle = TestBundles.bundle(tmp, "team-a", "1.0.0", "x");
+        assertEquals(201, registry.put("/api/v1/bundles/team-a/1.0.0", ALICE, bundle).statusCode());
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
+    @Test
+    void aBrowserGetsTheHomePageWithAStrictPolicyAndAnApiClientGetsJson() {
+        HttpResponse<String> page = registry.send(registry.request("/", BOB).header("Accept", "text/html,*/*;q=0.8").build());
+        HttpResponse<String> api = registry.send(registry.request("/", BOB).header("Accept", "*/*").build());
+
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertEquals("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
+                + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                page.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
+        assertTrue(page.body().contains("team-a"), "recent publishes list the bundle");
+        assertEquals(200, api.statusCode());
+        assertTrue(api.body().contains("\"api\":\"api/v1/\""), api.body());
+    }
+
+    @Test
+    void recentPublishesAreNewestFirstAndFollowEachNewPublish() throws IOException {
+        String before = home(BOB);
+        assertTrue(before.contains("team-a") && !before.contains("team-b"), before);
+
+        byte[] bundle = TestBundles.bundle(tmp, "team-b", "2.0.0-rc.1", "y");
+        assertEquals(201, registry.put("/api/v1/bundles/team-b/2.0.0-rc.1", ALICE, bundle).statusCode());
+
+        String after = home(BOB);
+        assertTrue(after.indexOf(">team-b<") >= 0 && after.indexOf(">team-b<") < after.indexOf(">team-a<"), after);
+        assertTrue(after.contains("2.0.0-rc.1 <span class=\"mark pre\">pre-release</span>"), after);
+    }
+
+    @Test
+    void aYankPostedFromAnotherSiteIsRefusedAndNothingChanges() {
+        String cookie = logIn("alice", "alice-pw");
+        String csrf = csrf(PAGE, cookie);
+        String before = record();
+
+        HttpResponse<String> fromElsewhere = post(PAGE + "/yank", cookie, Map.of("Origin", "http://evil.example"),
+                Map.of("csrf", csrf, "action", "yank", "reason", "forged"));
+        HttpResponse<String> crossSite = post(PAGE + "/yank", cookie, Map.of("Sec-Fetch-Site", "cross-site"),
+                Map.of("csrf", csrf, "action", "yank", "reason", "forged"));
+
+        assertEquals(403, fromElsewhere.statusCode());
+        assertTrue(fromElsewhere.body().contains("may only be sent from this registry"), fromElsewhere.body());
+        assertEquals(403, crossSite.statusCode());
+        assertEquals(before, record());
+    }
+
+    @Test
+    void aYankWithoutAReasonOrWithAnOverlongOneIsRefusedAndNothingChanges() {
+        String cookie = logIn("alice", "alice-pw");
+        String csrf = csrf(PAGE, cookie);
+        String before = record();
+
+        HttpResponse<String> empty = post(PAGE + "/yank", cookie, Map.of(), Map.of("csrf", csrf, "action", "yank", "reason", " "));
+        HttpResponse<String> overlong = post(PAGE + "/yank", cookie, Map.of(),
+                Map.of("csrf", csrf, "action", "yank", "reason", "x".repeat(1001)));
+
+        assertEquals(400, empty.statusCode());
+        assertTrue(empty.body().contains("Give a reason of 1 to 1000 characters"), empty.body());
+        assertEquals(400, overlong.statusCode());
+        assertEquals(before, record());
+    }
+
+    @Test
+    void aUserWithBasicCredentialsYanksWithTheTokenOfTheirOwnPage() {
+        String csrf = csrf(PAGE, null);
+        HttpResponse<String> readersPage = registry.send(registry.request(PAGE, BOB).header("Accept", "text/html").build());
+        assertFalse(readersPage.body().contains("class=\"yank\""), "a reader gets no yank form");
+
+        HttpResponse<String> yanked = registry.send(registry.request(PAGE + "/yank", ALICE)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("csrf", csrf, "action", "yank", "reason", "bad build"))))
+                .build());
+
+        assertEquals(303, yanked.statusCode(), yanked.body());
+        assertEquals("../../../../ui/bundles/team-a/1.0.0", yanked.headers().firstValue("Location").orElseThrow());
+        assertTrue(record().contains("\"yank_reason\":\"bad build\""), record());
+    }
+
+    @Test
+    void theLoginNeverSendsTheBrowserAwayFromTheRegistry() {
+        for (String next : new String[] {"https://evil.example/", "//evil.example/", "ui/../../x", "javascript:alert(1)"}) {
+            HttpResponse<String> login = post("/ui/login", null, Map.of(),
+                    Map.of("user", "bob", "password", "bob-pw", "next", next));
+            assertEquals(303, login.statusCode(), next);
+            assertEquals("../", login.headers().firstValue("Location").orElseThrow(), next);
+        }
+        HttpResponse<String> inside = post("/ui/login", null, Map.of(),
+                Map.of("user", "bob", "password", "bob-pw", "next", "ui/bundles/team-a"));
+        assertEquals("../ui/bundles/team-a", inside.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void afterLogoutTheCookieNoLongerAuthenticates() {
+        String cookie = logIn("bob", "bob-pw");
+        String csrf = csrf("/", cookie);
+
+        HttpResponse<String> logout = post("/ui/logout", cookie, Map.of(), Map.of("csrf", csrf));
+
+        assertEquals(303, logout.statusCode());
+        String cleared = logout.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cleared.startsWith("pkgr_session=;") && cleared.contains("Expires=Thu, 01-Jan-1970"), cleared);
+        HttpResponse<String> after = registry.send(registry.request(PAGE, null).header("Cookie", "pkgr_session=" + cookie)
+                .header("Accept", "text/html").build());
+        assertEquals(303, after.statusCode(), "anonymous again: sent to the login");
+        assertTrue(after.headers().firstValue("Location").orElseThrow().contains("ui/login?next="));
+    }
+
+    // ---- helpers ----
+
+    private String logIn(String user, String password) {
+        HttpResponse<String> login = post("/ui/login", null, Map.of(), Map.of("user", user, "password", password));
+        assertEquals(303, login.statusCode(), login.body());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring("pkgr_session=".length(), setCookie.indexOf(';'));
+    }
+
+    private String csrf(String path, String cookie) {
+        HttpRequest.Builder request = registry.request(path, cookie == null ? ALICE : null).header("Accept", "text/html");
+        if (cookie != null) {
+            request.header("Cookie", "pkgr_session=" + cookie);
+        }
+        HttpResponse<String> page = registry.send(request.build());
+        assertEquals(200, page.statusCode(), page.body());
+        Matcher m = CSRF.matcher(page.body());
+        assertTrue(m.find(), page.body());
+        return m.group(1);
+    }
+
+    private String home(String credentials) {
+        return registry.send(registry.request("/", credentials).header("Accept", "text/html").build()).body();
+    }
+
+    private String record() {
+        return registry.get("/api/v1/bundles/team-a/1.0.0", ALICE).body();
+    }
+
+    private HttpResponse<String> post(String path, String cookie, Map<String, String> headers, Map<String, String> fields) {
+        HttpRequest.Builder request = registry.request(path, null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields)));
+        headers.forEach(request::header);
+        if (cookie != null) {
+            request.header("Cookie", "pkgr_session=" + cookie);
+        }
+        return registry.send(request.build());
+    }
+
+    private static String form(Map<String, String> fields) {
+        StringBuilder body = new StringBuilder();
+        new LinkedHashMap<>(fields).forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return body.toString();
+    }
+}
