@@ -14,7 +14,8 @@ public interface HostBlobs {
 
     /**
      * A readable file with the bytes of blob {@code digest} ({@code size} bytes), or empty when this
-     * host does not hold it. The caller still checks the digest as it reads (a file can rot).
+     * host does not hold it. The caller checks the digest as it reads (a file can rot) unless
+     * {@link #verifiedOnEntry} says the store vouches for it.
      */
     Optional<Path> find(Sha256 digest, long size);
 
@@ -26,4 +27,13 @@ public interface HostBlobs {
 
     /** Forgets a held blob that turned out not to match its digest. */
     void discard(Sha256 digest);
+
+    /**
+     * Whether {@code file}, as {@link #find} returned it, was verified by its sha256 when it entered
+     * this host's store and is checked since by what the store recorded of it (size, mtime, inode)
+     * rather than by hashing it again. False (the default): the caller hashes it.
+     */
+    default boolean verifiedOnEntry(Path file) {
+        return false;
+    }
 }

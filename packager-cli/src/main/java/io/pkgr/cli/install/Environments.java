@@ -141,7 +141,8 @@ public final class Environments {
     private Preparation preparation(String python) {
         String interpreter = python != null ? python : context.settings().get("PKGR_PYTHON");
         String from = python != null ? "--python" : "PKGR_PYTHON";
-        return new Preparation(context.settings().childEnv(), layout.interpreterProbes(), interpreter, from, err, verbose, layout);
+        return new Preparation(context.settings().childEnv(), layout.interpreterProbes(), interpreter, from, err, verbose, layout,
+                ConcurrentHashMap.newKeySet());
     }
 
     private State state(Slot slot) {
@@ -213,6 +214,7 @@ public final class Environments {
      * installed from its layers instead ({@link LayeredFetch}).
      */
     private void extract(ResolvedBundle b, Path dir) throws IOException {
+        preparation.unhashed().clear();
         Path bundleFile = layout.bundleFile(b.sha256());
         if (!Files.isRegularFile(bundleFile) && b.repository() != null) {
             Optional<VersionRecord.Layers> layers = layers(b);
@@ -274,6 +276,7 @@ public final class Environments {
                 err.flush();
             }).install(b, layers, dir, progress);
         }
+        preparation.unhashed().addAll(stats.unhashed());
         if (!quiet) {
             err.println("pkgr: " + b + ": " + stats.fetched() + " blob(s) fetched (" + Progress.human(stats.received())
                     + " received), " + stats.held() + " held on this host (" + Progress.human(stats.heldBytes()) + ")"

@@ -22,9 +22,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +38,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Installs a bundle from its layers: the blobs this host already holds ({@link HostBlobs}, each
- * checked against its sha256 as it is used) and the others downloaded in parallel from the
+ * checked against its sha256 as it is used, unless the wheel store vouches for it) and the others downloaded in parallel from the
  * registry, each resumed where an earlier attempt stopped and checked before it is kept. The
  * environment directory gets what {@code BundleReader.extract} would have written ({@code files/},
  * {@code deps/}, {@code pkgr.json}), with {@code deps/} files linked to the held blobs rather
@@ -49,9 +52,12 @@ final class LayeredFetch {
 
     private static final int PARALLEL = 4;
 
-    /** What an install took from where. */
+    /**
+     * What an install took from where; {@code unhashed}: the files of the environment ({@code deps/…})
+     * taken from a store that vouches for them ({@link HostBlobs#verifiedOnEntry}) without hashing them.
+     */
     record Stats(int held, long heldBytes, int fetched, long fetchedBytes, long received, long fetchNanos,
-            long layoutNanos) {
+            long layoutNanos, Set<String> unhashed) {
     }
 
     private final RegistryClient client;
@@ -81,6 +87,7 @@ final class LayeredFetch {
         AtomicLong done = new AtomicLong();
         int[] held = {0};
         long[] heldBytes = {0};
+        Set<Sha256> vouched = new HashSet<>();
         List<Need> fetch = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
             Thread t = new Thread(r, "pkgr-fetch");
@@ -88,11 +95,17 @@ final class LayeredFetch {
             return t;
         });
         try {
-            // held blobs are re-hashed (a cache file can rot), in parallel with each other
+            // held blobs are re-hashed (a cache file can rot), in parallel with each other, unless the
+            // store they are in verified them on entry and vouches for them by what it recorded of them
             List<Future<Boolean>> checks = new ArrayList<>();
             List<Need> candidates = new ArrayList<>();
             for (Need n : needs.values()) {
-                if (blobs.find(n.sha256(), n.size()).isPresent()) {
+                Optional<Path> found = blobs.find(n.sha256(), n.size());
+                if (found.isPresent() && blobs.verifiedOnEntry(found.get())) {
+                    held[0]++;
+                    heldBytes[0] += n.size();
+                    vouched.add(n.sha256());
+                } else if (found.isPresent()) {
                     candidates.add(n);
                     checks.add(pool.submit(() -> intact(n)));
                 } else {
@@ -128,10 +141,10 @@ final class LayeredFetch {
             pool.shutdownNow();
         }
         long fetched = System.nanoTime();
-        materialize(manifest, layers, dir);
+        Set<String> unhashed = materialize(manifest, layers, dir, vouched);
         long fetchedBytes = fetch.stream().mapToLong(Need::size).sum();
         return new Stats(held[0], heldBytes[0], fetch.size(), fetchedBytes, received.get(), fetched - start,
-                System.nanoTime() - fetched);
+                System.nanoTime() - fetched, unhashed);
     }
 
     /** Downloads one blob into the host's store, under a per-blob file lock (another process may want it too). */
@@ -152,8 +165,13 @@ final class LayeredFetch {
         return file != null && Sha256.ofFile(file).equals(n.sha256());
     }
 
-    /** Builds the environment directory in a hidden sibling and renames it into place when complete. */
-    private void materialize(Manifest manifest, VersionRecord.Layers layers, Path dir) throws IOException {
+    /**
+     * Builds the environment directory in a hidden sibling and renames it into place when complete;
+     * returns the payload paths linked to a blob of {@code vouched} (not hashed by this install).
+     */
+    private Set<String> materialize(Manifest manifest, VersionRecord.Layers layers, Path dir, Set<Sha256> vouched)
+            throws IOException {
+        Set<String> unhashed = new HashSet<>();
         Path absolute = dir.toAbsolutePath().normalize();
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
         try {
@@ -171,6 +189,9 @@ final class LayeredFetch {
                 }
                 Files.createDirectories(file.getParent());
                 link(blob, file, f.executable());
+                if (vouched.contains(f.sha256())) {
+                    unhashed.add(e.getKey());
+                }
             }
             if (layers.files() != null) {
                 Path layer = blobs.find(layers.files().sha256(), layers.files().size()).orElseThrow(() -> new IOException(
@@ -181,6 +202,7 @@ final class LayeredFetch {
             }
             Files.write(tmp.resolve(Manifest.JSON_FILE), manifest.toCanonicalJson(), StandardOpenOption.CREATE_NEW);
             AtomicFiles.renameIfAbsent(tmp, absolute);
+            return unhashed;
         } catch (BundleException e) {
             throw new CliException(ExitCode.INTEGRITY, manifest.name() + " " + manifest.version() + " failed verification: "
                     + e.getMessage() + "; nothing was installed");

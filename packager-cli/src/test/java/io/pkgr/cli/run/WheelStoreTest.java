@@ -212,25 +212,88 @@ class WheelStoreTest extends RegistryTest {
         assertEquals(inode(entry.resolve("wheel.whl")), inode(environment("1.0.1").resolve("deps/" + wheel.getFileName())),
                 "one copy of the wheel on disk");
 
-        // a store wheel damaged in place (same size and mtime, so its entry still looks whole) is not used
+        // the held store wheel is taken on the store's word (size, mtime and inode as recorded), not hashed again:
+        // a wheel replaced by another file of the same size with the mtime set back has another inode
         Path stored = entry.resolve("wheel.whl");
         FileTime mtime = Files.getLastModifiedTime(stored);
-        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
         byte[] damaged = Files.readAllBytes(stored);
         damaged[damaged.length / 2] ^= 1;
-        Files.write(stored, damaged);
-        Files.setLastModifiedTime(stored, mtime);
+        Path replacement = entry.resolve("wheel.whl.new");
+        Files.write(replacement, damaged);
+        Files.setLastModifiedTime(replacement, mtime);
+        Files.move(replacement, stored, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(Files.size(wheel), Files.size(stored));
 
         Registry.Result third = registry.pkgr("run", "store-app==1.0.2", "main");
 
         assertEquals(0, third.exitCode(), third.err());
-        assertTrue(third.err().contains("held on this host is damaged; fetching it again"), third.err());
+        assertTrue(received(third).endsWith("MiB"), "the wheel is not held, it is fetched: " + third.err());
+        assertTrue(third.err().contains("storelib 1.0) is damaged (wheel.whl changed); rebuilding it"), third.err());
         assertTrue(third.lastLine().contains("\"value\":\"original\""), third.lastLine());
         assertEquals(io.pkgr.bundle.Sha256.ofFile(wheel), io.pkgr.bundle.Sha256.ofFile(blob), "fetched again by digest");
         assertEquals(inode(blob), inode(storeEntries().get(0).resolve("wheel.whl")), "the entry was rebuilt from it");
+
+        // an edit in place that changes the mtime (anything but a deliberate set-back) is caught the same way
+        Path rebuilt = storeEntries().get(0).resolve("wheel.whl");
+        Files.delete(blob);
+        Files.setPosixFilePermissions(rebuilt, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] edited = Files.readAllBytes(rebuilt);
+        edited[edited.length / 3] ^= 1;
+        Files.write(rebuilt, edited);
+        Files.setLastModifiedTime(rebuilt, FileTime.from(Files.getLastModifiedTime(rebuilt).toInstant().plusSeconds(5)));
+        for (Path env : registry.environments()) {
+            Files.deleteIfExists(env.resolve(CacheLayout.READY_MARKER));
+        }
+
+        Registry.Result fourth = registry.pkgr("run", "store-app==1.0.1", "main");
+
+        assertEquals(0, fourth.exitCode(), fourth.err());
+        assertTrue(received(fourth).endsWith("MiB"), "the wheel is not held, it is fetched: " + fourth.err());
+        assertTrue(fourth.err().contains("(wheel.whl changed); rebuilding it"), fourth.err());
+        assertTrue(fourth.lastLine().contains("\"value\":\"original\""), fourth.lastLine());
+        assertEquals(io.pkgr.bundle.Sha256.ofFile(wheel), io.pkgr.bundle.Sha256.ofFile(storeEntries().get(0).resolve("wheel.whl")));
+    }
+
+    @Test
+    void aHeldStoreWheelIsHashedBeforeAnEntryIsRebuiltFromIt() throws Exception {
+        Path wheel = storelib("1.0");
+        publish("1.0.0", List.of(wheel));
+        publish("1.0.1", List.of(wheel));
+        assertEquals(0, registry.pkgr("install", "store-app==1.0.0").exitCode());
+        Path entry = storeEntries().get(0);
+        String hex = io.pkgr.bundle.Sha256.ofFile(wheel).hex();
+        Files.deleteIfExists(registry.cache().resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex));
+        // the wheel rots in place with its size and mtime kept (the store's check cannot see that), and a
+        // file of the entry is edited (which it does see): the entry must not be rebuilt from the rotten wheel
+        Path stored = entry.resolve("wheel.whl");
+        FileTime mtime = Files.getLastModifiedTime(stored);
+        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] rotten = Files.readAllBytes(stored);
+        rotten[rotten.length / 2] ^= 1;
+        Files.write(stored, rotten);
+        Files.setLastModifiedTime(stored, mtime);
+        Path module = entry.resolve("site/storelib/__init__.py");
+        Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(module, "VALUE = 'edited'\n");
+
+        Registry.Result r = registry.pkgr("install", "store-app==1.0.1");
+
+        assertEquals(7, r.exitCode(), r.err());
+        assertTrue(r.err().contains("held on this host has sha256:") && r.err().contains("nothing was installed"), r.err());
+        assertEquals(1, registry.environments().size(), "only 1.0.0's environment: " + registry.environments());
+        Registry.Result again = registry.pkgr("run", "store-app==1.0.1", "main");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.lastLine().contains("\"value\":\"original\""), again.lastLine());
     }
 
     // ---- fixtures ----
+
+    /** What an install says it received ({@code 2.0 MiB}). */
+    private static String received(Registry.Result r) {
+        Matcher m = Pattern.compile("blob\\(s\\) fetched \\(([^)]*) received\\)").matcher(r.err());
+        assertTrue(m.find(), r.err());
+        return m.group(1);
+    }
 
     /** storelib: a module, a console script, a .data script, a data file and a .pth file. */
     private Path storelib(String version) throws IOException {

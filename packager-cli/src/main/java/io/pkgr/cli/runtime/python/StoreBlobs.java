@@ -9,7 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -17,13 +19,21 @@ import java.util.stream.Stream;
  * keep the wheel they were unpacked from ({@code wheel.whl}, keyed by the same sha256). A wheel the
  * store holds is therefore neither downloaded nor kept a second time under {@code CACHE/blobs/};
  * one fetched for a new environment lands in {@code CACHE/blobs/} and the store takes it by a hard
- * link when it unpacks it. The caller still hashes every blob it is given before it links it.
+ * link when it unpacks it.
+ *
+ * <p>A store wheel is not hashed again when it is held: it was verified by its sha256 before its
+ * entry was built, and it counts as held only while its size, mtime and inode are those the entry
+ * recorded and the entry's ready marker names the entry's build (a few {@code stat}s and one small
+ * read per wheel, instead of hashing 73 MB for the ML bundle). A file of {@code CACHE/blobs/} has
+ * no such record and is hashed by the caller.
  */
 public final class StoreBlobs implements HostBlobs {
 
     private final HostBlobs blobs;
     private final CacheLayout layout;
     private final WheelStore store;
+    /** Wheels found held, by digest: an install asks for each twice (to fetch, then to lay out). */
+    private final Map<Sha256, Path> found = new ConcurrentHashMap<>();
 
     public StoreBlobs(HostBlobs blobs, CacheLayout layout) {
         this.blobs = blobs;
@@ -31,17 +41,27 @@ public final class StoreBlobs implements HostBlobs {
         this.store = new WheelStore(layout);
     }
 
+    /** The store's wheel first (no hashing needed), then {@code CACHE/blobs/}. */
     @Override
     public Optional<Path> find(Sha256 digest, long size) {
-        Optional<Path> held = blobs.find(digest, size);
-        return held.isPresent() ? held : storeWheel(digest, size);
+        Optional<Path> wheel = storeWheel(digest, size);
+        return wheel.isPresent() ? wheel : blobs.find(digest, size);
+    }
+
+    @Override
+    public boolean verifiedOnEntry(Path file) {
+        return file.startsWith(layout.wheelsDir()) && file.getFileName().toString().equals(StoreEntry.WHEEL);
     }
 
     /**
-     * The {@code wheel.whl} of a published entry of {@code digest} (any interpreter tag) whose size
-     * and mtime are those its {@code entry.json} recorded.
+     * The {@code wheel.whl} of a published entry of {@code digest} (any interpreter tag) whose size,
+     * mtime and inode are those its {@code entry.json} recorded.
      */
     private Optional<Path> storeWheel(Sha256 digest, long size) {
+        Path known = found.get(digest);
+        if (known != null) {
+            return Optional.of(known);
+        }
         for (Path dir : entries(digest)) {
             if (!Files.isRegularFile(dir.resolve(CacheLayout.READY_MARKER))) {
                 continue;
@@ -54,7 +74,9 @@ public final class StoreBlobs implements HostBlobs {
             Path wheel = dir.resolve(StoreEntry.WHEEL);
             try {
                 BasicFileAttributes a = Files.readAttributes(wheel, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile() && a.size() == size && a.lastModifiedTime().toMillis() == recorded.mtime()) {
+                if (a.isRegularFile() && a.size() == size && a.lastModifiedTime().toMillis() == recorded.mtime()
+                        && entry.wheelInode() >= 0 && StoreEntry.inode(wheel) == entry.wheelInode()) {
+                    found.put(digest, wheel);
                     return Optional.of(wheel);
                 }
             } catch (IOException e) {
@@ -88,6 +110,7 @@ public final class StoreBlobs implements HostBlobs {
      */
     @Override
     public void discard(Sha256 digest) {
+        found.remove(digest);
         blobs.discard(digest);
         for (Path dir : entries(digest)) {
             try {

@@ -24,9 +24,13 @@ import java.util.Map;
  * @param python   the interpreter's {@code X.Y} (the venv's {@code lib/pythonX.Y})
  * @param files    path in the entry ({@code site/…}, {@code data/…}, {@code headers/…}, {@code scripts/…},
  *                 {@code wheel.whl}) → what was recorded of it
+ * @param wheelInode the inode of {@code wheel.whl} when the entry was sealed (-1: not recorded). The
+ *                 wheel was verified by its sha256 before it was unpacked and is not hashed again
+ *                 while its size, mtime and inode stay as recorded (see {@link #firstChange})
  */
 record StoreEntry(Path dir, String key, String id, String name, String version, String distInfo, String python,
-                  Map<String, File> files, Map<String, String> consoleScripts, Map<String, String> guiScripts) {
+                  Map<String, File> files, Map<String, String> consoleScripts, Map<String, String> guiScripts,
+                  long wheelInode) {
 
     static final String MANIFEST = "entry.json";
     static final String WHEEL = "wheel.whl";
@@ -41,14 +45,19 @@ record StoreEntry(Path dir, String key, String id, String name, String version, 
         return files.values().stream().mapToLong(File::size).sum();
     }
 
-    /** Null when every file has the size and mtime it was published with; else the first that differs. */
+    /**
+     * Null when every file has the size and mtime it was published with (and {@code wheel.whl} its
+     * inode); else the first that differs. One {@code stat} per file: it catches an edited, truncated,
+     * replaced or deleted file, not an in-place edit of the same size whose mtime was set back.
+     */
     String firstChange() {
         for (Map.Entry<String, File> f : files.entrySet()) {
             try {
-                BasicFileAttributes a = Files.readAttributes(dir.resolve(f.getKey()), BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                Path path = dir.resolve(f.getKey());
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!a.isRegularFile() || a.size() != f.getValue().size()
-                        || a.lastModifiedTime().toMillis() != f.getValue().mtime()) {
+                        || a.lastModifiedTime().toMillis() != f.getValue().mtime()
+                        || (f.getKey().equals(WHEEL) && wheelInode >= 0 && inode(path) != wheelInode)) {
                     return f.getKey() + " changed";
                 }
             } catch (IOException e) {
@@ -58,9 +67,18 @@ record StoreEntry(Path dir, String key, String id, String name, String version, 
         return null;
     }
 
+    /** The file's inode number, or -1 where the file system has none to tell. */
+    static long inode(Path file) throws IOException {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
     void write() throws IOException {
         ObjectNode root = JSON.createObjectNode().put("key", key).put("id", id).put("name", name).put("version", version)
-                .put("dist_info", distInfo).put("python", python);
+                .put("dist_info", distInfo).put("python", python).put("wheel_inode", wheelInode);
         ArrayNode list = root.putArray("files");
         files.forEach((path, f) -> list.addArray().add(path).add(f.size()).add(f.mtime()).add(f.executable() ? 1 : 0)
                 .add(f.record()));
@@ -87,7 +105,7 @@ record StoreEntry(Path dir, String key, String id, String name, String version, 
         }
         return new StoreEntry(dir, root.path("key").asText(), root.path("id").asText(), root.path("name").asText(),
                 root.path("version").asText(), root.path("dist_info").asText(), root.path("python").asText(), files,
-                strings(root.path("console_scripts")), strings(root.path("gui_scripts")));
+                strings(root.path("console_scripts")), strings(root.path("gui_scripts")), root.path("wheel_inode").asLong(-1));
     }
 
     private static Map<String, String> strings(JsonNode node) {

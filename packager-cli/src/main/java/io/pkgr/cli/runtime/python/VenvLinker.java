@@ -55,13 +55,22 @@ final class VenvLinker {
         return site;
     }
 
-    /** Links every entry into the venv and writes the per-environment files; returns the mode that worked. */
+    /**
+     * Links every entry into the venv and writes the per-environment files; returns the mode that
+     * worked. The site-packages trees go in two halves (balanced by file count), one {@code cp} each,
+     * side by side: linking is system-call bound, and a second core halves it.
+     */
     Mode link(Collection<StoreEntry> entries, Path probe) throws IOException {
         Mode mode = mode(probe);
         Files.createDirectories(site);
-        List<Path> sites = new ArrayList<>();
-        for (StoreEntry e : entries) {
-            sites.add(e.dir().resolve("site"));
+        List<List<Path>> halves = List.of(new ArrayList<>(), new ArrayList<>());
+        long[] files = {0, 0};
+        List<StoreEntry> bySize = new ArrayList<>(entries);
+        bySize.sort(java.util.Comparator.comparingInt((StoreEntry e) -> e.files().size()).reversed());
+        for (StoreEntry e : bySize) {
+            int half = files[0] <= files[1] ? 0 : 1;
+            halves.get(half).add(e.dir().resolve("site"));
+            files[half] += e.files().size();
             if (Files.isDirectory(e.dir().resolve("data"))) {
                 mode = copyTrees(List.of(e.dir().resolve("data")), venv, mode);
             }
@@ -69,7 +78,34 @@ final class VenvLinker {
                 mode = copyTrees(List.of(e.dir().resolve("headers")), headers(e), mode);
             }
         }
-        mode = copyTrees(sites, site, mode);
+        if (halves.get(1).isEmpty() || sharedTopLevel(entries)) {
+            halves.get(0).addAll(halves.get(1));
+            mode = copyTrees(halves.get(0), site, mode);
+        } else {
+            Mode first = mode;
+            java.util.concurrent.CompletableFuture<Mode> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return copyTrees(halves.get(1), site, first);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, runnable -> {
+                Thread t = new Thread(runnable, "pkgr-link");
+                t.setDaemon(true);
+                t.start();
+            });
+            Mode mine = copyTrees(halves.get(0), site, mode);
+            Mode theirs;
+            try {
+                theirs = other.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+            mode = Mode.values()[Math.max(mine.ordinal(), theirs.ordinal())];
+        }
         for (StoreEntry e : entries) {
             writeInstallerFiles(e);
         }
@@ -89,7 +125,8 @@ final class VenvLinker {
         Files.createDirectories(venv);
         Path trial = venv.resolve(".pkgr-link-probe");
         try {
-            if (cp(List.of("--reflink=always", probe.toString(), trial.toString()))) {
+            // a file system that cannot clone is not asked (one process less per install)
+            if (mayClone(probe) && cp(List.of("--reflink=always", probe.toString(), trial.toString()))) {
                 return Mode.CLONE;
             }
             Files.deleteIfExists(trial);
@@ -101,6 +138,33 @@ final class VenvLinker {
             }
         } finally {
             Files.deleteIfExists(trial);
+        }
+    }
+
+    /** Whether two entries put something at the same top-level name of site-packages (a namespace package): then one cp. */
+    private static boolean sharedTopLevel(Collection<StoreEntry> entries) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (StoreEntry e : entries) {
+            java.util.Set<String> mine = new java.util.HashSet<>();
+            for (String path : e.under("site")) {
+                mine.add(path.contains("/") ? path.substring(0, path.indexOf('/')) : path);
+            }
+            for (String top : mine) {
+                if (!seen.add(top)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** False for the file systems known to have no reflinks (ext2/3/4, tmpfs); true for the others and when unknown. */
+    private static boolean mayClone(Path file) {
+        try {
+            String type = Files.getFileStore(file).type();
+            return !(type.startsWith("ext") || type.equals("tmpfs"));
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -49,7 +49,10 @@ public final class WheelStore {
      * Compiles every {@code .py} under the given directories in a pool of processes, as compileall
      * does but in one pool for all of them; timestamp pycs (what pip writes): links and copies keep
      * the source's mtime, so Python checks them with the stat it does anyway. Prints the failures
-     * (files that are not valid Python 3, which pip skips too).
+     * (files that are not valid Python 3, which pip skips too). Directories named {@code tests}
+     * (a package's own test suite: half the sources of pandas, numpy, scipy and scikit-learn, which
+     * no task imports) are left out unless {@code PKGR_COMPILE_TESTS=1}; a run that imports one
+     * compiles it in memory, as Python does for any source without a {@code .pyc}.
      */
     private static final String COMPILE = String.join("\n",
             "import os, sys, py_compile",
@@ -60,8 +63,13 @@ public final class WheelStore {
             "        return None",
             "    except Exception as e:",
             "        return f",
+            "def walk(d, skip):",
+            "    for r, ds, ns in os.walk(d):",
+            "        ds[:] = [x for x in ds if x not in skip]",
+            "        yield from (os.path.join(r, n) for n in ns if n.endswith('.py'))",
             "if __name__ == '__main__':",
-            "    files = [os.path.join(r, n) for d in sys.argv[1:] for r, _, ns in os.walk(d) for n in ns if n.endswith('.py')]",
+            "    skip = set() if os.environ.get('PKGR_COMPILE_TESTS') == '1' else {'tests'}",
+            "    files = [f for d in sys.argv[1:] for f in walk(d, skip)]",
             "    files.sort(key=os.path.getsize, reverse=True)",
             "    with ProcessPoolExecutor() as pool:",
             "        bad = [f for f in pool.map(one, files, chunksize=8) if f]",
@@ -73,8 +81,13 @@ public final class WheelStore {
         this.layout = layout;
     }
 
-    /** A wheel of a bundle: its sha256 (from the verified bundle manifest) and the extracted file. */
-    record Wheel(Sha256 sha256, Path file) {
+    /**
+     * A wheel of a bundle: its sha256 (from the verified bundle manifest) and the extracted file;
+     * {@code hashed} when this install checked the file's bytes against the sha256 (a download, an
+     * extracted bundle), false when it was taken from the store on the store's word (its recorded
+     * size, mtime and inode): such a file is hashed before an entry is built from it.
+     */
+    record Wheel(Sha256 sha256, Path file, boolean hashed) {
     }
 
     /** Entries held under their locks while an environment links to them; {@code built} were made now. */
@@ -204,6 +217,13 @@ public final class WheelStore {
     }
 
     private WheelArchive.Unpacked unpack(Build b) throws IOException {
+        if (!b.wheel().hashed()) {
+            Sha256 actual = Sha256.ofFile(b.wheel().file());
+            if (!actual.equals(b.wheel().sha256())) {
+                throw new CliException(ExitCode.INTEGRITY, "the wheel " + b.wheel().file().getFileName() + " held on this host"
+                        + " has " + actual + ", not " + b.wheel().sha256() + "; nothing was installed (run again to fetch it)");
+            }
+        }
         Path dir = layout.wheelEntry(b.key());
         remove(dir);
         Files.createDirectories(dir);
@@ -234,7 +254,7 @@ public final class WheelStore {
             }
         }
         StoreEntry entry = new StoreEntry(dir, key, UUID.randomUUID().toString(), u.name(), u.version(), u.distInfo(),
-                python, files, u.consoleScripts(), u.guiScripts());
+                python, files, u.consoleScripts(), u.guiScripts(), StoreEntry.inode(dir.resolve(StoreEntry.WHEEL)));
         entry.write();
         FileOps.writeAtomically(dir.resolve(CacheLayout.READY_MARKER), entry.id().getBytes(StandardCharsets.UTF_8));
         return entry;
