@@ -315,7 +315,12 @@ class ClusterTest {
         // then the client never heard success, nginx did not send the PUT to a second replica
         assertTrue(status == 502 || status == -1, "upload answered " + status);
         List<ServerProcess> survivors = replicas.stream().filter(r -> r != victim).toList();
+        // nginx logs the request when it finishes with it, which may be after the client gave up
         List<String> upstreams = upstreamsOf("PUT /api/v1/bundles/cluster-big/1.0.0 ");
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); upstreams.isEmpty()
+                && System.nanoTime() < deadline; upstreams = upstreamsOf("PUT /api/v1/bundles/cluster-big/1.0.0 ")) {
+            Thread.sleep(200);
+        }
         assertEquals(List.of(victim.url.getAuthority()), upstreams, "sent to the killed replica only:\n" + nginx.errorLog());
         // and no replica serves a version, and the bucket holds no new record or blob
         for (ServerProcess replica : survivors) {
