@@ -55,8 +55,9 @@ class RegistryExitCodesTest {
         int expected = switch (code) {
             // layered publish: the client's own protocol steps failing is the registry's side, not a conflict or usage
             case BLOBS_MISSING, ASSEMBLY_MISMATCH -> ExitCode.REGISTRY;
-            // a stored blob that does not match its digest is an integrity failure, as a bad download is
-            case BLOB_CORRUPT -> ExitCode.INTEGRITY;
+            // a stored blob that does not match its digest is an integrity failure, as a bad download is,
+            // and so is a signature the registry refuses at publish (as pkgr run refuses a bad one)
+            case BLOB_CORRUPT, SIGNATURE_INVALID -> ExitCode.INTEGRITY;
             default -> RegistryExitCodes.ofStatus(code.status());
         };
         assertEquals(expected, RegistryExitCodes.of(code), code.name());
