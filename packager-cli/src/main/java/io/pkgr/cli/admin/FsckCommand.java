@@ -84,7 +84,7 @@ public final class FsckCommand implements Callable<Integer> {
 
     private BlobStore openStore() {
         if (storage != null) {
-            return RegistryStores.open(backend, RegistryStores.resolve(settings, storage), settings.env());
+            return RegistryStores.openLive(backend, RegistryStores.resolve(settings, storage), settings.env());
         }
         Path dir = data != null ? data : settings.workingDir().resolve("data");
         try {

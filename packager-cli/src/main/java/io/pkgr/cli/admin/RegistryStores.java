@@ -38,6 +38,28 @@ final class RegistryStores {
         }
     }
 
+    /**
+     * The existing store at {@code location} for a tool that works beside a running registry (fsck,
+     * gc): a filesystem store is opened without its start-up sweep, which would remove the temp
+     * files of the registry's uploads in progress.
+     */
+    static BlobStore openLive(BackendOptions backend, String location, Map<String, String> env) {
+        if (location.regionMatches(true, 0, "file://", 0, 7)) {
+            java.nio.file.Path dir;
+            try {
+                dir = java.nio.file.Path.of(java.net.URI.create(location));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, "--storage '" + location + "': give file:///ABSOLUTE/DIR");
+            }
+            try {
+                return io.pkgr.registry.storage.FileSystemBlobStoreProvider.openExisting(dir);
+            } catch (IOException e) {
+                throw new CliException(ExitCode.USAGE, "--storage " + location + ": no such directory");
+            }
+        }
+        return open(backend, location, env);
+    }
+
     /** The store of {@code --data DIR} (default ./data, which must exist) or {@code --storage URI}, not both. */
     static BlobStore openDataOrStorage(io.pkgr.cli.Settings settings, BackendOptions backend, java.nio.file.Path data,
             String storage) {
@@ -45,7 +67,7 @@ final class RegistryStores {
             throw new CliException(ExitCode.USAGE, "give --data or --storage, not both");
         }
         if (storage != null) {
-            return open(backend, resolve(settings, storage), settings.env());
+            return openLive(backend, resolve(settings, storage), settings.env());
         }
         java.nio.file.Path dir = data != null ? data : settings.workingDir().resolve("data");
         try {

@@ -151,6 +151,25 @@ class GcEndToEndTest {
     }
 
     @Test
+    void gcAndFsckGivenAFileUrlLeaveTheUploadsInProgressOfARunningRegistryAlone() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerProcess server = ServerProcess.start(data)) {
+            publish(client(server), "app", "1.0.0", "x");
+        }
+        // as a running registry's upload in progress: a temp file in the store's .tmp
+        Path upload = Files.writeString(data.resolve(".tmp").resolve(".upload-in-progress" + io.pkgr.bundle.AtomicFiles.TEMP_SUFFIX), "half a wheel");
+        String url = data.toUri().toString();
+        Cli cli = new Cli(Files.createDirectories(dir.resolve("home")));
+
+        Cli.Result gc = cli.run("admin", "gc", "--storage", url, "--dry-run");
+        Cli.Result fsck = cli.run("admin", "fsck", "--storage", url);
+
+        assertEquals(0, gc.exitCode(), gc.toString());
+        assertEquals(0, fsck.exitCode(), fsck.toString());
+        assertEquals("half a wheel", Files.readString(upload));
+    }
+
+    @Test
     void gcRemovesADeletedVersionsBlobsFromS3WithThePostgresCatalog() throws Exception {
         try (S3Server s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
                 PostgresCluster postgres = PostgresCluster.launch()) {
