@@ -57,6 +57,8 @@ class RegistryExitCodesTest {
             case BLOBS_MISSING, ASSEMBLY_MISMATCH -> ExitCode.REGISTRY;
             // a stored blob that does not match its digest is an integrity failure, as a bad download is
             case BLOB_CORRUPT -> ExitCode.INTEGRITY;
+            // a signature the registry refuses is an integrity failure, as an untrusted one is on run
+            case SIGNATURE_INVALID -> ExitCode.INTEGRITY;
             default -> RegistryExitCodes.ofStatus(code.status());
         };
         assertEquals(expected, RegistryExitCodes.of(code), code.name());
