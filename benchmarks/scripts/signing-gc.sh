@@ -65,7 +65,7 @@ outcome="$PKGR_CACHE_DIR/bundles/sha256/*.signature"
 
 echo "== warm pkgr run: load $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine -N -w 3 -r "$RUNS" --export-markdown "$work/warm.md" \
-  --prepare ':' --prepare ':' --prepare "sh -c 'rm -f $outcome'" \
+  --prepare 'true' --prepare 'true' --prepare "sh -c 'rm -f $outcome'" \
   -n "warm run, no signature check" "$pkgr run -r local noop==1.0.0 task --day=2024-05-01" \
   -n "warm run, --trusted-keys, outcome cached" "$pkgr run -r local --trusted-keys $work/release-key.pub noop==1.0.0 task --day=2024-05-01" \
   -n "warm run, --trusted-keys, Ed25519 check (not cached)" "$pkgr run -r local --trusted-keys $work/release-key.pub noop==1.0.0 task --day=2024-05-01"

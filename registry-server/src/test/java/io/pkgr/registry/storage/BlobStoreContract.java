@@ -82,6 +82,20 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void listStatsGivesWhatListGivesWithSizesAndTimes() throws IOException {
+        store.putIfAbsent(RepoPath.of("q/b/2"), new ByteArrayInputStream(new byte[] {1, 2}));
+        store.putIfAbsent(RepoPath.of("q/a"), new ByteArrayInputStream(new byte[] {1, 2, 3}));
+
+        List<BlobStat> stats = store.listStats(RepoPath.of("q"));
+
+        assertEquals(store.list(RepoPath.of("q")), stats.stream().map(BlobStat::path).toList());
+        assertEquals(List.of(3L, 2L), stats.stream().map(BlobStat::size).toList());
+        assertEquals(store.stat(RepoPath.of("q/a")).orElseThrow().modified().getEpochSecond(),
+                stats.get(0).modified().getEpochSecond());
+        assertEquals(List.of(), store.listStats(RepoPath.of("nothing")));
+    }
+
+    @Test
     void listReturnsEveryObjectUnderAPrefixSorted() throws IOException {
         store.putIfAbsent(RepoPath.of("p/b/2"), bytes("2"));
         store.putIfAbsent(RepoPath.of("p/a"), bytes("1"));
