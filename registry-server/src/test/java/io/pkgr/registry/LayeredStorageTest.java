@@ -243,6 +243,39 @@ class LayeredStorageTest {
     }
 
     @Test
+    void aSmallBundleIsAssembledOnceAndThenSentFromMemoryWithRangesStillAssembled() throws IOException {
+        try (TestRegistry registry = start()) {
+            Path dir = Files.createTempDirectory(tmp, "small");
+            TreeMap<String, Path> files = new TreeMap<>();
+            files.put("deps/tiny-1.0-py3-none-any.whl", Files.writeString(dir.resolve("t.whl"), "a tiny wheel"));
+            files.put("files/app.py", Files.writeString(dir.resolve("app.py"), "print(1)\n"));
+            Path small = dir.resolve("small-1.0.0.pkgr");
+            BundleWriter.write(TestBundles.manifest("team-ml", "1.0.0"), files, small);
+            byte[] published = Files.readAllBytes(small);
+            assertEquals(201, registry.put("/api/v1/bundles/team-ml/1.0.0", ALICE, published).statusCode());
+            String download = "/api/v1/bundles/team-ml/1.0.0/download";
+            JsonNode record = TestRegistry.json(registry.get("/api/v1/bundles/team-ml/1.0.0/layers", ALICE));
+            assertFalse(record.path("bundle_stored").asBoolean(), record.toString());
+
+            byte[] first = registry.getBytes(registry.request(download, ALICE).GET().build()).body();
+            // with its layers gone from storage, the next download still gives the published bytes: from memory
+            String wheel = BundleReader.verify(small).manifest().files().get("deps/tiny-1.0-py3-none-any.whl").sha256().hex();
+            Files.delete(blobPath(registry, wheel));
+            HttpResponse<byte[]> second = registry.getBytes(registry.request(download, ALICE).GET().build());
+            HttpResponse<byte[]> anonymous = registry.getBytes(registry.request(download, null).GET().build());
+
+            assertArrayEquals(published, first);
+            assertEquals(200, second.statusCode());
+            assertArrayEquals(published, second.body());
+            assertEquals("\"" + Sha256.ofBytes(published).hex() + "\"", second.headers().firstValue("ETag").orElseThrow());
+            assertEquals(401, anonymous.statusCode(), "the access check comes before the memory");
+            // a Range is assembled from storage, where a layer is now missing: cut, never a wrong file
+            assertThrows(java.io.UncheckedIOException.class, () -> registry.getBytes(registry.request(download, ALICE)
+                    .header("Range", "bytes=0-9").GET().build()));
+        }
+    }
+
+    @Test
     void wholeDownloadsAssembledAtOncePerCoreAndTheNextIsRefusedWith503NotQueued() throws Exception {
         try (TestRegistry registry = start()) {
             // given a layered version large enough that a client which does not read stalls its assembly

@@ -82,6 +82,27 @@ final class AssembledDownload {
         }
     }
 
+    /**
+     * The whole small file, assembled in memory and checked against the record's sha256 and size
+     * (an {@link IOException}, answered 500, when a layer does not give them back).
+     */
+    static byte[] assemble(LayerStore layers, VersionRecord record, Manifest manifest) throws IOException {
+        acquire(layers.assembling);
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) record.size());
+            layers.assemble(manifest, record.layers().files(), out);
+            byte[] bytes = out.toByteArray();
+            if (bytes.length != record.size() || !Sha256.ofBytes(bytes).equals(record.sha256())) {
+                throw new IOException("download of " + record.name() + " " + record.version() + " refused: assembled "
+                        + bytes.length + " bytes with " + Sha256.ofBytes(bytes) + ", the record says " + record.size()
+                        + " bytes with " + record.sha256() + " (a layer is corrupt in storage: run pkgr admin fsck)");
+            }
+            return bytes;
+        } finally {
+            layers.assembling.release();
+        }
+    }
+
     /** Takes an assembly permit, or refuses with 503 and Retry-After once none came free within {@link #WAIT}. */
     private static void acquire(Semaphore assembling) throws IOException {
         try {

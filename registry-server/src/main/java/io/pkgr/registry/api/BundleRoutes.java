@@ -208,8 +208,17 @@ public final class BundleRoutes {
             downloads.send(exchange, record.sha256(), record.size(), "application/octet-stream", filename);
             return;
         }
+        if (downloads.sendRemembered(exchange, record.sha256(), "application/octet-stream", filename)) {
+            return;
+        }
         if (exchange.isInIoThread()) {
             exchange.dispatch(Route.of(this::download));
+            return;
+        }
+        if (record.size() <= BlobResponses.INLINE_MAX && !exchange.getRequestHeaders().contains(Headers.RANGE)) {
+            // a small bundle is assembled once and then sent from memory, as a small stored blob is
+            downloads.remember(record.sha256(), AssembledDownload.assemble(publisher.layers(), record, manifest(record)));
+            downloads.sendRemembered(exchange, record.sha256(), "application/octet-stream", filename);
             return;
         }
         AssembledDownload.send(exchange, publisher.layers(), record, manifest(record), filename);

@@ -32,7 +32,7 @@ public final class BlobResponses {
 
     private static final System.Logger LOG = System.getLogger(BlobResponses.class.getName());
     /** Blobs up to this size are read on the IO thread and sent from memory (see {@link #sendInline}). */
-    static final int INLINE_MAX = 64 * 1024;
+    public static final int INLINE_MAX = 64 * 1024;
     /** Small blobs (manifests, PEP 658 metadata, small bundles) served from memory: 32 MiB at most. */
     /** Per server (never static: two servers in one JVM must not answer from each other's blobs). */
     private final SmallBlobCache smallBlobs = new SmallBlobCache(32L << 20, INLINE_MAX);
@@ -69,6 +69,43 @@ public final class BlobResponses {
             return;
         }
         sendBytes(exchange, sha256, size, contentType, filename, range);
+    }
+
+    /**
+     * Keeps {@code content}, whose sha256 the caller verified, to be sent by {@link #sendRemembered}:
+     * a small {@code .pkgr} file stored only as layers is assembled once, not per request.
+     */
+    public void remember(Sha256 sha256, byte[] content) {
+        smallBlobs.put(sha256, content);
+    }
+
+    /**
+     * Sends the file {@link #remember remembered} as {@code sha256} from memory, with its ETag;
+     * false (nothing sent) when it is not held or a Range was asked, which the caller serves itself.
+     */
+    public boolean sendRemembered(HttpServerExchange exchange, Sha256 sha256, String contentType, String filename) {
+        byte[] content = exchange.getRequestHeaders().contains(Headers.RANGE) ? null : smallBlobs.get(sha256);
+        if (content == null) {
+            return false;
+        }
+        String etag = "\"" + sha256.hex() + "\"";
+        exchange.getResponseHeaders().put(Headers.ETAG, etag);
+        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
+        if (Conditional.notModified(exchange, etag)) {
+            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+            exchange.endExchange();
+            return true;
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        exchange.setResponseContentLength(content.length);
+        if (exchange.getRequestMethod().equals(Methods.HEAD) || content.length == 0) {
+            exchange.endExchange();
+        } else {
+            exchange.getResponseSender().send(ByteBuffer.wrap(content));
+        }
+        return true;
     }
 
     /** 307 to a pre-signed URL of the blob (the client repeats any Range there); false when the backend has none. */
