@@ -10,7 +10,6 @@ import io.pkgr.registry.admin.FsckReport;
 import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.DatabaseSettings;
 import io.pkgr.registry.storage.BlobStore;
-import io.pkgr.registry.storage.FileSystemBlobStoreProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,11 +67,9 @@ public final class FsckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (data != null && storage != null) {
-            throw new CliException(ExitCode.USAGE, "give --data or --storage, not both");
-        }
         DatabaseSettings database = RegistryStores.database(backend, settings.env());
-        try (BlobStore store = openStore(); CatalogRecords records = RegistryStores.records(database, store)) {
+        try (BlobStore store = RegistryStores.openDataOrStorage(settings, backend, data, storage);
+             CatalogRecords records = RegistryStores.records(database, store)) {
             FsckReport report = new Fsck(store, quick).run(RegistryStores.snapshot(records));
             print(report);
             if (!report.intact()) {
@@ -80,18 +77,6 @@ public final class FsckCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
-    }
-
-    private BlobStore openStore() {
-        if (storage != null) {
-            return RegistryStores.openLive(backend, RegistryStores.resolve(settings, storage), settings.env());
-        }
-        Path dir = data != null ? data : settings.workingDir().resolve("data");
-        try {
-            return FileSystemBlobStoreProvider.openExisting(settings.workingDir().resolve(dir));
-        } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, "--data " + dir + ": no such directory");
-        }
     }
 
     private void print(FsckReport report) {
