@@ -230,7 +230,7 @@ final class RegistryAssembly {
                 maven::deployedCount);
         metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
                 maven::prunedCount);
-        new WebRoutes(catalog, pypi, access, shuttingDown::get).register(authenticated);
+        new WebRoutes(catalog, pypi, maven.catalog(), access, shuttingDown::get).register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 

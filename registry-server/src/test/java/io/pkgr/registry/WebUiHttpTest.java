@@ -1,5 +1,6 @@
 package io.pkgr.registry;
 
+import static io.pkgr.registry.TestRegistry.ADMIN;
 import static io.pkgr.registry.TestRegistry.ALICE;
 import static io.pkgr.registry.TestRegistry.BOB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,7 +151,84 @@ class WebUiHttpTest {
         assertTrue(after.headers().firstValue("Location").orElseThrow().contains("ui/login?next="));
     }
 
+    @Test
+    void aDeployedMavenArtifactIsFoundAndItsPageShowsVersionsFilesAndSnippets() {
+        deployMaven("1.0", "1.1", "1.2-SNAPSHOT");
+
+        String search = page("/?q=EXAMPLE:li", BOB).body();
+        HttpResponse<String> newest = page("/ui/maven/com.example/lib", BOB);
+        HttpResponse<String> release = page("/ui/maven/com.example/lib/1.1", BOB);
+
+        assertTrue(search.contains("<a href=\"./ui/maven/com.example/lib\">com.example:lib</a>"), search);
+        assertEquals(200, newest.statusCode(), newest.body());
+        assertTrue(newest.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("default-src 'none'; script-src 'self';"));
+        String body = newest.body();
+        assertTrue(body.indexOf(">1.2-SNAPSHOT</a> <span class=\"mark pre\">snapshot</span>") > 0, body);
+        assertTrue(body.indexOf(">1.2-SNAPSHOT</a>") < body.indexOf(">1.1</a>")
+                && body.indexOf(">1.1</a>") < body.indexOf(">1.0</a>"), "newest first: " + body);
+        assertTrue(body.contains(">lib-1.2-SNAPSHOT.jar</a>") && body.contains(sha256("jar 1.2-SNAPSHOT")), body);
+        assertEquals(200, release.statusCode(), release.body());
+        assertTrue(release.body().contains("&lt;dependency&gt;\n  &lt;groupId&gt;com.example&lt;/groupId&gt;\n"
+                + "  &lt;artifactId&gt;lib&lt;/artifactId&gt;\n  &lt;version&gt;1.1&lt;/version&gt;\n&lt;/dependency&gt;"),
+                release.body());
+        assertTrue(release.body().contains("implementation(&quot;com.example:lib:1.1&quot;)"), release.body());
+        assertTrue(release.body().contains(">lib-1.1.jar</a>") && !release.body().contains(">lib-1.0.jar</a>"), release.body());
+    }
+
+    @Test
+    void aMavenArtifactTheUserMayNotReadIsNeitherFoundNorShown() {
+        deployMaven("1.0");
+
+        String search = page("/?q=lib", ALICE).body();
+        HttpResponse<String> artifact = page("/ui/maven/com.example/lib", ALICE);
+        HttpResponse<String> version = page("/ui/maven/com.example/lib/1.0", ALICE);
+        HttpResponse<String> unknown = page("/ui/maven/com.example/nothing", BOB);
+
+        assertTrue(search.contains("No Maven artifact matches.") && !search.contains("com.example"), search);
+        assertEquals(404, artifact.statusCode());
+        assertFalse(artifact.body().contains("com.example"), artifact.body());
+        assertEquals(404, version.statusCode());
+        assertEquals(404, unknown.statusCode(), "unreadable and unknown look the same");
+    }
+
+    @Test
+    void hostileTextInAMavenSearchOrPathIsEscaped() {
+        deployMaven("1.0");
+
+        HttpResponse<String> search = page("/?q=" + URLEncoder.encode("lib<img src=x onerror=alert(1)>", StandardCharsets.UTF_8), BOB);
+        HttpResponse<String> path = page("/ui/maven/com.example/%3Cscript%3Elib", BOB);
+        HttpResponse<String> badVersion = page("/ui/maven/com.example/lib/%3Cb%3E1.0", BOB);
+
+        assertEquals(200, search.statusCode());
+        assertFalse(search.body().contains("<img"), search.body());
+        assertTrue(search.body().contains("lib&lt;img src=x onerror=alert(1)&gt;"), search.body());
+        assertEquals(404, path.statusCode());
+        assertFalse(path.body().contains("<script>"), path.body());
+        assertEquals(404, badVersion.statusCode());
+        assertFalse(badVersion.body().contains("<b>"), badVersion.body());
+    }
+
     // ---- helpers ----
+
+    private void deployMaven(String... versions) {
+        for (String v : versions) {
+            String path = "/maven/com/example/lib/" + v + "/lib-" + v + ".jar";
+            assertEquals(201, registry.put(path, ADMIN, ("jar " + v).getBytes(StandardCharsets.UTF_8)).statusCode(), path);
+        }
+    }
+
+    private HttpResponse<String> page(String path, String credentials) {
+        return registry.send(registry.request(path, credentials).header("Accept", "text/html").build());
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private String logIn(String user, String password) {
         HttpResponse<String> login = post("/ui/login", null, Map.of(), Map.of("user", user, "password", password));

@@ -144,7 +144,8 @@ final class MavenMetadata {
         xml.append(indent).append('<').append(name).append('>').append(value).append("</").append(name).append(">\n");
     }
 
-    private static Version parse(String version) {
+    /** {@code version} in Maven Resolver's order. */
+    static Version parse(String version) {
         try {
             return VERSIONS.parseVersion(version);
         } catch (InvalidVersionSpecificationException e) {

@@ -207,6 +207,21 @@ final class MavenRepository {
         return files;
     }
 
+    /**
+     * The coordinates ({@code GROUP:ARTIFACT}) of every artifact with at least one stored file:
+     * a listing of every Maven record in the store, on every call.
+     */
+    TreeSet<String> artifacts() throws IOException {
+        TreeSet<String> coordinates = new TreeSet<>();
+        for (RepoPath record : store.list(StoragePaths.MAVEN)) {
+            MavenPath stored = storedPath(record);
+            if (stored != null && stored.kind() == MavenPath.Kind.FILE) {
+                coordinates.add(stored.coordinates());
+            }
+        }
+        return coordinates;
+    }
+
     /** The versions with at least one file stored, as listed. */
     static TreeSet<String> versions(List<MavenFile> files) {
         TreeSet<String> versions = new TreeSet<>();

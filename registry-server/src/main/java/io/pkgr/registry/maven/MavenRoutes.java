@@ -56,6 +56,7 @@ public final class MavenRoutes {
     private static final HttpString CHECKSUM_MD5 = new HttpString("X-Checksum-Md5");
 
     private final MavenRepository repository;
+    private final MavenCatalog catalog;
     private final BlobResponses downloads;
     private final AccessControl access;
     private final UploadSlots uploads;
@@ -65,6 +66,7 @@ public final class MavenRoutes {
     public MavenRoutes(BlobStore store, BlobResponses downloads, AccessControl access, UploadSlots uploads,
             long maxUploadBytes, int snapshotBuildsKept) {
         this.repository = new MavenRepository(store, snapshotBuildsKept);
+        this.catalog = new MavenCatalog(repository);
         this.store = store;
         this.downloads = downloads;
         this.access = access;
@@ -80,6 +82,11 @@ public final class MavenRoutes {
                 blockingGet.handleRequest(exchange);
             }
         })).put(PREFIX + "*", uploadHandler());
+    }
+
+    /** What the repository holds, for the web UI. */
+    public MavenCatalog catalog() {
+        return catalog;
     }
 
     /** Files deployed (created) since start, for {@code /metrics}. */

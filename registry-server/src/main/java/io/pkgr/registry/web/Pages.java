@@ -9,6 +9,7 @@ import io.pkgr.bundle.FileEntry;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Param;
 import io.pkgr.bundle.pep440.Pep440Version;
+import io.pkgr.registry.maven.MavenCatalog;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -40,8 +41,8 @@ final class Pages {
     }
 
     /** What the home page shows besides the search box. */
-    record Home(String query, List<SearchResults.Hit> bundleHits, List<String> projectHits, List<VersionRecord> recent,
-            String health) {
+    record Home(String query, List<SearchResults.Hit> bundleHits, List<String> projectHits, List<String> mavenHits,
+            List<VersionRecord> recent, String health) {
     }
 
     // ---- the skeleton -------------------------------------------------------------------
@@ -137,6 +138,17 @@ final class Pages {
             main.open("ul", "class", "hits").nl();
             for (String project : home.projectHits()) {
                 main.open("li").element("a", project, "href", root + projectPath(project)).close("li").nl();
+            }
+            main.close("ul").nl();
+        }
+        main.close("section").nl();
+        main.open("section", "aria-labelledby", "maven-h").nl().element("h2", "Maven artifacts", "id", "maven-h").nl();
+        if (home.mavenHits().isEmpty()) {
+            main.element("p", "No Maven artifact matches.").nl();
+        } else {
+            main.open("ul", "class", "hits").nl();
+            for (String coordinates : home.mavenHits()) {
+                main.open("li").element("a", coordinates, "href", root + mavenPath(coordinates)).close("li").nl();
             }
             main.close("ul").nl();
         }
@@ -367,6 +379,56 @@ final class Pages {
         return main;
     }
 
+    // ---- Maven artifact -----------------------------------------------------------------
+
+    Html mavenArtifact(String root, MavenCatalog.Artifact artifact, MavenCatalog.ArtifactVersion selected,
+            String repositoryUrl) {
+        Html main = new Html(8192);
+        String coordinates = artifact.coordinates();
+        main.open("h1").text(coordinates).text(" ").element("span", selected.version(), "class", "version");
+        snapshotMark(main, selected);
+        main.close("h1").nl();
+        main.open("section", "aria-labelledby", "versions-h", "class", "versions").nl()
+                .element("h2", "Versions", "id", "versions-h").nl().open("ol", "reversed", "").nl();
+        for (MavenCatalog.ArtifactVersion version : artifact.versions()) {
+            boolean current = version.version().equals(selected.version());
+            main.open("li", "class", current ? "current" : null).element("a", version.version(), "href",
+                    root + mavenPath(coordinates) + "/" + encode(version.version()), "aria-current", current ? "page" : null);
+            snapshotMark(main, version);
+            main.close("li").nl();
+        }
+        main.close("ol").nl().close("section").nl();
+        main.open("section", "aria-labelledby", "use-h").nl().element("h2", "Use " + selected.version(), "id", "use-h").nl();
+        snippet(main, "maven", "Maven", "<dependency>\n  <groupId>" + artifact.groupId() + "</groupId>\n  <artifactId>"
+                + artifact.artifactId() + "</artifactId>\n  <version>" + selected.version() + "</version>\n</dependency>");
+        snippet(main, "gradle", "Gradle", "implementation(\"" + coordinates + ":" + selected.version() + "\")");
+        snippet(main, "repository", "Repository URL", repositoryUrl);
+        main.close("section").nl();
+        main.open("section", "aria-labelledby", "files-h").nl().element("h2", "Files", "id", "files-h").nl()
+                .open("div", "class", "scroll").open("table", "class", "files").nl().open("thead").open("tr")
+                .element("th", "File", "scope", "col").element("th", "Size", "scope", "col")
+                .element("th", "Uploaded", "scope", "col").element("th", "sha256", "scope", "col")
+                .close("tr").close("thead").nl().open("tbody").nl();
+        String directory = root + "maven/" + artifact.groupId().replace('.', '/') + "/" + encode(artifact.artifactId())
+                + "/" + encode(selected.version()) + "/";
+        for (MavenCatalog.StoredFile file : selected.files().subList(0, Math.min(MAX_FILES, selected.files().size()))) {
+            main.open("tr").open("td").element("a", file.name(), "href", directory + encode(file.name())).close("td")
+                    .element("td", size(file.size())).element("td", time(file.uploaded()))
+                    .open("td").element("code", file.sha256().hex(), "class", "digest").close("td").close("tr").nl();
+        }
+        main.close("tbody").close("table").close("div").nl();
+        if (selected.files().size() > MAX_FILES) {
+            main.element("p", "… and " + (selected.files().size() - MAX_FILES) + " more.").nl();
+        }
+        return main.close("section").nl();
+    }
+
+    private static void snapshotMark(Html html, MavenCatalog.ArtifactVersion version) {
+        if (version.snapshot()) {
+            html.text(" ").element("span", "snapshot", "class", "mark pre");
+        }
+    }
+
     // ---- login and errors ---------------------------------------------------------------
 
     Html login(String root, String next, String problem) {
@@ -426,6 +488,12 @@ final class Pages {
 
     static String projectPath(String normalized) {
         return "ui/pypi/" + encode(normalized);
+    }
+
+    /** {@code ui/maven/GROUP/ARTIFACT} of {@code GROUP:ARTIFACT}. */
+    static String mavenPath(String coordinates) {
+        int colon = coordinates.indexOf(':');
+        return "ui/maven/" + encode(coordinates.substring(0, colon)) + "/" + encode(coordinates.substring(colon + 1));
     }
 
     static String encode(String segment) {

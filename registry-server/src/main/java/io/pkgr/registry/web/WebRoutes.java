@@ -17,6 +17,7 @@ import io.pkgr.registry.http.Json;
 import io.pkgr.registry.http.RenderCache;
 import io.pkgr.registry.http.Rendered;
 import io.pkgr.registry.http.Route;
+import io.pkgr.registry.maven.MavenCatalog;
 import io.pkgr.registry.pypi.PypiCatalog;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -69,6 +70,7 @@ public final class WebRoutes {
 
     private final Catalog catalog;
     private final PypiCatalog pypi;
+    private final MavenCatalog maven;
     private final AccessControl access;
     private final BooleanSupplier shuttingDown;
     private final WebSessions sessions;
@@ -83,13 +85,16 @@ public final class WebRoutes {
     private record StaticFile(Rendered body, String contentType) {
     }
 
-    public WebRoutes(Catalog catalog, PypiCatalog pypi, AccessControl access, BooleanSupplier shuttingDown) {
-        this(catalog, pypi, access, shuttingDown, Clock.systemUTC());
+    public WebRoutes(Catalog catalog, PypiCatalog pypi, MavenCatalog maven, AccessControl access,
+            BooleanSupplier shuttingDown) {
+        this(catalog, pypi, maven, access, shuttingDown, Clock.systemUTC());
     }
 
-    WebRoutes(Catalog catalog, PypiCatalog pypi, AccessControl access, BooleanSupplier shuttingDown, Clock clock) {
+    WebRoutes(Catalog catalog, PypiCatalog pypi, MavenCatalog maven, AccessControl access, BooleanSupplier shuttingDown,
+            Clock clock) {
         this.catalog = catalog;
         this.pypi = pypi;
+        this.maven = maven;
         this.access = access;
         this.shuttingDown = shuttingDown;
         this.sessions = new WebSessions(clock);
@@ -106,6 +111,8 @@ public final class WebRoutes {
                 .get("/ui/bundles/{name}/{version}", Route.blocking(this::bundle))
                 .post("/ui/bundles/{name}/{version}/yank", Route.blocking(this::yank))
                 .get("/ui/pypi/{project}", Route.blocking(this::project))
+                .get("/ui/maven/{group}/{artifact}", Route.blocking(this::mavenArtifact))
+                .get("/ui/maven/{group}/{artifact}/{version}", Route.blocking(this::mavenArtifact))
                 .get("/ui/login", Route.of(this::loginForm))
                 .post("/ui/login", Route.blocking(this::login))
                 .post("/ui/logout", Route.blocking(this::logout))
@@ -114,7 +121,7 @@ public final class WebRoutes {
 
     // ---- pages --------------------------------------------------------------------------
 
-    private void home(HttpServerExchange exchange) {
+    private void home(HttpServerExchange exchange) throws IOException {
         if (!wantsHtml(exchange)) {
             exchange.getResponseHeaders().put(Headers.VARY, "Accept");
             Json.send(exchange, StatusCodes.OK, Map.of("name", "pkgr", "api", "api/v1/", "simple", "simple/", "ui", "./"));
@@ -132,6 +139,7 @@ public final class WebRoutes {
         Principal principal = viewer.principal();
         List<SearchResults.Hit> bundleHits = List.of();
         List<String> projectHits = List.of();
+        List<String> mavenHits = List.of();
         List<VersionRecord> recent = List.of();
         if (!query.isEmpty()) {
             bundleHits = catalog.search(query, 1000).stream()
@@ -142,12 +150,18 @@ public final class WebRoutes {
             projectHits = pypi.projectNames().stream()
                     .filter(name -> name.contains(needle) && readable(principal, name))
                     .limit(HITS).toList();
+            String lowerQuery = query.toLowerCase(Locale.ROOT);
+            // the same rule as the Maven face's GET: READ on GROUP:ARTIFACT
+            mavenHits = maven.coordinates().stream()
+                    .filter(coordinates -> coordinates.toLowerCase(Locale.ROOT).contains(lowerQuery)
+                            && readable(principal, coordinates))
+                    .limit(HITS).toList();
         } else {
             recent = catalog.recent(RECENT * 10).stream()
                     .filter(record -> readable(principal, record.name().normalized()))
                     .limit(RECENT).toList();
         }
-        Pages.Home home = new Pages.Home(query, bundleHits, projectHits, recent, health);
+        Pages.Home home = new Pages.Home(query, bundleHits, projectHits, mavenHits, recent, health);
         Html main = pages.home(root, home);
         if (viewer.anonymous() && !access.anonymousReadEnabled()) {
             main = new Html(512).open("p", "class", "notice").text("Anonymous reading is off here: ")
@@ -214,6 +228,26 @@ public final class WebRoutes {
         }
         String indexUrl = exchange.getRequestScheme() + "://" + exchange.getHostAndPort() + "/simple/";
         sendPage(exchange, StatusCodes.OK, pages.page(root, normalized, viewer, null, pages.project(root, normalized, files, indexUrl)));
+    }
+
+    private void mavenArtifact(HttpServerExchange exchange) throws IOException {
+        Viewer viewer = viewer(exchange);
+        String root = root(exchange);
+        String group = parameter(exchange, "group");
+        String artifactId = parameter(exchange, "artifact");
+        Optional<MavenCatalog.Artifact> artifact = group == null || artifactId == null
+                || !readable(viewer.principal(), group + ":" + artifactId) ? Optional.empty()
+                : maven.artifact(group, artifactId);
+        String rawVersion = parameter(exchange, "version");
+        Optional<MavenCatalog.ArtifactVersion> selected = artifact.flatMap(a -> a.versions().stream()
+                .filter(v -> rawVersion == null || v.version().equals(rawVersion)).findFirst());
+        if (selected.isEmpty()) {
+            notReadable(exchange, viewer, root);
+            return;
+        }
+        String repositoryUrl = exchange.getRequestScheme() + "://" + exchange.getHostAndPort() + "/maven/";
+        sendPage(exchange, StatusCodes.OK, pages.page(root, artifact.get().coordinates(), viewer, null,
+                pages.mavenArtifact(root, artifact.get(), selected.get(), repositoryUrl)));
     }
 
     /** Unknown and unreadable look the same; an anonymous reader is offered the login first. */
