@@ -199,7 +199,7 @@ class ReplicasTest {
         // the feed reconnected: the other replica hears of it
         awaitStatus(200, () -> one.get("/api/v1/bundles/team-outage/1.0.1"), Duration.ofSeconds(3));
         // and the password never reached a log line
-        assertTrue(Stream.concat(one.output.stream(), two.output.stream()).noneMatch(l -> l.contains(pg.password())));
+        assertTrue(Stream.concat(one.lines().stream(), two.lines().stream()).noneMatch(l -> l.contains(pg.password())));
     }
 
     private static List<String> storedFiles() throws IOException {
@@ -291,6 +291,13 @@ class ReplicasTest {
         final Process process;
         final int port;
         final List<String> output;
+
+        /** What the process printed so far (the list grows while it runs: never stream it directly). */
+        List<String> lines() {
+            synchronized (output) {
+                return List.copyOf(output);
+            }
+        }
 
         private Replica(Process process, int port, List<String> output) {
             this.process = process;

@@ -44,7 +44,7 @@ final class ServerProcess implements AutoCloseable {
         Process p = command.redirectErrorStream(true).start();
         BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String[]> ready = new CompletableFuture<>();
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while it grows
         Thread pump = new Thread(() -> {
             String password = null;
             try {
