@@ -136,6 +136,21 @@ class WebUiHttpTest {
     }
 
     @Test
+    void anApiTokenCannotOpenAWebSessionThatWouldCarryItsOwnersRights() {
+        HttpResponse<String> created = registry.send(registry.request("/api/v1/tokens", ALICE)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"narrow\",\"scopes\":[\"team-a:read\"]}")).build());
+        assertEquals(201, created.statusCode(), created.body());
+        String token = TestRegistry.json(created).path("token").asText();
+
+        HttpResponse<String> login = post("/ui/login", null, Map.of(), Map.of("user", "__token__", "password", token));
+
+        assertEquals(401, login.statusCode(), login.body());
+        assertTrue(login.body().contains("API tokens cannot open a web session"), login.body());
+        assertTrue(login.headers().firstValue("Set-Cookie").isEmpty(), "no session cookie");
+    }
+
+    @Test
     void afterLogoutTheCookieNoLongerAuthenticates() {
         String cookie = logIn("bob", "bob-pw");
         String csrf = csrf("/", cookie);

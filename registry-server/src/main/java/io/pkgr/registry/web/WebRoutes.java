@@ -342,6 +342,12 @@ public final class WebRoutes {
                             : "Wrong user or password.")));
             return;
         }
+        if (outcome.token() != null) {
+            // a session keeps only the user: it would carry the owner's rights, not the token's scopes
+            sendPage(exchange, StatusCodes.UNAUTHORIZED, pages.page(root, "Log in", Viewer.ANONYMOUS, null,
+                    pages.login(root, next, "API tokens cannot open a web session: log in with your password.")));
+            return;
+        }
         String token = sessions.create(outcome.user());
         exchange.setResponseCookie(sessionCookie(exchange, token).setMaxAge((int) WebSessions.TTL.toSeconds()));
         LOG.log(Level.INFO, "web login by {0}", outcome.user());
