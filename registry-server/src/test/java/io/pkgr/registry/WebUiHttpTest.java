@@ -151,6 +151,30 @@ class WebUiHttpTest {
     }
 
     @Test
+    void removingAUserFromTheHtpasswdFileEndsTheirWebSessions() throws Exception {
+        String cookie = logIn("bob", "bob-pw");
+        assertEquals(200, sessionGet(cookie).statusCode(), "logged in");
+
+        new io.pkgr.auth.HtpasswdWriter(tmp.resolve("data").resolve("htpasswd"), 4).remove("bob");
+
+        // the registry sees the change at its next look at the file (at most once a second, on a
+        // credential check: here alice's requests); the session ends with it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        int status = sessionGet(cookie).statusCode();
+        while (status == 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            assertEquals(200, registry.get("/api/v1/bundles/team-a", ALICE).statusCode());
+            status = sessionGet(cookie).statusCode();
+        }
+        assertEquals(303, status, "anonymous again: sent to the login");
+    }
+
+    private HttpResponse<String> sessionGet(String cookie) {
+        return registry.send(registry.request(PAGE, null).header("Cookie", "pkgr_session=" + cookie)
+                .header("Accept", "text/html").build());
+    }
+
+    @Test
     void afterLogoutTheCookieNoLongerAuthenticates() {
         String cookie = logIn("bob", "bob-pw");
         String csrf = csrf("/", cookie);

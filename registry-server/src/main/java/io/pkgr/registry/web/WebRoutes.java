@@ -318,6 +318,11 @@ public final class WebRoutes {
         sendPage(exchange, StatusCodes.OK, pages.page(root, "Log in", viewer, null, pages.login(root, safeNext(next), null)));
     }
 
+    /** Ends the web sessions of users removed from, or given a new password in, the user list. */
+    public void endSessionsOf(java.util.Set<String> users) {
+        sessions.endAllOf(users);
+    }
+
     private void login(HttpServerExchange exchange) throws IOException {
         String root = root(exchange);
         if (!sameOrigin(exchange)) {

@@ -74,6 +74,13 @@ final class WebSessions {
         return Optional.of(session);
     }
 
+    /** Ends every session of these users (removed, or their password changed). */
+    void endAllOf(java.util.Set<String> users) {
+        if (!users.isEmpty()) {
+            sessions.values().removeIf(s -> users.contains(s.user()));
+        }
+    }
+
     void end(String token) {
         if (token != null) {
             sessions.remove(token);
