@@ -114,18 +114,6 @@ final class SimplePages {
 
     /** HTML-escapes text and attribute values. */
     static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return io.pkgr.registry.http.HtmlEscape.append(new StringBuilder(text.length() + 16), text).toString();
     }
 }
