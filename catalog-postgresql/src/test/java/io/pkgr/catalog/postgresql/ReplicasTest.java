@@ -8,10 +8,9 @@ import io.pkgr.bundle.BundleWriter;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.testing.PostgresCluster;
-import java.io.BufferedReader;
+import io.pkgr.testing.ServerOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -292,17 +290,15 @@ class ReplicasTest {
         final int port;
         final List<String> output;
 
-        /** What the process printed so far (the list grows while it runs: never stream it directly). */
+        /** What the process printed so far (a snapshot: the output grows while it runs). */
         List<String> lines() {
-            synchronized (output) {
-                return List.copyOf(output);
-            }
+            return List.copyOf(output);
         }
 
-        private Replica(Process process, int port, List<String> output) {
-            this.process = process;
+        private Replica(ServerOutput server, int port) {
+            this.process = server.process();
             this.port = port;
-            this.output = output;
+            this.output = server.lines();
         }
 
         static Replica start(Path data, String databaseUrl) throws Exception {
@@ -312,33 +308,10 @@ class ReplicasTest {
         static Replica start(Path data, String databaseUrl, String databasePassword) throws Exception {
             ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m",
                     "-cp", System.getProperty("java.class.path"), "io.pkgr.registry.RegistryMain", "--data", data.toString(),
-                    "--host", "127.0.0.1", "--port", "0", "--database", databaseUrl, "--database-check-interval", "2")
-                    .redirectErrorStream(true);
+                    "--host", "127.0.0.1", "--port", "0", "--database", databaseUrl, "--database-check-interval", "2");
             builder.environment().put("PKGR_DATABASE_PASSWORD", databasePassword);
-            Process process = builder.start();
-            CompletableFuture<Integer> port = new CompletableFuture<>();
-            List<String> lines = Collections.synchronizedList(new ArrayList<>());
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        lines.add(line);
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            port.complete(Integer.parseInt(m.group(1)));
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // gone
-                }
-                port.complete(-1);
-            });
-            reader.setDaemon(true);
-            reader.start();
-            int bound = port.get(60, TimeUnit.SECONDS);
-            if (bound < 0) {
-                throw new IOException("server exited: " + lines);
-            }
-            return new Replica(process, bound, lines);
+            ServerOutput server = ServerOutput.start(builder);
+            return new Replica(server, Integer.parseInt(server.await(LISTENING, Duration.ofSeconds(60)).group(1)));
         }
 
         private HttpRequest.Builder request(String path) {

@@ -4,15 +4,10 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
-import io.pkgr.registry.BackendOptions;
 import io.pkgr.registry.admin.Fsck;
 import io.pkgr.registry.admin.FsckReport;
-import io.pkgr.registry.catalog.CatalogRecords;
-import io.pkgr.registry.catalog.DatabaseSettings;
-import io.pkgr.registry.storage.BlobStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,13 +40,8 @@ public final class FsckCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     HelpOption help;
-    @Option(names = "--data", paramLabel = "DIR", description = "The data directory of a filesystem registry (default: ./data)")
-    Path data;
-    @Option(names = "--storage", paramLabel = "URI",
-            description = "The registry's storage instead: s3://BUCKET[/PREFIX] or file:///DIR")
-    String storage;
     @Mixin
-    BackendOptions backend;
+    LiveRegistryOptions registry;
     @Option(names = "--quick", description = "Check that each blob exists with the recorded size, without reading it")
     boolean quick;
 
@@ -67,10 +57,8 @@ public final class FsckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DatabaseSettings database = RegistryStores.database(backend, settings.env());
-        try (BlobStore store = RegistryStores.openDataOrStorage(settings, backend, data, storage);
-             CatalogRecords records = RegistryStores.records(database, store)) {
-            FsckReport report = new Fsck(store, quick).run(RegistryStores.snapshot(records));
+        try (LiveRegistryOptions.Opened opened = registry.open(settings)) {
+            FsckReport report = new Fsck(opened.store(), quick).run(RegistryStores.snapshot(opened.records()));
             print(report);
             if (!report.intact()) {
                 throw new CliException(ExitCode.INTEGRITY, report.problems().size() + " record(s) without an intact blob");

@@ -5,14 +5,11 @@ import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.run.Durations;
-import io.pkgr.registry.BackendOptions;
 import io.pkgr.registry.admin.GarbageCollector;
 import io.pkgr.registry.admin.GcReport;
 import io.pkgr.registry.admin.RetentionRules;
 import io.pkgr.registry.catalog.CatalogRecords;
-import io.pkgr.registry.catalog.DatabaseSettings;
 import io.pkgr.registry.catalog.StoreCatalogRecords;
-import io.pkgr.registry.storage.BlobStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,13 +51,8 @@ public final class GcCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     HelpOption help;
-    @Option(names = "--data", paramLabel = "DIR", description = "The data directory of a filesystem registry (default: ./data)")
-    Path data;
-    @Option(names = "--storage", paramLabel = "URI",
-            description = "The registry's storage instead: s3://BUCKET[/PREFIX] or file:///DIR")
-    String storage;
     @Mixin
-    BackendOptions backend;
+    LiveRegistryOptions registry;
     @Option(names = "--grace", paramLabel = "DURATION", converter = Durations.Converter.class, defaultValue = "24h",
             description = "Keep unreferenced blobs younger than this, and honour holds younger than this: longer than"
                     + " your longest publish (default: ${DEFAULT-VALUE})")
@@ -87,15 +79,14 @@ public final class GcCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RetentionRules rules = retention == null ? null : rules(settings.workingDir().resolve(retention));
-        DatabaseSettings database = RegistryStores.database(backend, settings.env());
-        try (BlobStore store = RegistryStores.openDataOrStorage(settings, backend, data, storage);
-                CatalogRecords records = RegistryStores.records(database, store)) {
+        try (LiveRegistryOptions.Opened opened = registry.open(settings)) {
+            CatalogRecords records = opened.records();
             if (rules != null && !dryRun && records instanceof StoreCatalogRecords) {
                 err.println("pkgr: note: a registry running on this data directory keeps serving the removed versions'"
                         + " records until it restarts (the file catalog is read at start)");
                 err.flush();
             }
-            GarbageCollector gc = new GarbageCollector(store, records, () -> RegistryStores.snapshot(records), grace, dryRun,
+            GarbageCollector gc = new GarbageCollector(opened.store(), records, () -> RegistryStores.snapshot(records), grace, dryRun,
                     rules, Clock.systemUTC(), line -> {
                         if (dryRun || verbose || !line.startsWith("deleted ")) {
                             out.println(line);

@@ -1,14 +1,13 @@
 package io.pkgr.cli.e2e;
 
-import java.io.BufferedReader;
+import io.pkgr.testing.ServerOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +21,7 @@ final class ServerProcess implements AutoCloseable {
     final Process process;
     final URI url;
     final String adminPassword;
-    /** Every line the server has printed so far (stdout and stderr). */
+    /** Every line the server has printed so far (stdout and stderr), growing while it runs. */
     final List<String> log;
 
     private ServerProcess(Process process, URI url, String adminPassword, List<String> log) {
@@ -41,38 +40,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts this server command (which must print its {@code listening on} line) and waits until it listens. */
     static ServerProcess start(ProcessBuilder command) throws IOException, InterruptedException {
-        Process p = command.redirectErrorStream(true).start();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String[]> ready = new CompletableFuture<>();
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while it grows
-        Thread pump = new Thread(() -> {
-            String password = null;
-            try {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    lines.add(line);
-                    Matcher pw = PASSWORD_FILE.matcher(line);
-                    if (pw.find()) {
-                        password = java.nio.file.Files.readString(Path.of(pw.group(1))).strip();
-                    }
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        ready.complete(new String[] {m.group(1), password});
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
+        ServerOutput server = ServerOutput.start(command);
+        URI url = URI.create(server.await(LISTENING, Duration.ofSeconds(60)).group(1) + "/");
+        String password = null;
+        for (String line : server.lines()) { // printed before the listening line, when this start created the admin
+            Matcher pw = PASSWORD_FILE.matcher(line);
+            if (pw.find()) {
+                password = Files.readString(Path.of(pw.group(1))).strip();
             }
-            ready.completeExceptionally(new IllegalStateException("server exited: " + String.join("\n", lines)));
-        }, "server-log");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            String[] r = ready.get(60, TimeUnit.SECONDS);
-            return new ServerProcess(p, URI.create(r[0] + "/"), r[1], lines);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            p.destroyForcibly();
-            throw new IllegalStateException("server did not start: " + String.join("\n", lines), e);
         }
+        return new ServerProcess(server.process(), url, password, server.lines());
     }
 
     static String java() {
