@@ -65,8 +65,11 @@ public final class BackendOptions {
         return new StorageLocation(location, dataDir, s3Endpoint(env), s3Region(env), s3PathStyle(env));
     }
 
-    /** The database settings, or null without {@code --database}; the password never comes from the command line. */
-    public DatabaseSettings database(Map<String, String> env, Duration checkInterval) {
+    /**
+     * The database settings, or null without {@code --database}; the password never comes from the
+     * command line. Opening it waits up to {@code startWait} for a database that cannot be reached yet.
+     */
+    public DatabaseSettings database(Map<String, String> env, Duration checkInterval, Duration startWait) {
         Environment e = new Environment(env);
         String url = ServerOptions.or(database, e.value("database", Function.identity()));
         if (url == null || url.isBlank()) {
@@ -82,6 +85,6 @@ public final class BackendOptions {
                         + ex.getMessage(), ex);
             }
         }
-        return new DatabaseSettings(url.trim(), password, checkInterval);
+        return new DatabaseSettings(url.trim(), password, checkInterval, startWait);
     }
 }

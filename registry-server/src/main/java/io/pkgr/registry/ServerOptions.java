@@ -91,6 +91,10 @@ public final class ServerOptions {
             description = "How often each replica compares its catalog with the database, in case a change"
                     + " notification was missed (default: 30)")
     Integer databaseCheckInterval;
+    @Option(names = "--database-start-wait", paramLabel = "SECONDS",
+            description = "How long start-up waits for a catalog database that cannot be reached yet, trying every"
+                    + " second (a database starting beside the registry); a refused password fails at once (default: 60)")
+    Integer databaseStartWait;
     @Option(names = "--s3-redirect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", converter = Switch.class,
             description = "Answer blob downloads with 307 to a pre-signed S3 URL, after the access check, so the bytes"
                     + " bypass the registry")
@@ -138,7 +142,7 @@ public final class ServerOptions {
                 .minFreeBytes(or(or(minFreeSpace, e.value("min-free-space", Size::parse)), defaults.minFreeBytes()))
                 .mavenSnapshotBuilds(or(or(mavenSnapshotBuilds, e.value("maven-snapshot-builds", Environment::integer)),
                         defaults.mavenSnapshotBuilds()))
-                .database(backend.database(env, checkInterval(e)))
+                .database(backend.database(env, checkInterval(e), startWait(e)))
                 .storage(or(or(storage, e.value("storage", Function.identity())), defaults.storage()))
                 .s3Endpoint(backend.s3Endpoint(env))
                 .s3Region(backend.s3Region(env))
@@ -157,6 +161,15 @@ public final class ServerOptions {
             throw new IllegalArgumentException("--database-check-interval must be positive");
         }
         return check;
+    }
+
+    private Duration startWait(Environment e) {
+        Duration wait = seconds(or(databaseStartWait, e.value("database-start-wait", Environment::integer)),
+                Duration.ofSeconds(60));
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("--database-start-wait must be 0 or more");
+        }
+        return wait;
     }
 
     static <T> T or(T value, T fallback) {

@@ -163,4 +163,17 @@ class RegistryMainTest {
         assertTrue(flag.getMessage().contains("--s3-endpoint"), flag.getMessage());
         assertTrue(flag.getMessage().contains("'ftp://minio' is not an http(s)://HOST[:PORT] URL"), flag.getMessage());
     }
+
+    @Test
+    void theDatabaseStartWaitDefaultsToAMinuteAndIsReadFromFlagsAndEnvironment() {
+        String[] database = {"--database", "postgresql://pkgr@db:5432/pkgr"};
+        assertEquals(java.time.Duration.ofSeconds(60), RegistryMain.parse(database, Map.of()).database().startWait());
+        assertEquals(java.time.Duration.ZERO, RegistryMain.parse(database, Map.of("PKGR_DATABASE_START_WAIT", "0"))
+                .database().startWait());
+        assertEquals(java.time.Duration.ofSeconds(5), RegistryMain.parse(new String[] {"--database", "postgresql://pkgr@db/pkgr",
+                "--database-start-wait", "5"}, Map.of("PKGR_DATABASE_START_WAIT", "0")).database().startWait());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> RegistryMain.parse(
+                new String[] {"--database", "postgresql://pkgr@db/pkgr", "--database-start-wait", "-1"}, Map.of()));
+        assertEquals("--database-start-wait must be 0 or more", negative.getMessage());
+    }
 }

@@ -64,8 +64,13 @@ final class PostgresCatalogRecords implements CatalogRecords {
         this.feed = new ChangeFeed(this, url, fullCheck);
     }
 
-    /** Connects, applies the migrations (one replica at a time: Flyway holds an advisory lock), starts nothing yet. */
-    static PostgresCatalogRecords open(PgUrl url, Duration fullCheck, CatalogMetrics metrics) throws IOException {
+    /**
+     * Connects, waiting up to {@code startWait} while the database cannot be reached (refused, not
+     * yet accepting connections), applies the migrations (one replica at a time: Flyway holds an
+     * advisory lock), starts nothing yet.
+     */
+    static PostgresCatalogRecords open(PgUrl url, Duration fullCheck, Duration startWait, CatalogMetrics metrics)
+            throws IOException {
         HikariConfig config = new HikariConfig();
         config.setPoolName("pkgr-catalog");
         config.setDriverClassName("org.postgresql.Driver");
@@ -81,12 +86,7 @@ final class PostgresCatalogRecords implements CatalogRecords {
         config.addDataSourceProperty("socketTimeout", "30");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "pkgr");
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new IOException("cannot connect to the catalog database " + url + ": " + rootMessage(e), e);
-        }
+        HikariDataSource pool = connect(config, url, startWait);
         try {
             long started = System.nanoTime();
             var result = Flyway.configure(PostgresCatalogRecords.class.getClassLoader())
@@ -102,6 +102,46 @@ final class PostgresCatalogRecords implements CatalogRecords {
             throw new IOException("cannot migrate the catalog database " + url + ": " + rootMessage(e), e);
         }
         return new PostgresCatalogRecords(pool, url, fullCheck, metrics);
+    }
+
+    /**
+     * The pool, once its first connection is made. While the database cannot be reached (SQL state
+     * class 08, or 57P03 "the database system is starting up": a database starting beside this
+     * replica) it tries again every second until {@code startWait} has passed; any other failure (a
+     * refused password, a missing database) fails at once.
+     */
+    private static HikariDataSource connect(HikariConfig config, PgUrl url, Duration startWait) throws IOException {
+        long deadline = System.nanoTime() + startWait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                if (!unreachable(e) || System.nanoTime() - deadline >= 0) {
+                    throw new IOException("cannot connect to the catalog database " + url + ": " + rootMessage(e)
+                            + (attempt > 1 ? " (tried for " + startWait.toSeconds() + " s: --database-start-wait)" : ""), e);
+                }
+                if (attempt == 1) {
+                    LOG.log(Level.WARNING, "the catalog database {0} cannot be reached yet ({1}); trying every second for up"
+                            + " to {2} s (--database-start-wait)", new Object[] {url, rootMessage(e), startWait.toSeconds()});
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for the catalog database " + url);
+            }
+        }
+    }
+
+    /** Whether {@code e} says the database cannot be reached now (worth trying again), not that it refused us. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03");
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

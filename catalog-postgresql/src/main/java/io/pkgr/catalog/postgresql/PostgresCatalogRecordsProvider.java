@@ -18,6 +18,6 @@ public final class PostgresCatalogRecordsProvider implements CatalogRecordsProvi
     @Override
     public CatalogRecords open(DatabaseSettings settings, BlobStore store, CatalogMetrics metrics) throws IOException {
         return PostgresCatalogRecords.open(PgUrl.parse(settings.url(), settings.password()), settings.fullCheckInterval(),
-                metrics);
+                settings.startWait(), metrics);
     }
 }

@@ -37,7 +37,7 @@ public final class PgBenchData {
         try (BlobStore store = BlobStoreProvider.forScheme("file").open(StorageLocation.of(data))) {
             snapshot = new StoreCatalogRecords(store).load();
         }
-        PostgresCatalogRecords.open(url, Duration.ofSeconds(30), CatalogMetrics.NONE).close(); // the schema
+        PostgresCatalogRecords.open(url, Duration.ofSeconds(30), Duration.ZERO, CatalogMetrics.NONE).close(); // the schema
         try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
             c.setAutoCommit(false);
             Set<String> bundles = new LinkedHashSet<>();

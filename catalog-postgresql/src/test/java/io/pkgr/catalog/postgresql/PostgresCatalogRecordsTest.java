@@ -15,6 +15,7 @@ import io.pkgr.registry.catalog.CatalogMetrics;
 import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.CatalogUnavailableException;
 import io.pkgr.registry.catalog.Insert;
+import io.pkgr.testing.FreePorts;
 import io.pkgr.testing.PostgresCluster;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,7 +55,66 @@ class PostgresCatalogRecordsTest {
     }
 
     private static PostgresCatalogRecords open(String url, Duration fullCheck) throws IOException {
-        return PostgresCatalogRecords.open(PgUrl.parse(url, pg.password()), fullCheck, CatalogMetrics.NONE);
+        return PostgresCatalogRecords.open(PgUrl.parse(url, pg.password()), fullCheck, Duration.ZERO, CatalogMetrics.NONE);
+    }
+
+    @Test
+    void openingWaitsForADatabaseThatIsNotUpYetButNotForARefusedPassword() throws Exception {
+        String url = newDatabase();
+        // a refused password fails at once, however long the wait
+        long started = System.nanoTime();
+        IOException refused = assertThrows(IOException.class, () -> PostgresCatalogRecords.open(PgUrl.parse(url, "not-it"),
+                Duration.ofSeconds(30), Duration.ofSeconds(120), CatalogMetrics.NONE));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(60)) < 0, "it waited");
+        assertTrue(refused.getMessage().contains("password authentication failed"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("--database-start-wait"), refused.getMessage());
+
+        // nothing listening: it tries for the wait, then says so
+        String nowhere = url.replace(":" + pg.port() + "/", ":" + FreePorts.next() + "/");
+        started = System.nanoTime();
+        IOException unreachable = assertThrows(IOException.class, () -> PostgresCatalogRecords.open(
+                PgUrl.parse(nowhere, pg.password()), Duration.ofSeconds(30), Duration.ofSeconds(2), CatalogMetrics.NONE));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(2)) >= 0, "it did not wait");
+        assertTrue(unreachable.getMessage().contains("tried for 2 s: --database-start-wait"), unreachable.getMessage());
+
+        // a database that comes up while it waits is opened, migrated and used
+        BlockingQueue<String> warnings = new LinkedBlockingQueue<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PostgresCatalogRecords.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(String.valueOf(record.getMessage()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        ExecutorService opener = Executors.newSingleThreadExecutor();
+        pg.stop();
+        try {
+            Future<PostgresCatalogRecords> opening = opener.submit(() -> PostgresCatalogRecords.open(
+                    PgUrl.parse(url, pg.password()), Duration.ofSeconds(30), Duration.ofSeconds(120), CatalogMetrics.NONE));
+            String warning;
+            do {
+                warning = warnings.poll(60, TimeUnit.SECONDS);
+                assertTrue(warning != null, "no warning that the database cannot be reached yet");
+            } while (!warning.contains("cannot be reached yet"));
+            assertFalse(opening.isDone(), "it gave up while the database was down");
+            pg.start();
+            try (PostgresCatalogRecords records = opening.get(90, TimeUnit.SECONDS)) {
+                assertTrue(records.insertVersion(version("team-late", "1.0.0", 'a')).created());
+            }
+        } finally {
+            pg.start();
+            log.removeHandler(handler);
+            opener.shutdownNow();
+        }
     }
 
     @Test

@@ -85,7 +85,7 @@ final class RegistryStores {
     /** The database's settings, or null without {@code --database}. */
     static DatabaseSettings database(BackendOptions backend, Map<String, String> env) {
         try {
-            return backend.database(env, Duration.ofSeconds(30));
+            return backend.database(env, Duration.ofSeconds(30), Duration.ZERO); // a command fails at once
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }

@@ -6,13 +6,15 @@ import java.util.Objects;
 /**
  * How to reach the catalog database: the URL as given ({@code postgresql://USER[:PASS]@HOST:PORT/DB},
  * the password may be left out of it), the password from elsewhere (a file or the environment;
- * null when the URL carries it or none is needed), and how often the full check runs.
+ * null when the URL carries it or none is needed), how often the full check runs, and how long
+ * opening it waits for a database that cannot be reached yet (zero: it fails at once).
  */
-public record DatabaseSettings(String url, String password, Duration fullCheckInterval) {
+public record DatabaseSettings(String url, String password, Duration fullCheckInterval, Duration startWait) {
 
     public DatabaseSettings {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(fullCheckInterval, "fullCheckInterval");
+        Objects.requireNonNull(startWait, "startWait");
     }
 
     /** The URL with any password replaced by {@code ***}: what logs and errors may show. */
