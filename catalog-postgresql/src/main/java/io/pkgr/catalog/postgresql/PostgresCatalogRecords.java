@@ -105,10 +105,10 @@ final class PostgresCatalogRecords implements CatalogRecords {
     }
 
     /**
-     * The pool, once its first connection is made. While the database cannot be reached (SQL state
-     * class 08, or 57P03 "the database system is starting up": a database starting beside this
-     * replica) it tries again every second until {@code startWait} has passed; any other failure (a
-     * refused password, a missing database) fails at once.
+     * The pool, once its first connection is made. While the database cannot be reached ({@link
+     * #unreachable}: refused, timed out, or "the database system is starting up", as a database
+     * starting beside this replica is) it tries again every second until {@code startWait} has
+     * passed; any other failure (a refused password, a missing database) fails at once.
      */
     private static HikariDataSource connect(HikariConfig config, PgUrl url, Duration startWait) throws IOException {
         long deadline = System.nanoTime() + startWait.toNanos();
@@ -116,7 +116,7 @@ final class PostgresCatalogRecords implements CatalogRecords {
             try {
                 return new HikariDataSource(config);
             } catch (RuntimeException e) {
-                if (!unreachable(e) || System.nanoTime() - deadline >= 0) {
+                if (!worthWaiting(e) || System.nanoTime() - deadline >= 0) {
                     throw new IOException("cannot connect to the catalog database " + url + ": " + rootMessage(e)
                             + (attempt > 1 ? " (tried for " + startWait.toSeconds() + " s: --database-start-wait)" : ""), e);
                 }
@@ -134,11 +134,11 @@ final class PostgresCatalogRecords implements CatalogRecords {
         }
     }
 
-    /** Whether {@code e} says the database cannot be reached now (worth trying again), not that it refused us. */
-    private static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03");
+    /** The pool's failure came from a database out of reach (the first SQL exception among its causes says so). */
+    private static boolean worthWaiting(RuntimeException e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return unreachable(sql);
             }
         }
         return false;
