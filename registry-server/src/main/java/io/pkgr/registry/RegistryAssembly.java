@@ -238,7 +238,7 @@ final class RegistryAssembly {
                 maven::deployedCount);
         metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
                 maven::prunedCount);
-        web = new WebRoutes(catalog, pypi, maven.catalog(), access, shuttingDown::get);
+        web = new WebRoutes(catalog, pypi, maven.catalog(), access, shuttingDown::get, records.sessionStore());
         web.register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());

@@ -13,6 +13,7 @@ import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.CatalogUnavailableException;
 import io.pkgr.registry.catalog.Insert;
 import io.pkgr.registry.catalog.RecordRules;
+import io.pkgr.registry.catalog.SessionStore;
 import io.pkgr.registry.catalog.SharedUsers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -650,6 +651,12 @@ final class PostgresCatalogRecords implements CatalogRecords {
             }
         }
         return Optional.of(users);
+    }
+
+    /** Read on each use: nothing is held in memory. */
+    @Override
+    public Optional<SessionStore> sessionStore() {
+        return Optional.of(new PostgresSessions(this));
     }
 
     /** Opened on first use, as the users are. */

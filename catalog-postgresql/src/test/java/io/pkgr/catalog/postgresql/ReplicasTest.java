@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -198,6 +199,69 @@ class ReplicasTest {
         awaitStatus(200, () -> one.get("/api/v1/bundles/team-outage/1.0.1"), Duration.ofSeconds(3));
         // and the password never reached a log line
         assertTrue(Stream.concat(one.lines().stream(), two.lines().stream()).noneMatch(l -> l.contains(pg.password())));
+    }
+
+    @Test
+    void aWebSessionOpenedOnOneReplicaWorksOnTheOtherAndALogoutOnEitherEndsItOnBoth() throws Exception {
+        assertEquals(201, one.put("/api/v1/bundles/team-web/1.0.0", bundle("team-web", "1.0.0", "web")).statusCode());
+        awaitStatus(200, () -> two.get("/api/v1/bundles/team-web/1.0.0"), Duration.ofSeconds(5));
+
+        HttpResponse<String> login = web(one, "/ui/login", null, "user=alice&password=alice-pw");
+        assertEquals(303, login.statusCode(), login.body());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring("pkgr_session=".length(), setCookie.indexOf(';'));
+        // the database holds the token's SHA-256, never the token
+        assertEquals("1", pg.psql("registry", "SELECT count(*) FROM web_sessions WHERE token_sha256 = '"
+                + Sha256.ofBytes(cookie.getBytes(StandardCharsets.UTF_8)).hex() + "'"));
+        assertEquals("0", pg.psql("registry", "SELECT count(*) FROM web_sessions WHERE token_sha256 = '" + cookie + "'"));
+
+        // the other replica knows the session, and takes a form its peer rendered
+        HttpResponse<String> page = web(two, "/ui/bundles/team-web/1.0.0", cookie, null);
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("alice"), page.body());
+        String csrf = csrf(web(one, "/ui/bundles/team-web/1.0.0", cookie, null).body());
+        HttpResponse<String> yank = web(two, "/ui/bundles/team-web/1.0.0/yank", cookie, "csrf=" + csrf + "&action=yank&reason=web");
+        assertEquals(303, yank.statusCode(), yank.body());
+        awaitStatus(200, () -> one.get("/api/v1/bundles/team-web/1.0.0"), Duration.ofSeconds(5));
+        assertTrue(one.get("/api/v1/bundles/team-web/1.0.0").body().contains("\"yanked\":true"));
+
+        // a logout through one replica ends the session on the other
+        assertEquals(303, web(one, "/ui/logout", cookie, "csrf=" + csrf).statusCode());
+        HttpResponse<String> after = web(two, "/ui/bundles/team-web/1.0.0", cookie, null);
+        assertEquals(303, after.statusCode(), "anonymous again: sent to the login");
+    }
+
+    @Test
+    void aFormRenderedForABasicUserOnOneReplicaIsTakenByTheOther() throws Exception {
+        assertEquals(201, one.put("/api/v1/bundles/team-webb/1.0.0", bundle("team-webb", "1.0.0", "webb")).statusCode());
+        awaitStatus(200, () -> two.get("/api/v1/bundles/team-webb/1.0.0"), Duration.ofSeconds(5));
+        HttpResponse<String> page = send(one.request("/ui/bundles/team-webb/1.0.0").header("Accept", "text/html").GET().build());
+        assertEquals(200, page.statusCode(), page.body());
+
+        HttpResponse<String> yank = send(two.request("/ui/bundles/team-webb/1.0.0/yank")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf(page.body()) + "&action=yank&reason=basic")).build());
+
+        assertEquals(303, yank.statusCode(), yank.body());
+    }
+
+    private static String csrf(String page) {
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), page);
+        return m.group(1);
+    }
+
+    /** A browser's request: the session cookie (or none) instead of Basic credentials; a form when given. */
+    private static HttpResponse<String> web(Replica replica, String path, String cookie, String form) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port + path))
+                .timeout(Duration.ofSeconds(30)).header("Accept", "text/html");
+        if (cookie != null) {
+            request.header("Cookie", "pkgr_session=" + cookie);
+        }
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        }
+        return send(request.build());
     }
 
     private static List<String> storedFiles() throws IOException {

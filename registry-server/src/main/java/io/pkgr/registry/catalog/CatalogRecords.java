@@ -102,6 +102,14 @@ public interface CatalogRecords extends Closeable {
         return Optional.empty();
     }
 
+    /**
+     * Where the web UI's sessions are kept when the catalog of record is shared by replicas; empty for
+     * a catalog only one process writes (sessions then live in that process's memory).
+     */
+    default Optional<SessionStore> sessionStore() {
+        return Optional.empty();
+    }
+
     /** Every record at one moment. */
     record Snapshot(List<VersionRecord> versions, List<PypiFile> files) {
         public Snapshot {

@@ -13,6 +13,7 @@ import io.pkgr.bundle.Version;
 import io.pkgr.registry.access.AccessControl;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.catalog.Catalog;
+import io.pkgr.registry.catalog.SessionStore;
 import io.pkgr.registry.http.Json;
 import io.pkgr.registry.http.RenderCache;
 import io.pkgr.registry.http.Rendered;
@@ -85,19 +86,20 @@ public final class WebRoutes {
     private record StaticFile(Rendered body, String contentType) {
     }
 
+    /** Sessions in {@code sessions} when replicas share them, else in this process. */
     public WebRoutes(Catalog catalog, PypiCatalog pypi, MavenCatalog maven, AccessControl access,
-            BooleanSupplier shuttingDown) {
-        this(catalog, pypi, maven, access, shuttingDown, Clock.systemUTC());
+            BooleanSupplier shuttingDown, Optional<SessionStore> sessions) {
+        this(catalog, pypi, maven, access, shuttingDown, sessions, Clock.systemUTC());
     }
 
     WebRoutes(Catalog catalog, PypiCatalog pypi, MavenCatalog maven, AccessControl access, BooleanSupplier shuttingDown,
-            Clock clock) {
+            Optional<SessionStore> sessions, Clock clock) {
         this.catalog = catalog;
         this.pypi = pypi;
         this.maven = maven;
         this.access = access;
         this.shuttingDown = shuttingDown;
-        this.sessions = new WebSessions(clock);
+        this.sessions = new WebSessions(sessions.orElseGet(() -> new MemorySessions(clock)), clock);
         String version = WebRoutes.class.getPackage().getImplementationVersion();
         this.pages = new Pages(version == null ? "dev" : version);
         loadStatic("app.css", "text/css; charset=utf-8");
