@@ -158,6 +158,29 @@ public final class Authenticator {
                 && tokens.inMemory(new String(credentials.password(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * A digest of {@code user}'s password entry as it is now (the htpasswd line's hash, else the
+     * stored user's), or empty when there is no such user. A web session keeps the one it was
+     * opened with and ends when it differs: a removed user or a new password ends the session on
+     * every replica, restarted or not.
+     */
+    public java.util.Optional<String> credentialFingerprint(String user) {
+        HtpasswdFile.Snapshot snapshot = htpasswd != null ? htpasswd.snapshot() : NO_FILE;
+        PasswordHash hash = snapshot.hashOf(user);
+        String entry = hash != null ? hash.scheme() + ":" + hash.encoded()
+                : storedUsers != null ? storedUsers.passwordHash(user) : null;
+        if (entry == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    ("session\0" + user + "\0" + entry).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Optional.of(java.util.HexFormat.of().formatHex(digest));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The API tokens this authenticator accepts; null when tokens are not enabled. */
     public ApiTokens tokens() {
         return tokens;

@@ -83,7 +83,6 @@ final class RegistryAssembly {
     final Undertow undertow;
     private long maxBodyBytes; // the largest request body a route reads; set by createRoutes
 
-    private volatile WebRoutes web; // set once the routes exist (users may change before)
 
     RegistryAssembly(ServerConfig config, PrintStream console) throws IOException {
         this.config = config;
@@ -164,12 +163,6 @@ final class RegistryAssembly {
     }
 
     private void auditUsers(UsersChange change) {
-        WebRoutes routes = web;
-        if (routes != null) {
-            java.util.Set<String> ended = new java.util.HashSet<>(change.removed());
-            ended.addAll(change.changed());
-            routes.endSessionsOf(ended); // a browser session must not outlive the password it was opened with
-        }
         StringBuilder detail = new StringBuilder("htpasswd reloaded:");
         if (!change.added().isEmpty()) {
             detail.append(" added ").append(new java.util.TreeSet<>(change.added()));
@@ -238,8 +231,7 @@ final class RegistryAssembly {
                 maven::deployedCount);
         metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
                 maven::prunedCount);
-        web = new WebRoutes(catalog, pypi, maven.catalog(), access, shuttingDown::get, records.sessionStore());
-        web.register(authenticated);
+        new WebRoutes(catalog, pypi, maven.catalog(), access, shuttingDown::get, records.sessionStore()).register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());
 

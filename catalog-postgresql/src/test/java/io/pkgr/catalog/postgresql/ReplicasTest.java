@@ -61,7 +61,7 @@ class ReplicasTest {
         Files.createDirectories(data);
         String sha1 = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
                 .digest("alice-pw".getBytes(StandardCharsets.UTF_8)));
-        Files.writeString(data.resolve("htpasswd"), "alice:{SHA}" + sha1 + "\n");
+        Files.writeString(data.resolve("htpasswd"), "alice:{SHA}" + sha1 + "\n" + carol("carol-pw"));
         Files.writeString(data.resolve("access.yaml"), "rules:\n  - bundles: [\"*\"]\n    users: [alice]\n"
                 + "    allow: [admin]\n");
         one = Replica.start(data, url);
@@ -243,6 +243,44 @@ class ReplicasTest {
                 .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf(page.body()) + "&action=yank&reason=basic")).build());
 
         assertEquals(303, yank.statusCode(), yank.body());
+    }
+
+    @Test
+    void aWebSessionEndsWithItsUsersPasswordEvenOnAReplicaStartedAfterTheChange() throws Exception {
+        HttpResponse<String> login = web(one, "/ui/login", null, "user=carol&password=carol-pw");
+        assertEquals(303, login.statusCode(), login.body());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring("pkgr_session=".length(), setCookie.indexOf(';'));
+        HttpResponse<String> home = web(two, "/", cookie, null);
+        assertTrue(home.body().contains("carol"), home.body());
+
+        // the user file changes while replica two is down: it never sees a change, only the new file
+        two.close();
+        Path htpasswd = data.resolve("htpasswd");
+        Files.writeString(htpasswd, Files.readString(htpasswd).replace(carol("carol-pw"), carol("carol-new")));
+        two = Replica.start(data, pg.url("registry"));
+
+        HttpResponse<String> after = web(two, "/", cookie, null);
+        assertFalse(after.body().contains("carol"), "the old password's session still works: " + after.body());
+        assertEquals("0", pg.psql("registry", "SELECT count(*) FROM web_sessions WHERE token_sha256 = '"
+                + Sha256.ofBytes(cookie.getBytes(StandardCharsets.UTF_8)).hex() + "'"), "ended, not just refused");
+    }
+
+    @Test
+    void aUserKeepsAtMostAHundredWebSessions() throws Exception {
+        for (int i = 0; i < 105; i++) {
+            assertEquals(303, web(i % 2 == 0 ? one : two, "/ui/login", null, "user=alice&password=alice-pw").statusCode());
+        }
+        assertEquals("100", pg.psql("registry", "SELECT count(*) FROM web_sessions WHERE user_name = 'alice'"));
+    }
+
+    private static String carol(String password) {
+        try {
+            return "carol:{SHA}" + Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(password.getBytes(StandardCharsets.UTF_8))) + "\n";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String csrf(String page) {

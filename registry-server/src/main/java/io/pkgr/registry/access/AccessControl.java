@@ -24,6 +24,12 @@ public interface AccessControl {
     /** Whether {@code principal} may do {@code permission} on at least one name (checked before an upload body is read). */
     boolean allowsOnSomeName(Principal principal, Permission permission);
 
+    /**
+     * A digest of {@code user}'s password entry as it is now, empty when the user no longer exists:
+     * what a web session is bound to (it ends when this changes).
+     */
+    java.util.Optional<String> credentialFingerprint(String user);
+
     /** Whether anonymous callers may read every bundle (the {@code --anonymous-read} switch). */
     boolean anonymousReadEnabled();
 }

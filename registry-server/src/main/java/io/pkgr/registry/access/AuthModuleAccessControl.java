@@ -73,6 +73,11 @@ public final class AuthModuleAccessControl implements AccessControl {
     }
 
     @Override
+    public java.util.Optional<String> credentialFingerprint(String user) {
+        return authenticator.credentialFingerprint(user);
+    }
+
+    @Override
     public boolean allowsOnSomeName(Principal principal, Permission permission) {
         return rules.allowsOnSomeName(principal.user(), permission)
                 && (principal.token() == null || principal.token().allowsOnSomeName(permission));

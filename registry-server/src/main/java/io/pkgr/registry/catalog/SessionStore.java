@@ -3,7 +3,6 @@ package io.pkgr.registry.catalog;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where the web UI's sessions live: in the process for a single registry, in the catalog database
@@ -13,20 +12,23 @@ import java.util.Set;
  */
 public interface SessionStore {
 
-    /** One session: who logged in, the CSRF token of its forms, and when it ends. */
-    record Session(String user, String csrf, Instant expires) {
+    /** Sessions kept per user at most: a new one beyond that ends the one that expires soonest. */
+    int MAX_PER_USER = 100;
+
+    /**
+     * One session: who logged in, the digest of their password entry at that moment (the session
+     * ends when it changes), the CSRF token of its forms, and when it ends.
+     */
+    record Session(String user, String credential, String csrf, Instant expires) {
     }
 
-    /** Stores a new session (and may drop expired ones). */
+    /** Stores a new session; drops expired ones, and the user's oldest beyond {@link #MAX_PER_USER}. */
     void put(String tokenSha256, Session session) throws IOException;
 
     /** The session stored under this key, expired or not. */
     Optional<Session> find(String tokenSha256) throws IOException;
 
     void remove(String tokenSha256) throws IOException;
-
-    /** Ends every session of these users. */
-    void removeUsers(Set<String> users) throws IOException;
 
     /**
      * The secret kept under {@code name}, the same for every process that shares this store: the

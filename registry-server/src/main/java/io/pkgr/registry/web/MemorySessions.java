@@ -4,16 +4,17 @@ import io.pkgr.registry.catalog.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * Sessions in this process's memory, for a registry without a shared catalog database: a restart
- * ends them (users log in again). At most {@value #MAX_SESSIONS}; past that the expired go, then
- * the soonest to expire, so a flood of logins cannot grow memory without bound.
+ * ends them (users log in again). At most {@value #MAX_SESSIONS}, and {@link #MAX_PER_USER} per
+ * user; past that the expired go, then the soonest to expire (the user's own first), so a flood of
+ * logins cannot grow memory without bound or push other users' sessions out.
  */
 final class MemorySessions implements SessionStore {
 
@@ -28,7 +29,13 @@ final class MemorySessions implements SessionStore {
     }
 
     @Override
-    public void put(String tokenSha256, Session session) {
+    public synchronized void put(String tokenSha256, Session session) {
+        List<Map.Entry<String, Session>> own = sessions.entrySet().stream()
+                .filter(e -> e.getValue().user().equals(session.user())).toList();
+        if (own.size() >= MAX_PER_USER) {
+            own.stream().min(Map.Entry.comparingByValue(Comparator.comparing(Session::expires)))
+                    .ifPresent(e -> sessions.remove(e.getKey()));
+        }
         if (sessions.size() >= MAX_SESSIONS) {
             evict();
         }
@@ -43,11 +50,6 @@ final class MemorySessions implements SessionStore {
     @Override
     public void remove(String tokenSha256) {
         sessions.remove(tokenSha256);
-    }
-
-    @Override
-    public void removeUsers(Set<String> users) {
-        sessions.values().removeIf(s -> users.contains(s.user()));
     }
 
     @Override

@@ -99,7 +99,8 @@ public final class WebRoutes {
         this.maven = maven;
         this.access = access;
         this.shuttingDown = shuttingDown;
-        this.sessions = new WebSessions(sessions.orElseGet(() -> new MemorySessions(clock)), clock);
+        this.sessions = new WebSessions(sessions.orElseGet(() -> new MemorySessions(clock)), access::credentialFingerprint,
+                clock);
         String version = WebRoutes.class.getPackage().getImplementationVersion();
         this.pages = new Pages(version == null ? "dev" : version);
         loadStatic("app.css", "text/css; charset=utf-8");
@@ -115,7 +116,7 @@ public final class WebRoutes {
                 .get("/ui/pypi/{project}", Route.blocking(this::project))
                 .get("/ui/maven/{group}/{artifact}", Route.blocking(this::mavenArtifact))
                 .get("/ui/maven/{group}/{artifact}/{version}", Route.blocking(this::mavenArtifact))
-                .get("/ui/login", Route.of(this::loginForm))
+                .get("/ui/login", Route.blocking(this::loginForm)) // reads the session: may wait on the database
                 .post("/ui/login", Route.blocking(this::login))
                 .post("/ui/logout", Route.blocking(this::logout))
                 .get("/ui/static/{file}", Route.of(this::staticFile));
@@ -286,7 +287,7 @@ public final class WebRoutes {
             return;
         }
         Map<String, String> form = form(exchange);
-        if (viewer.anonymous() || !WebSessions.same(viewer.csrf(), form.get("csrf"))) {
+        if (viewer.anonymous() || !csrfMatches(viewer, form.get("csrf"))) {
             forbidden(exchange, viewer, root, "The form has expired or did not come from this registry: reload the page and try again.");
             return;
         }
@@ -318,11 +319,6 @@ public final class WebRoutes {
         String next = Optional.ofNullable(exchange.getQueryParameters().get("next")).map(q -> q.getFirst()).orElse("");
         String root = root(exchange);
         sendPage(exchange, StatusCodes.OK, pages.page(root, "Log in", viewer, null, pages.login(root, safeNext(next), null)));
-    }
-
-    /** Ends the web sessions of users removed from, or given a new password in, the user list. */
-    public void endSessionsOf(java.util.Set<String> users) {
-        sessions.endAllOf(users);
     }
 
     private void login(HttpServerExchange exchange) throws IOException {
@@ -365,7 +361,7 @@ public final class WebRoutes {
         Viewer viewer = viewer(exchange);
         String root = root(exchange);
         Map<String, String> form = form(exchange);
-        if (!sameOrigin(exchange) || (viewer.session() && !WebSessions.same(viewer.csrf(), form.get("csrf")))) {
+        if (!sameOrigin(exchange) || (viewer.session() && !csrfMatches(viewer, form.get("csrf")))) {
             forbidden(exchange, viewer, root, "The form has expired or did not come from this registry.");
             return;
         }
@@ -416,6 +412,11 @@ public final class WebRoutes {
         return sessions.find(sessionToken(exchange))
                 .map(s -> new Viewer(new Principal(s.user()), true, s.csrf()))
                 .orElse(Viewer.ANONYMOUS);
+    }
+
+    /** The session's own token, or a Basic user's of this window or the one before. */
+    private boolean csrfMatches(Viewer viewer, String given) {
+        return viewer.session() ? WebSessions.same(viewer.csrf(), given) : sessions.acceptsBasicCsrf(viewer.user(), given);
     }
 
     private static String sessionToken(HttpServerExchange exchange) {
