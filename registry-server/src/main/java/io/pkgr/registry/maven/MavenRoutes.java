@@ -108,7 +108,7 @@ public final class MavenRoutes {
         if (path.kind() != MavenPath.Kind.FILE || path.checksum() != null) {
             return false;
         }
-        AuthenticationHandler.require(access, exchange, Permission.READ, path.coordinates());
+        AuthenticationHandler.requireExactly(access, exchange, Permission.READ, path.coordinates());
         Optional<MavenFile> file = repository.findSettled(path);
         if (file.isEmpty()) {
             return false;
@@ -126,7 +126,7 @@ public final class MavenRoutes {
 
     private void get(HttpServerExchange exchange) throws IOException {
         MavenPath path = path(exchange);
-        AuthenticationHandler.require(access, exchange, Permission.READ, path.coordinates());
+        AuthenticationHandler.requireExactly(access, exchange, Permission.READ, path.coordinates());
         if (path.kind() == MavenPath.Kind.METADATA) {
             byte[] metadata = metadata(path);
             if (metadata == null) {
@@ -174,7 +174,7 @@ public final class MavenRoutes {
             Audit.action(exchange, "maven-deploy", path.coordinates(), path.version());
             Audit.detail(exchange, path.filePath());
         }
-        AuthenticationHandler.require(access, exchange, Permission.PUBLISH, path.coordinates());
+        AuthenticationHandler.requireExactly(access, exchange, Permission.PUBLISH, path.coordinates());
         if (path.kind() == MavenPath.Kind.METADATA) {
             ignoreMetadata(exchange, path);
         } else if (path.checksum() != null) {

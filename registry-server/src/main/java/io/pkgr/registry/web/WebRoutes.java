@@ -154,7 +154,7 @@ public final class WebRoutes {
             // the same rule as the Maven face's GET: READ on GROUP:ARTIFACT
             mavenHits = maven.coordinates().stream()
                     .filter(coordinates -> coordinates.toLowerCase(Locale.ROOT).contains(lowerQuery)
-                            && readable(principal, coordinates))
+                            && mavenReadable(principal, coordinates))
                     .limit(HITS).toList();
         } else {
             recent = catalog.recent(RECENT * 10).stream()
@@ -236,7 +236,7 @@ public final class WebRoutes {
         String group = parameter(exchange, "group");
         String artifactId = parameter(exchange, "artifact");
         Optional<MavenCatalog.Artifact> artifact = group == null || artifactId == null
-                || !readable(viewer.principal(), group + ":" + artifactId) ? Optional.empty()
+                || !mavenReadable(viewer.principal(), group + ":" + artifactId) ? Optional.empty()
                 : maven.artifact(group, artifactId);
         String rawVersion = parameter(exchange, "version");
         Optional<MavenCatalog.ArtifactVersion> selected = artifact.flatMap(a -> a.versions().stream()
@@ -423,6 +423,11 @@ public final class WebRoutes {
 
     private boolean readable(Principal principal, String normalized) {
         return access.allows(principal, Permission.READ, normalized);
+    }
+
+    /** The Maven face's rule: READ on {@code GROUP:ARTIFACT}, matched exactly. */
+    private boolean mavenReadable(Principal principal, String coordinates) {
+        return access.allowsExactly(principal, Permission.READ, coordinates);
     }
 
     /**
