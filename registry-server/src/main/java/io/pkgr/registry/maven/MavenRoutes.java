@@ -56,6 +56,7 @@ public final class MavenRoutes {
     private static final HttpString CHECKSUM_MD5 = new HttpString("X-Checksum-Md5");
 
     private final MavenRepository repository;
+    private final MavenIndex index;
     private final MavenCatalog catalog;
     private final BlobResponses downloads;
     private final AccessControl access;
@@ -66,7 +67,8 @@ public final class MavenRoutes {
     public MavenRoutes(BlobStore store, BlobResponses downloads, AccessControl access, UploadSlots uploads,
             long maxUploadBytes, int snapshotBuildsKept) {
         this.repository = new MavenRepository(store, snapshotBuildsKept);
-        this.catalog = new MavenCatalog(repository);
+        this.index = new MavenIndex(repository, MavenIndex.REFRESH);
+        this.catalog = new MavenCatalog(repository, index);
         this.store = store;
         this.downloads = downloads;
         this.access = access;
@@ -87,6 +89,11 @@ public final class MavenRoutes {
     /** What the repository holds, for the web UI. */
     public MavenCatalog catalog() {
         return catalog;
+    }
+
+    /** Stops the periodic re-listing of the artifacts. */
+    public void close() {
+        index.close();
     }
 
     /** Files deployed (created) since start, for {@code /metrics}. */
@@ -132,6 +139,7 @@ public final class MavenRoutes {
             if (metadata == null) {
                 throw unknown(path);
             }
+            index.add(path.coordinates()); // read-through: another replica may have deployed it
             if (path.checksum() == null) {
                 sendBytes(exchange, metadata, "text/xml; charset=UTF-8");
             } else {
@@ -141,6 +149,7 @@ public final class MavenRoutes {
             return;
         }
         MavenFile file = repository.find(path.file()).orElseThrow(() -> unknown(path));
+        index.add(path.coordinates());
         if (path.checksum() != null) {
             sendBytes(exchange, file.checksum(path.checksum()).getBytes(StandardCharsets.US_ASCII), "text/plain");
             return;
@@ -245,6 +254,7 @@ public final class MavenRoutes {
         } catch (MavenRepository.ReleaseExistsException e) {
             throw new ApiException(ErrorCode.MAVEN_RELEASE_EXISTS, e.existing.path(), e.existing.sha256().hex());
         }
+        index.add(path.coordinates());
         Audit.sha256(exchange, outcome.file().sha256().hex());
         if (!outcome.created()) {
             Audit.detail(exchange, path.filePath() + " unchanged");

@@ -151,11 +151,9 @@ public final class WebRoutes {
                     .filter(name -> name.contains(needle) && readable(principal, name))
                     .limit(HITS).toList();
             String lowerQuery = query.toLowerCase(Locale.ROOT);
-            // the same rule as the Maven face's GET: READ on GROUP:ARTIFACT
-            mavenHits = maven.coordinates().stream()
-                    .filter(coordinates -> coordinates.toLowerCase(Locale.ROOT).contains(lowerQuery)
-                            && mavenReadable(principal, coordinates))
-                    .limit(HITS).toList();
+            // from the in-memory index; the same rule as the Maven face's GET: READ on GROUP:ARTIFACT
+            mavenHits = maven.find(coordinates -> coordinates.toLowerCase(Locale.ROOT).contains(lowerQuery)
+                    && mavenReadable(principal, coordinates), HITS);
         } else {
             recent = catalog.recent(RECENT * 10).stream()
                     .filter(record -> readable(principal, record.name().normalized()))
