@@ -76,8 +76,11 @@ public final class WebRoutes {
     private final WebSessions sessions;
     private final Pages pages;
     private final Map<String, StaticFile> statics = new HashMap<>();
-    // the reader-independent part of a bundle page, rendered once per change of the name's version list
-    private final RenderCache<FragmentKey> fragments = new RenderCache<>("");
+    /** Bundle page renderings kept: each is one version's page (tens of KB at most), for one page depth. */
+    static final int MAX_CACHED_PAGES = 1000;
+    // the reader-independent part of a bundle page, rendered once per change of the name's version list;
+    // bounded, as every version of every bundle ever viewed would otherwise stay in memory
+    private final RenderCache<FragmentKey> fragments = new RenderCache<>("", MAX_CACHED_PAGES);
 
     private record FragmentKey(String normalized, Version version) {
     }
