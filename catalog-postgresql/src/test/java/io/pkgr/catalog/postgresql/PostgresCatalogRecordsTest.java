@@ -72,7 +72,7 @@ class PostgresCatalogRecordsTest {
         }
         pool.shutdown();
         String database = url.substring(url.lastIndexOf('/') + 1);
-        assertEquals("3|t", pg.psql(database, "SELECT count(*), bool_and(success) FROM pkgr_schema_history WHERE version IS NOT NULL"));
+        assertEquals("4|t", pg.psql(database, "SELECT count(*), bool_and(success) FROM pkgr_schema_history WHERE version IS NOT NULL"));
         // and a restart applies nothing and loads what is there
         try (PostgresCatalogRecords records = open(url, Duration.ofSeconds(30))) {
             assertTrue(records.insertVersion(version("team-x", "1.0.0", 'a')).created());
@@ -80,7 +80,7 @@ class PostgresCatalogRecordsTest {
         try (PostgresCatalogRecords records = open(url, Duration.ofSeconds(30))) {
             assertEquals(1, records.load().versions().size());
         }
-        assertEquals("3", pg.psql(database, "SELECT count(*) FROM pkgr_schema_history WHERE version IS NOT NULL"));
+        assertEquals("4", pg.psql(database, "SELECT count(*) FROM pkgr_schema_history WHERE version IS NOT NULL"));
     }
 
     @Test

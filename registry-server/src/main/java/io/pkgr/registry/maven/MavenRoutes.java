@@ -41,7 +41,8 @@ import java.util.Optional;
  * deploy}, Maven Resolver and Gradle speak it. GET/HEAD serve files, their checksums and the
  * generated {@code maven-metadata.xml}; PUT stores files (a release once, a snapshot again and
  * again), checks checksum sidecars against the stored bytes, and accepts but ignores the metadata
- * a client sends (the registry generates its own). Access rules match {@code GROUP:ARTIFACT}.
+ * a client sends (the registry generates its own). Access rules match {@code GROUP:ARTIFACT} exactly,
+ * as written (no PEP 503 folding: {@code org.foo-bar} and {@code org.foo.bar} are different groups).
  */
 public final class MavenRoutes {
 
