@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -93,7 +94,21 @@ public final class AccessRules {
         if (anonymousRead && permission == Permission.READ) {
             return true;
         }
-        return rules.get().allows(user, permission, name);
+        return rules.get().allows(user, permission, pattern -> pattern.matches(name));
+    }
+
+    /**
+     * Whether {@code user} may do {@code permission} on {@code name} matched exactly against the
+     * patterns as written, with no folding of case or separators: for Maven coordinates
+     * ({@code GROUP:ARTIFACT}), where {@code org.foo-bar} and {@code org.foo.bar} are different groups.
+     *
+     * @param user the authenticated user, or null for an anonymous caller
+     */
+    public boolean allowsExactly(String user, Permission permission, String name) {
+        if (anonymousRead && permission == Permission.READ) {
+            return true;
+        }
+        return rules.get().allows(user, permission, pattern -> pattern.matchesExactly(name));
     }
 
     /**
@@ -111,19 +126,23 @@ public final class AccessRules {
      * Whether {@code user} may do {@code permission} on every name the pattern can match: what a
      * token scope {@code pattern:permission} of theirs may claim. Conservative: true only when one
      * grant's pattern covers the whole scope pattern ({@code team-*} covers {@code team-a-*}, not
-     * {@code *}).
+     * {@code *}), both PEP 503-normalised and as written ({@code org.foo-bar:*} does not cover
+     * {@code org.foo.bar:*}).
      */
     public boolean allowsEveryName(String user, Permission permission, String pattern) {
         if (anonymousRead && permission == Permission.READ) {
             return true;
         }
-        String scope = NamePattern.of(pattern).normalized();
-        return rules.get().allows(user, permission, scope);
+        NamePattern scope = NamePattern.of(pattern);
+        RuleSet set = rules.get();
+        // both ways the scope will be matched: folded (bundles, projects) and exactly (Maven coordinates)
+        return set.allows(user, permission, granted -> granted.matches(scope.normalized()))
+                && set.allows(user, permission, granted -> granted.matchesExactly(scope.written()));
     }
 
     /** Whether {@code user} administers the whole registry ({@code admin} on {@code *}). */
     public boolean isRegistryAdmin(String user) {
-        return user != null && rules.get().allows(user, Permission.ADMIN, "*");
+        return user != null && rules.get().allows(user, Permission.ADMIN, pattern -> pattern.matches("*"));
     }
 
     /** Lets anonymous callers read every bundle, in addition to the rules (off by default). */
@@ -251,10 +270,11 @@ public final class AccessRules {
 
     /** One parsed rules file. */
     record RuleSet(Map<String, Set<String>> groupsOfUser, List<Rule> rules) {
-        boolean allows(String user, Permission permission, String name) {
+        /** Whether a rule grants {@code permission} to {@code user} on a pattern that {@code covers} accepts. */
+        boolean allows(String user, Permission permission, Predicate<NamePattern> covers) {
             Set<String> groups = user == null ? Set.of() : groupsOfUser.getOrDefault(user, Set.of());
             for (Rule rule : rules) {
-                if (rule.grants(permission) && rule.appliesTo(user, groups) && rule.covers(name)) {
+                if (rule.grants(permission) && rule.appliesTo(user, groups) && rule.bundles().stream().anyMatch(covers)) {
                     return true;
                 }
             }
@@ -292,15 +312,6 @@ public final class AccessRules {
             }
             for (String g : groupsOfUser) {
                 if (groups.contains(g)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean covers(String name) {
-            for (NamePattern p : bundles) {
-                if (p.matches(name)) {
                     return true;
                 }
             }

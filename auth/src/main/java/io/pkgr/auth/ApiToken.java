@@ -39,6 +39,16 @@ public record ApiToken(String id, String user, String name, List<TokenScope> sco
         return false;
     }
 
+    /** Whether one of the scopes allows {@code wanted} on {@code name} matched exactly (Maven coordinates). */
+    public boolean allowsExactly(Permission wanted, String name) {
+        for (TokenScope scope : scopes) {
+            if (scope.allowsExactly(wanted, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether some scope grants {@code wanted} at all (on some name). */
     public boolean allowsOnSomeName(Permission wanted) {
         return scopes.stream().anyMatch(scope -> scope.permission().implies(wanted));

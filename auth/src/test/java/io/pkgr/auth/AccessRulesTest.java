@@ -227,6 +227,46 @@ class AccessRulesTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(textBlock = """
+            publish, org.foo-bar:lib,  true
+            read,    org.foo-bar:lib,  true
+            publish, org.foo.bar:lib,  false
+            publish, org.foo_bar:lib,  false
+            read,    org.foo.bar:lib,  false
+            publish, Org.foo-bar:lib,  false
+            publish, ORG.FOO-BAR:lib,  false
+            publish, org.foo-bar.x:lib, false
+            """)
+    void mavenCoordinatesMatchThePatternExactlyAsWritten(String permission, String coordinates, boolean allowed)
+            throws IOException {
+        AccessRules rules = AccessRules.parse("""
+                rules:
+                  - bundles: ["org.foo-bar:*"]
+                    users: [alice]
+                    allow: [publish]
+                """);
+
+        assertEquals(allowed, rules.allowsExactly("alice", Permission.parse(permission), coordinates));
+        assertEquals(NamePattern.normalize(coordinates).startsWith("org-foo-bar:"), rules.allows("alice", PUBLISH, coordinates),
+                "bundle and project names keep folding");
+    }
+
+    @Test
+    void aScopeIsCoveredOnlyWhenItsPatternIsCoveredAsWrittenToo() throws IOException {
+        AccessRules rules = AccessRules.parse("""
+                rules:
+                  - bundles: ["org.foo-bar:*"]
+                    users: [alice]
+                    allow: [publish]
+                """);
+
+        assertTrue(rules.allowsEveryName("alice", PUBLISH, "org.foo-bar:*"));
+        assertTrue(rules.allowsEveryName("alice", PUBLISH, "org.foo-bar:lib-*"));
+        assertFalse(rules.allowsEveryName("alice", PUBLISH, "org.foo.bar:*"));
+        assertFalse(rules.allowsEveryName("alice", PUBLISH, "ORG.FOO-BAR:*"));
+    }
+
     @ParameterizedTest(name = "{0} ~ {1} -> {2}")
     @CsvSource(textBlock = """
             *,          anything,   true

@@ -135,7 +135,8 @@ class ApiTokensTest {
     void scopesMatchNamePatternsAndPermissionsImplyAsRulesDo() {
         TokenScope scope = TokenScope.parse("Churn_*:publish");
 
-        assertEquals("churn-*", scope.pattern());
+        assertEquals("Churn_*", scope.pattern(), "kept as written");
+        assertEquals("churn-*", scope.namePattern().normalized());
         assertTrue(scope.allows(Permission.PUBLISH, "churn-model"));
         assertTrue(scope.allows(Permission.READ, "churn-model"));
         assertFalse(scope.allows(Permission.YANK, "churn-model"));
@@ -144,6 +145,40 @@ class ApiTokensTest {
         assertTrue(bad.getMessage().contains("PATTERN:PERMISSION"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TokenScope.parse("churn:delete"));
         assertThrows(IllegalArgumentException.class, () -> TokenScope.parse("a/b:read"));
+    }
+
+    @Test
+    void aScopeOnMavenCoordinatesMatchesThemExactly() {
+        TokenScope scope = TokenScope.parse("org.foo-bar:*:publish");
+
+        assertEquals("org.foo-bar:*", scope.pattern());
+        assertEquals(Permission.PUBLISH, scope.permission());
+        assertTrue(scope.allowsExactly(Permission.PUBLISH, "org.foo-bar:lib"));
+        assertFalse(scope.allowsExactly(Permission.PUBLISH, "org.foo.bar:lib"));
+        assertFalse(scope.allowsExactly(Permission.PUBLISH, "org.foo_bar:lib"));
+        assertFalse(scope.allowsExactly(Permission.READ, "Org.foo-bar:lib"));
+        assertTrue(scope.allows(Permission.PUBLISH, "org-foo-bar:lib"), "folded names still match folded");
+    }
+
+    @Test
+    void aTokenFileKeepsScopesAsWrittenAndReadsFilesOfFoldedScopes() throws IOException {
+        ApiTokens.Created created = tokens().create("alice", "ci", List.of(TokenScope.parse("org.foo-bar:*:publish"),
+                TokenScope.parse("Churn_*:read")), null).orElseThrow();
+        Path old = dir.resolve("old-tokens.json");
+        Files.writeString(old, """
+                {"tokens": [{"id": "k3x9q2mz", "user": "alice", "name": "old", "scopes": ["churn-*:publish", "*:read"],
+                  "created": "2025-01-01T00:00:00Z", "expires": null, "last_used": null,
+                  "secret_sha256": "%s"}]}
+                """.formatted("0".repeat(64)));
+
+        List<ApiToken> reread = FileTokenStore.open(dir.resolve("tokens.json")).list();
+        ApiToken fromOldFile = FileTokenStore.open(old).list().get(0);
+
+        assertEquals(List.of(created.token()), reread);
+        assertEquals("[org.foo-bar:*:publish, Churn_*:read]", reread.get(0).scopes().toString());
+        assertTrue(fromOldFile.allows(Permission.PUBLISH, "churn-model"));
+        assertTrue(fromOldFile.allowsExactly(Permission.READ, "org.foo.bar:lib"), "'*' is the same as written");
+        assertFalse(fromOldFile.allowsExactly(Permission.PUBLISH, "churn.model:lib"), "a folded pattern matches only its own spelling");
     }
 
     @Test

@@ -85,6 +85,32 @@ class WireRecordsTest {
     }
 
     @Test
+    void searchResultsCarryMavenArtifactsAsTheirOwnKind() throws IOException {
+        String sent = "{\"maven\":[{\"artifactId\":\"lib\",\"groupId\":\"com.example\"}],\"query\":\"li\",\"results\":[]}";
+
+        SearchResults results = roundTrip(sent, SearchResults.class);
+
+        assertEquals(List.of(new SearchResults.MavenHit("com.example", "lib")), results.maven());
+        assertEquals("com.example:lib", results.maven().get(0).coordinates());
+        assertEquals(results.maven().get(0), SearchResults.MavenHit.of("com.example:lib"));
+        assertEquals(List.of(), results.results());
+    }
+
+    @Test
+    void searchResultsFromALaterServerWithKeysThisClientDoesNotKnowStillRead() throws IOException {
+        SearchResults results = ApiJson.MAPPER.readValue("{\"query\":\"x\",\"results\":[],\"later\":[1]}", SearchResults.class);
+
+        assertEquals("x", results.query());
+    }
+
+    @Test
+    void aMavenHitNeedsBothNamesWithoutAColon() {
+        assertThrows(IllegalArgumentException.class, () -> new SearchResults.MavenHit("com.example", ""));
+        assertThrows(IllegalArgumentException.class, () -> new SearchResults.MavenHit("a:b", "lib"));
+        assertThrows(IllegalArgumentException.class, () -> SearchResults.MavenHit.of("com.example"));
+    }
+
+    @Test
     void whoamiNamesTheUser() throws IOException {
         assertEquals("alice", roundTrip("{\"user\":\"alice\"}", Whoami.class).user());
     }

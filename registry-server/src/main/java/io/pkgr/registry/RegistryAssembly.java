@@ -15,6 +15,7 @@ import io.pkgr.registry.access.AuthenticationHandler;
 import io.pkgr.registry.access.FirstStart;
 import io.pkgr.registry.access.Principal;
 import io.pkgr.registry.api.BundleRoutes;
+import io.pkgr.registry.api.SearchRoute;
 import io.pkgr.registry.catalog.Catalog;
 import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.CatalogRecordsProvider;
@@ -83,6 +84,7 @@ final class RegistryAssembly {
     final Undertow undertow;
     private long maxBodyBytes; // the largest request body a route reads; set by createRoutes
 
+    MavenRoutes maven; // set by createRoutes
 
     RegistryAssembly(ServerConfig config, PrintStream console) throws IOException {
         this.config = config;
@@ -221,16 +223,19 @@ final class RegistryAssembly {
         BlobResponses downloads = new BlobResponses(store, config.s3RedirectExpiry());
         new BundleRoutes(catalog, store, downloads, access, uploads, config.maxUploadBytes())
                 .register(authenticated);
+        maven = new MavenRoutes(store, downloads, access, uploads, config.maxUploadBytes(),
+                config.mavenSnapshotBuilds());
+        new SearchRoute(catalog, maven.catalog(), access).register(authenticated);
         PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
         new TokenRoutes(tokens, rules).register(authenticated);
-        MavenRoutes maven = new MavenRoutes(store, downloads, access, uploads, config.maxUploadBytes(),
-                config.mavenSnapshotBuilds());
         maven.register(authenticated);
         metrics.counter("pkgr_maven_files_deployed", "Maven files stored since start (new files, not identical redeploys)",
                 maven::deployedCount);
         metrics.counter("pkgr_maven_snapshot_files_pruned", "Maven snapshot build files removed by --maven-snapshot-builds",
                 maven::prunedCount);
+        metrics.gauge("pkgr_catalog_maven_artifacts", "Maven artifacts (GROUP:ARTIFACT) with a stored file, as this"
+                + " replica knows them", () -> maven.catalog().artifactCount());
         new WebRoutes(catalog, pypi, maven.catalog(), access, shuttingDown::get, records.sessionStore()).register(authenticated);
         // a bundle body is the bundle alone; a PyPI upload carries its form fields besides the file
         maxBodyBytes = Math.max(config.maxUploadBytes(), pypiRoutes.maxBodyBytes());

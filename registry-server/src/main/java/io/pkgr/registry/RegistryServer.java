@@ -72,6 +72,7 @@ public final class RegistryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stopping.undertow.stop();
+        stopping.maven.close();
         stopping.tokens.close(); // writes the last noted uses before the catalog closes
         try {
             stopping.audit.close();

@@ -330,7 +330,28 @@ class ReplicasTest {
 
         assertEquals(200, send(two.request("/api/v1/tokens/" + id).DELETE().build()).statusCode());
         awaitStatus(401, () -> send(bearer(one, "/api/v1/whoami", token).GET().build()), Duration.ofSeconds(15));
-        assertEquals("0", pg.psql("registry", "SELECT count(*) FROM api_tokens"));
+        assertEquals("0", pg.psql("registry", "SELECT count(*) FROM api_tokens WHERE id = '" + id + "'"));
+    }
+
+    @Test
+    void aTokenScopedToAMavenGroupDeploysToThatGroupOnlyOnEitherReplica() throws Exception {
+        HttpResponse<String> created = send(one.request("/api/v1/tokens").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci-maven\",\"scopes\":[\"org.foo-bar:*:publish\"]}"))
+                .build());
+        assertEquals(201, created.statusCode(), created.body());
+        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).path("token").asText();
+        List<String> before = storedFiles().stream().filter(p -> p.startsWith("maven/") || p.startsWith("blobs/")).toList();
+
+        for (String twin : List.of("org/foo/bar", "org/foo_bar", "Org/foo-bar")) {
+            HttpResponse<String> refused = send(bearer(two, "/maven/" + twin + "/lib/1.0/lib-1.0.jar", token)
+                    .PUT(HttpRequest.BodyPublishers.ofString("token's")).build());
+            assertEquals(403, refused.statusCode(), twin + ": " + refused.body());
+        }
+        assertEquals(before, storedFiles().stream().filter(p -> p.startsWith("maven/") || p.startsWith("blobs/")).toList(),
+                "nothing stored");
+        assertEquals(201, send(bearer(two, "/maven/org/foo-bar/lib/1.0/lib-1.0.jar", token)
+                .PUT(HttpRequest.BodyPublishers.ofString("token's")).build()).statusCode());
+        assertEquals("org.foo-bar:*:publish", pg.psql("registry", "SELECT scopes FROM api_tokens WHERE name = 'ci-maven'"));
     }
 
     private static HttpRequest.Builder bearer(Replica replica, String path, String token) {

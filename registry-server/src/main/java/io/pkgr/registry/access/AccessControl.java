@@ -21,6 +21,12 @@ public interface AccessControl {
     /** Whether {@code principal} may do {@code permission} on the (normalized) bundle name. */
     boolean allows(Principal principal, Permission permission, String normalizedName);
 
+    /**
+     * Whether {@code principal} may do {@code permission} on {@code name} matched exactly, with no
+     * folding of case or separators: for Maven coordinates ({@code GROUP:ARTIFACT}).
+     */
+    boolean allowsExactly(Principal principal, Permission permission, String name);
+
     /** Whether {@code principal} may do {@code permission} on at least one name (checked before an upload body is read). */
     boolean allowsOnSomeName(Principal principal, Permission permission);
 

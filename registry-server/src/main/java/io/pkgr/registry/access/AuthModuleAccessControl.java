@@ -72,6 +72,13 @@ public final class AuthModuleAccessControl implements AccessControl {
                 && (principal.token() == null || principal.token().allows(permission, normalizedName));
     }
 
+    /** Like {@link #allows}, matching the rules' and the token's patterns as written. */
+    @Override
+    public boolean allowsExactly(Principal principal, Permission permission, String name) {
+        return rules.allowsExactly(principal.user(), permission, name)
+                && (principal.token() == null || principal.token().allowsExactly(permission, name));
+    }
+
     @Override
     public java.util.Optional<String> credentialFingerprint(String user) {
         return authenticator.credentialFingerprint(user);

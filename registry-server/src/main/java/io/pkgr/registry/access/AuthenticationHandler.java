@@ -11,6 +11,7 @@ import io.undertow.util.Headers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Resolves who is calling before any route runs, and attaches the {@link Principal}. Bad or
@@ -75,18 +76,34 @@ public final class AuthenticationHandler implements HttpHandler {
     /** Throws 401 (anonymous) or 403 (a user) unless the caller may do {@code permission} on {@code name}. */
     public static void require(AccessControl access, HttpServerExchange exchange, Permission permission, String normalizedName) {
         Principal principal = Principal.of(exchange);
-        if (access.allows(principal, permission, normalizedName)) {
-            return;
+        if (!access.allows(principal, permission, normalizedName)) {
+            throw refusal(principal, permission, normalizedName,
+                    principal.token() != null && !principal.token().allows(permission, normalizedName));
         }
+    }
+
+    /**
+     * Like {@link #require}, matching {@code name} exactly against the patterns as written (Maven
+     * coordinates: {@code org.foo-bar} and {@code org.foo.bar} are different groups).
+     */
+    public static void requireExactly(AccessControl access, HttpServerExchange exchange, Permission permission, String name) {
+        Principal principal = Principal.of(exchange);
+        if (!access.allowsExactly(principal, permission, name)) {
+            throw refusal(principal, permission, name,
+                    principal.token() != null && !principal.token().allowsExactly(permission, name));
+        }
+    }
+
+    private static ApiException refusal(Principal principal, Permission permission, String name, boolean byToken) {
+        String what = name.isEmpty() ? "this registry" : name;
         if (principal.anonymous()) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED);
+            return new ApiException(ErrorCode.UNAUTHORIZED);
         }
-        if (principal.token() != null && !principal.token().allows(permission, normalizedName)) {
-            throw new ApiException(ErrorCode.TOKEN_DENIED, principal.token().name(), principal.user(),
-                    permission.toString(), normalizedName.isEmpty() ? "this registry" : normalizedName,
-                    principal.token().scopes().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
+        if (byToken) {
+            return new ApiException(ErrorCode.TOKEN_DENIED, principal.token().name(), principal.user(),
+                    permission.toString(), what,
+                    principal.token().scopes().stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
-        throw new ApiException(ErrorCode.DENIED, principal.user(), permission.toString(),
-                normalizedName.isEmpty() ? "this registry" : normalizedName);
+        return new ApiException(ErrorCode.DENIED, principal.user(), permission.toString(), what);
     }
 }

@@ -6,7 +6,6 @@ import io.pkgr.api.BundleSignature;
 import io.pkgr.api.LayeredPublish;
 import io.pkgr.api.PinRecord;
 import io.pkgr.api.ErrorCode;
-import io.pkgr.api.SearchResults;
 import io.pkgr.api.VersionList;
 import io.pkgr.api.VersionRecord;
 import io.pkgr.api.Whoami;
@@ -50,7 +49,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The native API under {@code /api/v1}: versions, records, publish, download, yank, delete, search, whoami. */
+/** The native API under {@code /api/v1}: versions, records, publish, download, yank, delete, whoami (search: {@link SearchRoute}). */
 public final class BundleRoutes {
 
     private static final System.Logger LOG = System.getLogger(BundleRoutes.class.getName());
@@ -94,7 +93,6 @@ public final class BundleRoutes {
                 .add(Methods.HEAD, ApiPaths.VERSION_BLOB, Route.of(this::versionBlob))
                 .post(ApiPaths.UPLOAD_MISSING, Route.blocking(this::missing))
                 .put(ApiPaths.UPLOAD_BLOB, Route.blocking(this::uploadBlob))
-                .get(ApiPaths.SEARCH, Route.of(this::search))
                 .get(ApiPaths.WHOAMI, Route.of(this::whoami))
                 .post(ApiPaths.PINS, Route.blocking(this::registerPin))
                 .delete(ApiPaths.PIN, Route.blocking(this::unregisterPin));
@@ -338,23 +336,6 @@ public final class BundleRoutes {
         LOG.log(Level.WARNING, "deleted {0} {1} (sha256 {2}) by admin {3}", record.name(), record.version(),
                 record.sha256().hex(), Principal.of(exchange));
         Json.send(exchange, StatusCodes.OK, Map.of("deleted", record.withoutLayers()));
-    }
-
-    private void search(HttpServerExchange exchange) {
-        String query = Optional.ofNullable(exchange.getQueryParameters().get("q"))
-                .map(values -> values.getFirst()).orElse("");
-        if (query.length() > 200) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "search query longer than 200 characters");
-        }
-        Principal principal = Principal.of(exchange);
-        List<SearchResults.Hit> hits = catalog.search(query, 1000).stream()
-                .filter(hit -> access.allows(principal, Permission.READ, hit.name().normalized()))
-                .limit(100)
-                .toList();
-        if (principal.anonymous() && hits.isEmpty() && !access.anonymousReadEnabled()) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED);
-        }
-        Json.send(exchange, StatusCodes.OK, new SearchResults(query, hits));
     }
 
     private void whoami(HttpServerExchange exchange) {

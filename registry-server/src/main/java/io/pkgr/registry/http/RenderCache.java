@@ -19,10 +19,27 @@ public final class RenderCache<K> {
 
     private final ConcurrentMap<K, Entry> entries = new ConcurrentHashMap<>();
     private final String flavour;
+    private final int maxEntries;
 
-    /** A cache whose ETags start with {@code flavour} (empty for none). */
+    /**
+     * A cache whose ETags start with {@code flavour} (empty for none), unbounded: for keys that only
+     * things stored can make (one per name or version), which are dropped with them.
+     */
     public RenderCache(String flavour) {
+        this(flavour, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A cache of at most {@code maxEntries} renderings: a new key beyond that pushes out another one
+     * (whichever the map yields first, so no bookkeeping on the read path), to be rendered again
+     * when asked for.
+     */
+    public RenderCache(String flavour, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("a cache holds at least one entry");
+        }
         this.flavour = flavour;
+        this.maxEntries = maxEntries;
     }
 
     /** The rendering of {@code source}, from the cache when {@code key} last rendered this very object. */
@@ -32,9 +49,25 @@ public final class RenderCache<K> {
             return cached.rendered();
         }
         Rendered rendered = Rendered.of(render.apply(source), flavour);
+        if (cached == null && entries.size() >= maxEntries) {
+            evictOne();
+        }
         // a concurrent change may put a newer snapshot first: the next request renders again, no harm
         entries.put(key, new Entry(source, rendered));
         return rendered;
+    }
+
+    /** How many renderings are held. */
+    public int size() {
+        return entries.size();
+    }
+
+    private void evictOne() {
+        var it = entries.keySet().iterator();
+        if (it.hasNext()) {
+            it.next();
+            it.remove();
+        }
     }
 
     /** Drops the rendering of {@code key}, for things that no longer exist. */

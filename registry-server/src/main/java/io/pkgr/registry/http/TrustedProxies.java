@@ -88,6 +88,20 @@ public final class TrustedProxies {
         return client;
     }
 
+    /**
+     * The scheme the client used, as the trusted proxy {@code peer} says in {@code X-Forwarded-Proto}:
+     * {@code http} or {@code https} from the last value (the one the proxy next to this server
+     * set); null when {@code peer} is not trusted or says nothing usable.
+     */
+    public String scheme(InetAddress peer, List<String> forwardedProto) {
+        if (blocks.isEmpty() || !contains(peer) || forwardedProto == null || forwardedProto.isEmpty()) {
+            return null;
+        }
+        String last = forwardedProto.get(forwardedProto.size() - 1);
+        String value = last.substring(last.lastIndexOf(',') + 1).strip().toLowerCase(java.util.Locale.ROOT);
+        return value.equals("https") || value.equals("http") ? value : null;
+    }
+
     @Override
     public String toString() {
         return spelling;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * What the hosted Maven repository holds, for readers other than the Maven face (the web UI):
@@ -18,9 +19,11 @@ import java.util.TreeMap;
 public final class MavenCatalog {
 
     private final MavenRepository repository;
+    private final MavenIndex index;
 
-    MavenCatalog(MavenRepository repository) {
+    MavenCatalog(MavenRepository repository, MavenIndex index) {
         this.repository = repository;
+        this.index = index;
     }
 
     /** One artifact: its versions, newest first (Maven Resolver's order). */
@@ -41,11 +44,16 @@ public final class MavenCatalog {
     }
 
     /**
-     * The coordinates ({@code GROUP:ARTIFACT}) of every artifact with a stored file, sorted. Lists
-     * every Maven record in the store on each call: its cost grows with the number of stored files.
+     * Up to {@code limit} coordinates ({@code GROUP:ARTIFACT}) of stored artifacts that {@code accept}
+     * takes, sorted: from memory (see {@link MavenIndex} for how fresh), never a listing of the store.
      */
-    public List<String> coordinates() throws IOException {
-        return List.copyOf(repository.artifacts());
+    public List<String> find(Predicate<String> accept, int limit) {
+        return index.find(accept, limit);
+    }
+
+    /** Artifacts with at least one stored file, as far as this process knows (see {@link #find}). */
+    public int artifactCount() {
+        return index.size();
     }
 
     /** The artifact {@code groupId:artifactId}; empty when the names are not valid Maven names or nothing is stored. */

@@ -41,7 +41,8 @@ import java.util.Optional;
  * deploy}, Maven Resolver and Gradle speak it. GET/HEAD serve files, their checksums and the
  * generated {@code maven-metadata.xml}; PUT stores files (a release once, a snapshot again and
  * again), checks checksum sidecars against the stored bytes, and accepts but ignores the metadata
- * a client sends (the registry generates its own). Access rules match {@code GROUP:ARTIFACT}.
+ * a client sends (the registry generates its own). Access rules match {@code GROUP:ARTIFACT} exactly,
+ * as written (no PEP 503 folding: {@code org.foo-bar} and {@code org.foo.bar} are different groups).
  */
 public final class MavenRoutes {
 
@@ -56,6 +57,7 @@ public final class MavenRoutes {
     private static final HttpString CHECKSUM_MD5 = new HttpString("X-Checksum-Md5");
 
     private final MavenRepository repository;
+    private final MavenIndex index;
     private final MavenCatalog catalog;
     private final BlobResponses downloads;
     private final AccessControl access;
@@ -66,7 +68,8 @@ public final class MavenRoutes {
     public MavenRoutes(BlobStore store, BlobResponses downloads, AccessControl access, UploadSlots uploads,
             long maxUploadBytes, int snapshotBuildsKept) {
         this.repository = new MavenRepository(store, snapshotBuildsKept);
-        this.catalog = new MavenCatalog(repository);
+        this.index = new MavenIndex(repository, MavenIndex.REFRESH);
+        this.catalog = new MavenCatalog(repository, index);
         this.store = store;
         this.downloads = downloads;
         this.access = access;
@@ -89,6 +92,11 @@ public final class MavenRoutes {
         return catalog;
     }
 
+    /** Stops the periodic re-listing of the artifacts. */
+    public void close() {
+        index.close();
+    }
+
     /** Files deployed (created) since start, for {@code /metrics}. */
     public long deployedCount() {
         return repository.deployed.sum();
@@ -108,7 +116,7 @@ public final class MavenRoutes {
         if (path.kind() != MavenPath.Kind.FILE || path.checksum() != null) {
             return false;
         }
-        AuthenticationHandler.require(access, exchange, Permission.READ, path.coordinates());
+        AuthenticationHandler.requireExactly(access, exchange, Permission.READ, path.coordinates());
         Optional<MavenFile> file = repository.findSettled(path);
         if (file.isEmpty()) {
             return false;
@@ -126,12 +134,13 @@ public final class MavenRoutes {
 
     private void get(HttpServerExchange exchange) throws IOException {
         MavenPath path = path(exchange);
-        AuthenticationHandler.require(access, exchange, Permission.READ, path.coordinates());
+        AuthenticationHandler.requireExactly(access, exchange, Permission.READ, path.coordinates());
         if (path.kind() == MavenPath.Kind.METADATA) {
             byte[] metadata = metadata(path);
             if (metadata == null) {
                 throw unknown(path);
             }
+            index.add(path.coordinates()); // read-through: another replica may have deployed it
             if (path.checksum() == null) {
                 sendBytes(exchange, metadata, "text/xml; charset=UTF-8");
             } else {
@@ -141,6 +150,7 @@ public final class MavenRoutes {
             return;
         }
         MavenFile file = repository.find(path.file()).orElseThrow(() -> unknown(path));
+        index.add(path.coordinates());
         if (path.checksum() != null) {
             sendBytes(exchange, file.checksum(path.checksum()).getBytes(StandardCharsets.US_ASCII), "text/plain");
             return;
@@ -174,7 +184,7 @@ public final class MavenRoutes {
             Audit.action(exchange, "maven-deploy", path.coordinates(), path.version());
             Audit.detail(exchange, path.filePath());
         }
-        AuthenticationHandler.require(access, exchange, Permission.PUBLISH, path.coordinates());
+        AuthenticationHandler.requireExactly(access, exchange, Permission.PUBLISH, path.coordinates());
         if (path.kind() == MavenPath.Kind.METADATA) {
             ignoreMetadata(exchange, path);
         } else if (path.checksum() != null) {
@@ -245,6 +255,7 @@ public final class MavenRoutes {
         } catch (MavenRepository.ReleaseExistsException e) {
             throw new ApiException(ErrorCode.MAVEN_RELEASE_EXISTS, e.existing.path(), e.existing.sha256().hex());
         }
+        index.add(path.coordinates());
         Audit.sha256(exchange, outcome.file().sha256().hex());
         if (!outcome.created()) {
             Audit.detail(exchange, path.filePath() + " unchanged");

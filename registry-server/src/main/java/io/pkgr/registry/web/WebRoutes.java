@@ -77,8 +77,11 @@ public final class WebRoutes {
     private final WebSessions sessions;
     private final Pages pages;
     private final Map<String, StaticFile> statics = new HashMap<>();
-    // the reader-independent part of a bundle page, rendered once per change of the name's version list
-    private final RenderCache<FragmentKey> fragments = new RenderCache<>("");
+    /** Bundle page renderings kept: each is one version's page (tens of KB at most), for one page depth. */
+    static final int MAX_CACHED_PAGES = 1000;
+    // the reader-independent part of a bundle page, rendered once per change of the name's version list;
+    // bounded, as every version of every bundle ever viewed would otherwise stay in memory
+    private final RenderCache<FragmentKey> fragments = new RenderCache<>("", MAX_CACHED_PAGES);
 
     private record FragmentKey(String normalized, Version version) {
     }
@@ -154,11 +157,9 @@ public final class WebRoutes {
                     .filter(name -> name.contains(needle) && readable(principal, name))
                     .limit(HITS).toList();
             String lowerQuery = query.toLowerCase(Locale.ROOT);
-            // the same rule as the Maven face's GET: READ on GROUP:ARTIFACT
-            mavenHits = maven.coordinates().stream()
-                    .filter(coordinates -> coordinates.toLowerCase(Locale.ROOT).contains(lowerQuery)
-                            && readable(principal, coordinates))
-                    .limit(HITS).toList();
+            // from the in-memory index; the same rule as the Maven face's GET: READ on GROUP:ARTIFACT
+            mavenHits = maven.find(coordinates -> coordinates.toLowerCase(Locale.ROOT).contains(lowerQuery)
+                    && mavenReadable(principal, coordinates), HITS);
         } else {
             recent = catalog.recent(RECENT * 10).stream()
                     .filter(record -> readable(principal, record.name().normalized()))
@@ -239,7 +240,7 @@ public final class WebRoutes {
         String group = parameter(exchange, "group");
         String artifactId = parameter(exchange, "artifact");
         Optional<MavenCatalog.Artifact> artifact = group == null || artifactId == null
-                || !readable(viewer.principal(), group + ":" + artifactId) ? Optional.empty()
+                || !mavenReadable(viewer.principal(), group + ":" + artifactId) ? Optional.empty()
                 : maven.artifact(group, artifactId);
         String rawVersion = parameter(exchange, "version");
         Optional<MavenCatalog.ArtifactVersion> selected = artifact.flatMap(a -> a.versions().stream()
@@ -426,6 +427,11 @@ public final class WebRoutes {
 
     private boolean readable(Principal principal, String normalized) {
         return access.allows(principal, Permission.READ, normalized);
+    }
+
+    /** The Maven face's rule: READ on {@code GROUP:ARTIFACT}, matched exactly. */
+    private boolean mavenReadable(Principal principal, String coordinates) {
+        return access.allowsExactly(principal, Permission.READ, coordinates);
     }
 
     /**

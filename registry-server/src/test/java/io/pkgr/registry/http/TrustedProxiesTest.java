@@ -31,6 +31,19 @@ class TrustedProxiesTest {
     }
 
     @Test
+    void theSchemeIsTheLastForwardedProtoOfATrustedPeer() throws Exception {
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
+
+        assertEquals("https", proxies.scheme(ip("10.0.0.2"), List.of("HTTPS")));
+        assertEquals("http", proxies.scheme(ip("10.0.0.2"), List.of("https, http")), "the hop next to the server");
+        assertEquals("https", proxies.scheme(ip("10.0.0.2"), List.of("http", "https")));
+        assertEquals(null, proxies.scheme(ip("198.51.100.1"), List.of("https")), "an untrusted peer is not believed");
+        assertEquals(null, proxies.scheme(ip("10.0.0.2"), List.of("ftp")));
+        assertEquals(null, proxies.scheme(ip("10.0.0.2"), null));
+        assertEquals(null, TrustedProxies.NONE.scheme(ip("10.0.0.2"), List.of("https")));
+    }
+
+    @Test
     void theClientIsTheRightmostUntrustedHopAndOnlyBehindATrustedPeer() throws Exception {
         TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
         // a trusted balancer that appended the client after a forged value
