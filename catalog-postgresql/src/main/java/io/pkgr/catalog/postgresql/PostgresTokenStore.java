@@ -34,6 +34,7 @@ final class PostgresTokenStore implements TokenStore, AutoCloseable {
     private final PostgresCatalogRecords database;
     private final ScheduledExecutorService refresher;
     private volatile Map<String, ApiToken> tokens = Map.of();
+    private final java.util.Set<String> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet(); // warned of once
 
     PostgresTokenStore(PostgresCatalogRecords database) throws IOException {
         this.database = database;
@@ -142,8 +143,17 @@ final class PostgresTokenStore implements TokenStore, AutoCloseable {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM api_tokens");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    ApiToken token = token(r);
-                    read.put(token.id(), token);
+                    try {
+                        ApiToken token = token(r);
+                        read.put(token.id(), token);
+                    } catch (IllegalArgumentException e) {
+                        // a scope this version cannot read (a newer replica wrote it): that token is
+                        // refused here, and the others, revocations included, still come through
+                        if (unreadable.add(r.getString("id"))) {
+                            LOG.log(Level.WARNING, "API token {0} has a scope this version cannot read, so it is refused"
+                                    + " here: {1}", r.getString("id"), e.getMessage());
+                        }
+                    }
                 }
             }
             return Map.copyOf(read);

@@ -76,6 +76,30 @@ class PostgresTokenStoreTest {
     }
 
     @Test
+    void aRowThisVersionCannotReadIsRefusedAndTheOthersStillComeAndGo() throws Exception {
+        String db = "tokens" + (++databases);
+        String url = pg.createDatabase(db);
+        String insert = "INSERT INTO api_tokens (id, owner, name, scopes, secret_sha256, created) VALUES ('%s', 'alice', '%s',"
+                + " '%s', '" + "0".repeat(64) + "', now())";
+        try (PostgresCatalogRecords records = open(url)) {
+            pg.psql(db, String.format(insert, "ok1", "ok", "churn-*:read"));
+            pg.psql(db, String.format(insert, "new1", "from-a-newer-version", "churn-*:deploy"));
+            TokenStore store = records.tokenStore().orElseThrow();
+
+            assertTrue(store.find("ok1").isPresent(), "one unreadable row must not hide the others");
+            assertTrue(store.find("new1").isEmpty());
+
+            // a revocation elsewhere still arrives with the next re-read
+            pg.psql(db, "DELETE FROM api_tokens WHERE id = 'ok1'");
+            long deadline = System.nanoTime() + Duration.ofSeconds(4 * PostgresTokenStore.REFRESH_SECONDS).toNanos();
+            while (store.find("ok1").isPresent()) {
+                assertTrue(System.nanoTime() < deadline, "the revoked token is still known");
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
     void theFormatIsRecordedOnTheColumn() throws IOException {
         String db = "tokens" + (++databases);
         String url = pg.createDatabase(db);
