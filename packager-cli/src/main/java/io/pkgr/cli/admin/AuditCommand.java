@@ -54,7 +54,8 @@ public final class AuditCommand implements Callable<Integer> {
     String since;
     @Option(names = "--until", paramLabel = "WHEN", description = "Only before then (same forms as --since)")
     String until;
-    @Option(names = "--name", paramLabel = "PATTERN", description = "Only changes of bundles or PyPI projects matching this (churn-*), or of this user's tokens")
+    @Option(names = "--name", paramLabel = "PATTERN", description = "Only changes of bundles or PyPI projects matching this (churn-*, folded as names are), of Maven"
+            + " artifacts (org.example:*, as spelled), or of this user's tokens")
     String name;
     @Option(names = "--user", paramLabel = "USER", description = "Only changes made by this user")
     String user;

@@ -31,11 +31,15 @@ public record AuditQuery(Instant since, Instant until, String namePattern, Strin
     public boolean matches(AuditEvent event) {
         return (since == null || !event.time().isBefore(since))
                 && (until == null || event.time().isBefore(until))
-                && (namePattern == null || event.name() != null
-                        && NamePattern.of(namePattern).matches(NamePattern.normalize(event.name())))
+                && (namePattern == null || event.name() != null && nameMatches(NamePattern.of(namePattern), event.name()))
                 && (user == null || user.equals(event.user()))
                 && (actions.isEmpty() || actions.contains(event.action()))
                 && (outcome == null || outcome.equals(event.outcome()));
+    }
+
+    /** Maven coordinates (GROUP:ARTIFACT) as spelled, as the access rules match them; bundle and PyPI names folded. */
+    private static boolean nameMatches(NamePattern pattern, String name) {
+        return name.indexOf(':') >= 0 ? pattern.matchesExactly(name) : pattern.matches(NamePattern.normalize(name));
     }
 
     /**
