@@ -112,7 +112,7 @@ public final class MavenRoutes {
      * other faces answer from their catalogs); false when it needs the store, then a worker does it.
      */
     private boolean sendSettled(HttpServerExchange exchange) throws IOException {
-        MavenPath path = path(exchange);
+        MavenPath path = path(exchange, store);
         if (path.kind() != MavenPath.Kind.FILE || path.checksum() != null) {
             return false;
         }
@@ -133,7 +133,7 @@ public final class MavenRoutes {
     }
 
     private void get(HttpServerExchange exchange) throws IOException {
-        MavenPath path = path(exchange);
+        MavenPath path = path(exchange, store);
         AuthenticationHandler.requireExactly(access, exchange, Permission.READ, path.coordinates());
         if (path.kind() == MavenPath.Kind.METADATA) {
             byte[] metadata = metadata(path);
@@ -178,7 +178,7 @@ public final class MavenRoutes {
     }
 
     private void put(HttpServerExchange exchange) throws IOException {
-        MavenPath path = path(exchange);
+        MavenPath path = path(exchange, store);
         Principal principal = Principal.of(exchange);
         if (path.kind() != MavenPath.Kind.METADATA && path.checksum() == null) {
             Audit.action(exchange, "maven-deploy", path.coordinates(), path.version());
@@ -279,14 +279,27 @@ public final class MavenRoutes {
         }
     }
 
-    private static MavenPath path(HttpServerExchange exchange) {
+    /**
+     * The request's Maven path. On a store that does not tell upper from lower case, a path with an
+     * upper-case letter is refused: {@code Org/Foo} would be {@code org/foo}'s files there, read and
+     * written under the access rules of another coordinate.
+     */
+    static MavenPath path(HttpServerExchange exchange, BlobStore store) {
         String requestPath = exchange.getRequestPath();
         String relative = requestPath.startsWith(PREFIX) ? requestPath.substring(PREFIX.length()) : "";
+        MavenPath path;
         try {
-            return MavenPath.parse(relative);
+            path = MavenPath.parse(relative);
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.MAVEN_PATH_INVALID, MavenPath.printable(relative) + ": " + e.getMessage());
         }
+        if (!relative.equals(relative.toLowerCase(java.util.Locale.ROOT)) && !store.caseSensitive()) {
+            throw new ApiException(ErrorCode.MAVEN_PATH_INVALID, MavenPath.printable(relative) + ": upper-case letters,"
+                    + " and this registry's storage does not tell upper from lower case (it would be the lower-case"
+                    + " path's files); keep Maven coordinates in lower case here, or move the data to a case-sensitive"
+                    + " file system");
+        }
+        return path;
     }
 
     private static ApiException unknown(MavenPath path) {

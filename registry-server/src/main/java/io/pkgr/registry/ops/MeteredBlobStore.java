@@ -120,6 +120,11 @@ public final class MeteredBlobStore implements BlobStore {
     }
 
     @Override
+    public boolean caseSensitive() {
+        return store.caseSensitive();
+    }
+
+    @Override
     public Optional<URI> presignedGet(RepoPath path, String filename, Duration expiry) throws IOException {
         return timed("presign", () -> store.presignedGet(path, filename, expiry));
     }

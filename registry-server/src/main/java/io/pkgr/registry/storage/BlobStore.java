@@ -102,6 +102,15 @@ public interface BlobStore extends Closeable {
     }
 
     /**
+     * Whether two paths that differ only in letter case are two objects. Object stores and most
+     * server file systems tell them apart; a filesystem store on a case-insensitive file system
+     * (macOS and Windows defaults) does not, and says so. By default true.
+     */
+    default boolean caseSensitive() {
+        return true;
+    }
+
+    /**
      * A short-lived URL from which a client may GET the object at {@code path} directly (a pre-signed
      * URL), answered with {@code filename} as its attachment name; empty when the backend has none.
      * Made locally, without a request to the backend; anyone holding it may read the object until it

@@ -35,6 +35,7 @@ final class FileSystemBlobStore implements BlobStore {
 
     private final Path root;
     private final Path tempDir;
+    private volatile Boolean caseSensitive; // probed on first use
 
     private FileSystemBlobStore(Path root) {
         this.root = root;
@@ -86,6 +87,32 @@ final class FileSystemBlobStore implements BlobStore {
             throw new java.nio.file.NoSuchFileException(root + ": no such directory");
         }
         return new FileSystemBlobStore(absolute);
+    }
+
+    /** Probed once: a file written with an upper-case name, looked for under its lower-case one. */
+    @Override
+    public boolean caseSensitive() {
+        Boolean known = caseSensitive;
+        if (known == null) {
+            Path dir = Files.isDirectory(tempDir) ? tempDir : root;
+            Path probe = dir.resolve(".CASE-PROBE-" + Long.toHexString(System.nanoTime()) + TEMP_SUFFIX); // swept if left
+            try {
+                Files.createFile(probe);
+                try {
+                    known = !Files.exists(dir.resolve(probe.getFileName().toString().toLowerCase(java.util.Locale.ROOT)));
+                } finally {
+                    Files.deleteIfExists(probe);
+                }
+            } catch (IOException e) {
+                return true; // unknown for now (a read-only directory): ask again next time
+            }
+            caseSensitive = known;
+            if (!known) {
+                LOG.log(Level.WARNING, "{0} is on a file system that does not tell upper from lower case: Maven paths"
+                        + " with upper-case letters are refused (docs/maven.md)", root);
+            }
+        }
+        return known;
     }
 
     @Override

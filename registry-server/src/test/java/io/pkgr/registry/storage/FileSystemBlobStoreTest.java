@@ -32,6 +32,18 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
         assertEquals(List.of(root.resolve("blobs/kept")), regularFiles());
     }
 
+    @Test
+    void itTellsWhetherItsFileSystemSeparatesCaseAndLeavesNoProbeBehind() throws IOException {
+        // what the file system here does, found without the store: two names that differ in case
+        Path upper = Files.createFile(root.resolve("Probe-Of-The-Test"));
+        boolean separate = !Files.exists(root.resolve("probe-of-the-test"));
+        Files.delete(upper);
+
+        assertEquals(separate, store.caseSensitive());
+        assertEquals(separate, store.caseSensitive(), "asked again");
+        assertEquals(List.of(), regularFiles());
+    }
+
     private List<Path> regularFiles() throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile).toList();
