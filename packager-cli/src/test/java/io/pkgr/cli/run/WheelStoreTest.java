@@ -90,6 +90,37 @@ class WheelStoreTest extends RegistryTest {
     }
 
     @Test
+    void aVenvWrittenWithoutStartingPythonIsANormalVenvEvenWhenTheInterpreterIsAVenvsPython() throws Exception {
+        Path outer = tmp.resolve("outer-venv");
+        exec(Registry.SYSTEM_PYTHON, "-m", "venv", "--without-pip", outer.toString());
+        registry.env.put("PKGR_PYTHON", outer.resolve("bin/python").toString());
+        publish("1.0.0", List.of(storelib("1.0")));
+
+        Registry.Result run = registry.pkgr("run", "store-app==1.0.0", "main");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.lastLine().contains("\"value\":\"original\"") && run.lastLine().contains("\"version\":\"1.0\""),
+                run.lastLine());
+        Path venv = site("1.0.0").getParent().getParent().getParent();
+        String base = exec(Registry.SYSTEM_PYTHON, "-c", "import os, sys; print(os.path.dirname(os.path.abspath(sys._base_executable)))")
+                .strip();
+        String cfg = Files.readString(venv.resolve("pyvenv.cfg"));
+        assertTrue(cfg.contains("home = " + base + "\n") && cfg.contains("include-system-site-packages = false\n"),
+                "home is the base interpreter's directory, not the outer venv's: " + cfg);
+        String prefixes = exec(venv.resolve("bin/python").toString(), "-c",
+                "import sys; print(sys.prefix); print(sys.base_prefix); print(sys.prefix != sys.base_prefix)");
+        assertTrue(prefixes.startsWith(venv + "\n") && prefixes.strip().endsWith("True"), prefixes);
+        String metadata = exec(venv.resolve("bin/python").toString(), "-c",
+                "from importlib.metadata import version, entry_points; print(version('storelib'));"
+                        + " print([e.name for e in entry_points(group='console_scripts')])");
+        assertTrue(metadata.startsWith("1.0\n") && metadata.contains("storelib-hello"), metadata);
+        assertEquals("hello from storelib\n", exec(venv.resolve("bin/storelib-hello").toString()));
+        String pipList = exec(Registry.SYSTEM_PYTHON, "-m", "pip", "--isolated", "--python", venv.resolve("bin/python").toString(),
+                "list", "--format", "freeze");
+        assertTrue(pipList.contains("storelib==1.0"), pipList);
+    }
+
+    @Test
     void aStoreFileChangedOnDiskIsDetectedRebuiltAndNeverUsedAgain() throws Exception {
         List<Path> wheels = List.of(storelib("1.0"));
         publish("1.0.0", wheels);

@@ -107,7 +107,7 @@ public final class PythonRuntime implements RuntimeSupport {
         Path venv = venv(environment);
         ExecutorService steps = Executors.newFixedThreadPool(2);
         CompletableFuture<Void> venvMade = CompletableFuture.runAsync(
-                () -> python.createVenv(interpreter.path(), venv, new StringBuilder()), steps);
+                () -> python.createVenv(interpreter, venv, new StringBuilder()), steps);
         CompletableFuture<Void> ownCompiled = Files.isDirectory(environment.files())
                 ? CompletableFuture.runAsync(() -> python.compile(interpreter.path(), environment.files(), new StringBuilder()),
                 steps)
