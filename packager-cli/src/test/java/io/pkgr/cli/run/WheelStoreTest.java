@@ -121,27 +121,55 @@ class WheelStoreTest extends RegistryTest {
     }
 
     @Test
-    void aStoreFileChangedOnDiskIsDetectedRebuiltAndNeverUsedAgain() throws Exception {
+    void aStoreFileReplacedOnDiskIsDetectedRebuiltAndNeverUsedAgain() throws Exception {
         List<Path> wheels = List.of(storelib("1.0"));
         publish("1.0.0", wheels);
         publish("1.0.1", wheels);
         assertEquals(0, registry.pkgr("run", "store-app==1.0.0", "main").exitCode());
+        // what an editor that saves by a rename, sed -i, cp --remove-destination or a cleaner of old files does
         Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
-        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
-        Files.writeString(stored, "VALUE = 'tampered, longer'\n");
+        Files.delete(stored);
+        Files.writeString(stored, "VALUE = 'tampered'\n");
 
         Registry.Result newVersion = registry.pkgr("run", "store-app==1.0.1", "main");
         Registry.Result oldVersion = registry.pkgr("run", "store-app==1.0.0", "main");
 
         assertEquals(0, newVersion.exitCode(), newVersion.err());
         assertTrue(newVersion.err().contains("wheel store's entry") && newVersion.err().contains("storelib 1.0) is damaged"
-                + " (site/storelib/__init__.py changed); rebuilding it"), newVersion.err());
+                + " (site/storelib/ changed); rebuilding it"), newVersion.err());
         assertTrue(newVersion.lastLine().contains("\"value\":\"original\""), newVersion.lastLine());
         assertTrue(Files.readString(storeEntries().get(0).resolve("site/storelib/__init__.py")).contains("original"));
         assertEquals(0, oldVersion.exitCode(), oldVersion.err());
         assertTrue(oldVersion.err().contains("is damaged"), "the environment linked to the changed copy is relinked: "
                 + oldVersion.err());
         assertTrue(oldVersion.lastLine().contains("\"value\":\"original\""), oldVersion.lastLine());
+    }
+
+    @Test
+    void aStoreFileRewrittenInPlaceIsSeenOnlyByTheCheckOfEveryFile() throws Exception {
+        List<Path> wheels = List.of(storelib("1.0"));
+        publish("1.0.0", wheels);
+        publish("1.0.1", wheels);
+        publish("1.0.2", wheels);
+        assertEquals(0, registry.pkgr("run", "store-app==1.0.0", "main").exitCode());
+        Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
+        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(stored, "VALUE = 'tampered, longer'\n");
+
+        Registry.Result cheap = registry.pkgr("run", "store-app==1.0.1", "main");
+        registry.env.put("PKGR_STORE_CHECK", "files");
+        Registry.Result full = registry.pkgr("run", "store-app==1.0.2", "main");
+
+        assertEquals(0, cheap.exitCode(), cheap.err());
+        assertTrue(cheap.lastLine().contains("tampered"), "the documented limit of the default check (same inode, same"
+                + " directory): " + cheap.lastLine());
+        assertEquals(0, full.exitCode(), full.err());
+        assertTrue(full.err().contains("storelib 1.0) is damaged (site/storelib/__init__.py changed); rebuilding it"),
+                full.err());
+        assertTrue(full.lastLine().contains("\"value\":\"original\""), full.lastLine());
+        Registry.Result relinked = registry.pkgr("run", "store-app==1.0.1", "main");
+        assertTrue(relinked.lastLine().contains("\"value\":\"original\""), "an environment linked to the changed build is"
+                + " relinked on its next run: " + relinked.lastLine());
     }
 
     @Test
@@ -295,7 +323,7 @@ class WheelStoreTest extends RegistryTest {
         String hex = io.pkgr.bundle.Sha256.ofFile(wheel).hex();
         Files.deleteIfExists(registry.cache().resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex));
         // the wheel rots in place with its size and mtime kept (the store's check cannot see that), and a
-        // file of the entry is edited (which it does see): the entry must not be rebuilt from the rotten wheel
+        // file of the entry is replaced (which it does see): the entry must not be rebuilt from the rotten wheel
         Path stored = entry.resolve("wheel.whl");
         FileTime mtime = Files.getLastModifiedTime(stored);
         Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
@@ -304,7 +332,7 @@ class WheelStoreTest extends RegistryTest {
         Files.write(stored, rotten);
         Files.setLastModifiedTime(stored, mtime);
         Path module = entry.resolve("site/storelib/__init__.py");
-        Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.delete(module);
         Files.writeString(module, "VALUE = 'edited'\n");
 
         Registry.Result r = registry.pkgr("install", "store-app==1.0.1");

@@ -114,6 +114,44 @@ record StoreEntry(Path dir, String key, String id, String name, String version, 
         return map;
     }
 
+    /**
+     * What linking needs of this entry ({@code link.json}): {@code directories} are the entry's
+     * directories below its root with their mtimes as sealed.
+     */
+    StoreLink link(Map<String, Long> directories, long wheelSize, long wheelMtime) {
+        java.util.Set<String> top = new java.util.TreeSet<>();
+        for (String path : under("site")) {
+            top.add(path.contains("/") ? path.substring(0, path.indexOf('/')) : path);
+        }
+        return new StoreLink(dir, key, id, name, version, distInfo, python, bytes(), under("site").size(), List.copyOf(top),
+                under("scripts"), directories, consoleScripts, guiScripts, wheelSize, wheelMtime, wheelInode);
+    }
+
+    /**
+     * The RECORD lines of the entry's site-packages, data and headers files, paths as a venv has
+     * them (the dist-info's own RECORD and INSTALLER, and the scripts, are each environment's).
+     */
+    String recordLines() {
+        StringBuilder record = new StringBuilder();
+        String toVenv = "../../../";
+        for (Map.Entry<String, File> f : files.entrySet()) {
+            String path = f.getKey();
+            String rec = f.getValue().record().isEmpty() ? "," : f.getValue().record();
+            if (path.startsWith("site/")) {
+                String rel = path.substring(5);
+                if (!rel.equals(distInfo + "/RECORD") && !rel.equals(distInfo + "/INSTALLER")) {
+                    record.append(VenvLinker.csv(rel)).append(',').append(rec).append('\n');
+                }
+            } else if (path.startsWith("data/")) {
+                record.append(VenvLinker.csv(toVenv + path.substring(5))).append(',').append(rec).append('\n');
+            } else if (path.startsWith("headers/")) {
+                record.append(VenvLinker.csv(toVenv + "include/site/python" + python + "/" + name + "/" + path.substring(8)))
+                        .append(',').append(rec).append('\n');
+            }
+        }
+        return record.toString();
+    }
+
     /** Paths of the entry's files under {@code part/} ("site", "data", …), relative to it. */
     List<String> under(String part) {
         List<String> paths = new ArrayList<>();
