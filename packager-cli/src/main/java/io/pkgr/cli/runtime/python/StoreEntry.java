@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One wheel in the store, as its {@code entry.json} describes it: every file with the size and
- * mtime it had when the entry was published (the integrity check), and what each environment's
- * installer files are made from (the wheel's RECORD hashes, its console and GUI scripts).
+ * mtime it had when the entry was published (the check of every file, {@code PKGR_STORE_CHECK=files}),
+ * and what each environment's installer files are made from (the wheel's RECORD hashes, its console
+ * and GUI scripts). Sealing renders from it the small {@link StoreLink} that linking reads.
  *
  * @param dir      the entry's directory
  * @param id       a random id per build: an environment that linked an older build of the key is stale
@@ -26,7 +29,7 @@ import java.util.Map;
  *                 {@code wheel.whl}) → what was recorded of it
  * @param wheelInode the inode of {@code wheel.whl} when the entry was sealed (-1: not recorded). The
  *                 wheel was verified by its sha256 before it was unpacked and is not hashed again
- *                 while its size, mtime and inode stay as recorded (see {@link #firstChange})
+ *                 while its size, mtime and inode stay as recorded (see {@link StoreLink#change})
  */
 record StoreEntry(Path dir, String key, String id, String name, String version, String distInfo, String python,
                   Map<String, File> files, Map<String, String> consoleScripts, Map<String, String> guiScripts,
@@ -119,7 +122,7 @@ record StoreEntry(Path dir, String key, String id, String name, String version, 
      * directories below its root with their mtimes as sealed.
      */
     StoreLink link(Map<String, Long> directories, long wheelSize, long wheelMtime) {
-        java.util.Set<String> top = new java.util.TreeSet<>();
+        Set<String> top = new TreeSet<>();
         for (String path : under("site")) {
             top.add(path.contains("/") ? path.substring(0, path.indexOf('/')) : path);
         }
