@@ -49,7 +49,7 @@ record StoreLink(Path dir, String key, String id, String name, String version, S
             BasicFileAttributes w = Files.readAttributes(dir.resolve(StoreEntry.WHEEL), BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             if (!w.isRegularFile() || w.size() != wheelSize || w.lastModifiedTime().toMillis() != wheelMtime
-                    || wheelInode < 0 || StoreEntry.inode(dir.resolve(StoreEntry.WHEEL)) != wheelInode) {
+                    || (wheelInode >= 0 && StoreEntry.inode(dir.resolve(StoreEntry.WHEEL)) != wheelInode)) {
                 return StoreEntry.WHEEL + " changed";
             }
         } catch (IOException e) {
