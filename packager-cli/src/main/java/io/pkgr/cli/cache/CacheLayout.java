@@ -19,7 +19,8 @@ import java.util.Locale;
  * CACHE/envs/.HEX-RUNTIME-PLATFORM.lock             the file lock its builders take
  * CACHE/envs/HEX-…/.pkgr-wheels                    the wheel-store entries the environment links to (gc keeps them)
  * CACHE/wheels/WHEELHEX-CACHETAG/                   a wheel unpacked and byte-compiled for one interpreter tag,
- *                                                   read-only; entry.json lists its files, .pkgr-ready written last
+ *                                                   read-only; entry.json lists its files, link.json is what linking
+ *                                                   reads (record.csv: its RECORD lines), .pkgr-ready written last
  * CACHE/wheels/.WHEELHEX-CACHETAG.lock              the file lock its builders, linkers and gc take
  * CACHE/runs/NAME-VERSION-TIME-RANDOM/              one fresh working directory per run
  * CACHE/install.log                                 one line per environment built

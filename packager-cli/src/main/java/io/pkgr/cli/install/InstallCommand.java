@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
                 "  pkgr install --lock pkgr.lock                  every task of the lock",
                 "  pkgr install --trusted-keys release-keys.pub churn-model==1.4.0",
                 "  PKGR_CACHE_DIR=/opt/pkgr pkgr install --lock pkgr.lock train     (in a Dockerfile)",
+                "  PKGR_STORE_CHECK=files pkgr install churn-model==1.4.0   (python: check every file of the wheel",
+                "                                                           store's entries before linking them)",
         })
 public final class InstallCommand implements Callable<Integer> {
 

@@ -77,7 +77,9 @@ import picocli.CommandLine.Spec;
                 "  pkgr run --timeout 2h --output-file /airflow/xcom/return.json churn-model==1.4.0 train --start-date=2024-05-01",
                 "",
                 "Environment: PKGR_REPOSITORY (default -r), PKGR_PYTHON (default --python), PKGR_CACHE_DIR,",
-                "PKGR_LINK_MODE (python: clone, hardlink or copy from the wheel store; default: the best that works).",
+                "PKGR_LINK_MODE (python: clone, hardlink or copy from the wheel store; default: the best that works),",
+                "PKGR_STORE_CHECK=files (python: check every file of a store entry before linking it, not only its",
+                "directories and wheel).",
                 "See docs/run.md for the run contract and cache layout.",
         })
 public final class RunCommand implements Callable<Integer> {

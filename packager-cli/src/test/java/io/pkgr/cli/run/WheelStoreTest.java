@@ -90,27 +90,86 @@ class WheelStoreTest extends RegistryTest {
     }
 
     @Test
-    void aStoreFileChangedOnDiskIsDetectedRebuiltAndNeverUsedAgain() throws Exception {
+    void aVenvWrittenWithoutStartingPythonIsANormalVenvEvenWhenTheInterpreterIsAVenvsPython() throws Exception {
+        Path outer = tmp.resolve("outer-venv");
+        exec(Registry.SYSTEM_PYTHON, "-m", "venv", "--without-pip", outer.toString());
+        registry.env.put("PKGR_PYTHON", outer.resolve("bin/python").toString());
+        publish("1.0.0", List.of(storelib("1.0")));
+
+        Registry.Result run = registry.pkgr("run", "store-app==1.0.0", "main");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.lastLine().contains("\"value\":\"original\"") && run.lastLine().contains("\"version\":\"1.0\""),
+                run.lastLine());
+        Path venv = site("1.0.0").getParent().getParent().getParent();
+        String base = exec(Registry.SYSTEM_PYTHON, "-c", "import os, sys; print(os.path.dirname(os.path.abspath(sys._base_executable)))")
+                .strip();
+        String cfg = Files.readString(venv.resolve("pyvenv.cfg"));
+        assertTrue(cfg.contains("home = " + base + "\n") && cfg.contains("include-system-site-packages = false\n"),
+                "home is the base interpreter's directory, not the outer venv's: " + cfg);
+        String prefixes = exec(venv.resolve("bin/python").toString(), "-c",
+                "import sys; print(sys.prefix); print(sys.base_prefix); print(sys.prefix != sys.base_prefix)");
+        assertTrue(prefixes.startsWith(venv + "\n") && prefixes.strip().endsWith("True"), prefixes);
+        String metadata = exec(venv.resolve("bin/python").toString(), "-c",
+                "from importlib.metadata import version, entry_points; print(version('storelib'));"
+                        + " print([e.name for e in entry_points(group='console_scripts')])");
+        assertTrue(metadata.startsWith("1.0\n") && metadata.contains("storelib-hello"), metadata);
+        assertEquals("hello from storelib\n", exec(venv.resolve("bin/storelib-hello").toString()));
+        String pipList = exec(Registry.SYSTEM_PYTHON, "-m", "pip", "--isolated", "--python", venv.resolve("bin/python").toString(),
+                "list", "--format", "freeze");
+        assertTrue(pipList.contains("storelib==1.0"), pipList);
+    }
+
+    @Test
+    void aStoreFileReplacedOnDiskIsDetectedRebuiltAndNeverUsedAgain() throws Exception {
         List<Path> wheels = List.of(storelib("1.0"));
         publish("1.0.0", wheels);
         publish("1.0.1", wheels);
         assertEquals(0, registry.pkgr("run", "store-app==1.0.0", "main").exitCode());
+        // what an editor that saves by a rename, sed -i, cp --remove-destination or a cleaner of old files does
         Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
-        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
-        Files.writeString(stored, "VALUE = 'tampered, longer'\n");
+        Files.delete(stored);
+        Files.writeString(stored, "VALUE = 'tampered'\n");
 
         Registry.Result newVersion = registry.pkgr("run", "store-app==1.0.1", "main");
         Registry.Result oldVersion = registry.pkgr("run", "store-app==1.0.0", "main");
 
         assertEquals(0, newVersion.exitCode(), newVersion.err());
         assertTrue(newVersion.err().contains("wheel store's entry") && newVersion.err().contains("storelib 1.0) is damaged"
-                + " (site/storelib/__init__.py changed); rebuilding it"), newVersion.err());
+                + " (site/storelib/ changed); rebuilding it"), newVersion.err());
         assertTrue(newVersion.lastLine().contains("\"value\":\"original\""), newVersion.lastLine());
         assertTrue(Files.readString(storeEntries().get(0).resolve("site/storelib/__init__.py")).contains("original"));
         assertEquals(0, oldVersion.exitCode(), oldVersion.err());
         assertTrue(oldVersion.err().contains("is damaged"), "the environment linked to the changed copy is relinked: "
                 + oldVersion.err());
         assertTrue(oldVersion.lastLine().contains("\"value\":\"original\""), oldVersion.lastLine());
+    }
+
+    @Test
+    void aStoreFileRewrittenInPlaceIsSeenOnlyByTheCheckOfEveryFile() throws Exception {
+        List<Path> wheels = List.of(storelib("1.0"));
+        publish("1.0.0", wheels);
+        publish("1.0.1", wheels);
+        publish("1.0.2", wheels);
+        assertEquals(0, registry.pkgr("run", "store-app==1.0.0", "main").exitCode());
+        Path stored = storeEntries().get(0).resolve("site/storelib/__init__.py");
+        Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(stored, "VALUE = 'tampered, longer'\n");
+
+        Registry.Result cheap = registry.pkgr("run", "store-app==1.0.1", "main");
+        registry.env.put("PKGR_STORE_CHECK", "files");
+        Registry.Result full = registry.pkgr("run", "store-app==1.0.2", "main");
+
+        assertEquals(0, cheap.exitCode(), cheap.err());
+        assertTrue(cheap.lastLine().contains("tampered"), "the documented limit of the default check (same inode, same"
+                + " directory): " + cheap.lastLine());
+        assertEquals(0, full.exitCode(), full.err());
+        assertTrue(full.err().contains("storelib 1.0) is damaged (site/storelib/__init__.py changed); rebuilding it"),
+                full.err());
+        assertTrue(full.lastLine().contains("\"value\":\"original\""), full.lastLine());
+        Registry.Result relinked = registry.pkgr("run", "store-app==1.0.1", "main");
+        assertTrue(relinked.lastLine().contains("\"value\":\"original\""), "an environment linked to the changed build is"
+                + " relinked on its next run: " + relinked.lastLine());
     }
 
     @Test
@@ -264,7 +323,7 @@ class WheelStoreTest extends RegistryTest {
         String hex = io.pkgr.bundle.Sha256.ofFile(wheel).hex();
         Files.deleteIfExists(registry.cache().resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex));
         // the wheel rots in place with its size and mtime kept (the store's check cannot see that), and a
-        // file of the entry is edited (which it does see): the entry must not be rebuilt from the rotten wheel
+        // file of the entry is replaced (which it does see): the entry must not be rebuilt from the rotten wheel
         Path stored = entry.resolve("wheel.whl");
         FileTime mtime = Files.getLastModifiedTime(stored);
         Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-r--r--"));
@@ -273,7 +332,7 @@ class WheelStoreTest extends RegistryTest {
         Files.write(stored, rotten);
         Files.setLastModifiedTime(stored, mtime);
         Path module = entry.resolve("site/storelib/__init__.py");
-        Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.delete(module);
         Files.writeString(module, "VALUE = 'edited'\n");
 
         Registry.Result r = registry.pkgr("install", "store-app==1.0.1");

@@ -38,13 +38,16 @@ final class InterpreterProbes {
             "    pip, place = d.version, str(getattr(d, '_path', '') or d.locate_file(''))",
             "except Exception:",
             "    pip, place = '-', sysconfig.get_paths()['purelib']",
-            "print('%d.%d.%d' % sys.version_info[:3], pip, sys.executable, place, sys.implementation.cache_tag, sep='\\n')");
+            "base = getattr(sys, '_base_executable', None) or sys.executable",
+            "print('%d.%d.%d' % sys.version_info[:3], pip, sys.executable, place, sys.implementation.cache_tag, base, sep='\\n')");
 
     /**
      * What an interpreter said: {@code pip} is null when it has none; {@code cacheTag} names its .pyc
-     * files ({@code cpython-311}); {@code cached} when nothing ran.
+     * files ({@code cpython-311}); {@code baseExecutable} is {@code sys._base_executable}, the
+     * interpreter a venv made by this one runs (for a venv's python, its base's, not its own);
+     * {@code cached} when nothing ran.
      */
-    record Probe(String version, String pip, String executable, String cacheTag, boolean cached) {
+    record Probe(String version, String pip, String executable, String cacheTag, String baseExecutable, boolean cached) {
     }
 
     /** An answer and where its pip lives ({@code -} when the interpreter did not say). */
@@ -72,10 +75,13 @@ final class InterpreterProbes {
         String stamp = attributes.size() + ":" + attributes.lastModifiedTime().toMillis();
         boolean launcher = isLauncher(Path.of(interpreter));
         JsonNode remembered = launcher ? null : read().get(key);
+        // an answer remembered before a field was asked for lacks it: asked again
         if (remembered != null && stamp.equals(remembered.path("stamp").asText()) && remembered.hasNonNull("cache_tag")
+                && remembered.hasNonNull("base_executable")
                 && pipStamp(remembered.path("pip_place").asText("-")).equals(remembered.path("pip_stamp").asText())) {
             return new Probe(remembered.path("version").asText(), textOrNull(remembered.get("pip")),
-                    remembered.path("executable").asText(), remembered.path("cache_tag").asText(), true);
+                    remembered.path("executable").asText(), remembered.path("cache_tag").asText(),
+                    remembered.path("base_executable").asText(), true);
         }
         Answer answer = run(interpreter);
         if (answer != null && !launcher) {
@@ -114,11 +120,11 @@ final class InterpreterProbes {
                 return null;
             }
             List<String> lines = out.lines().toList();
-            if (lines.size() < 5 || !lines.get(0).matches("\\d+\\.\\d+\\.\\d+") || !lines.get(4).matches("[a-z0-9_]+-[0-9]+")) {
+            if (lines.size() < 6 || !lines.get(0).matches("\\d+\\.\\d+\\.\\d+") || !lines.get(4).matches("[a-z0-9_]+-[0-9]+")) {
                 return null;
             }
             Probe probe = new Probe(lines.get(0), lines.get(1).equals("-") ? null : lines.get(1), lines.get(2), lines.get(4),
-                    false);
+                    lines.get(5), false);
             return new Answer(probe, lines.size() > 3 && !lines.get(3).isBlank() ? lines.get(3) : "-");
         } catch (IOException e) {
             return null;
@@ -142,7 +148,8 @@ final class InterpreterProbes {
         ObjectNode all = read();
         Probe probe = answer.probe();
         ObjectNode entry = all.putObject(key).put("stamp", stamp).put("version", probe.version())
-                .put("executable", probe.executable()).put("cache_tag", probe.cacheTag()).put("pip_place", answer.pipPlace())
+                .put("executable", probe.executable()).put("cache_tag", probe.cacheTag()).put("base_executable", probe.baseExecutable())
+                .put("pip_place", answer.pipPlace())
                 .put("pip_stamp", pipStamp(answer.pipPlace()));
         if (probe.pip() != null) {
             entry.put("pip", probe.pip());

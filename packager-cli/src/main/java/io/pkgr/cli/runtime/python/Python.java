@@ -4,10 +4,12 @@ import io.pkgr.bundle.pep440.Pep440Specifier;
 import io.pkgr.bundle.pep440.Pep440Version;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.cache.FileOps;
 import io.pkgr.cli.runtime.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,11 @@ final class Python {
     static final List<String> CANDIDATES = List.of("python3", "python3.13", "python3.12", "python3.11", "python3.10",
             "python3.9", "/usr/bin/python3");
 
-    /** The interpreter a venv is built with, its version, its .pyc tag, and how it was found (for -v). */
-    record Choice(String path, String version, String cacheTag, String how) {
+    /**
+     * The interpreter a venv is built with, its version, its .pyc tag, the interpreter its venvs run
+     * ({@code sys._base_executable}), and how it was found (for -v).
+     */
+    record Choice(String path, String version, String cacheTag, String baseExecutable, String how) {
     }
 
     /** Also the environment of every step (pip, compileall): pkgr's without its secrets. */
@@ -83,13 +88,50 @@ final class Python {
         String chosen = launcher ? probe.executable() : path;
         String detail = how + (launcher ? "; " + path + " is a launcher for it" : "")
                 + (probe.cached() ? "; remembered probe" : "; probed");
-        return new Choice(chosen, probe.version(), probe.cacheTag(), detail);
+        return new Choice(chosen, probe.version(), probe.cacheTag(), probe.baseExecutable(), detail);
     }
 
-    /** Creates {@code venv} with {@code interpreter}, without pip: nothing is fetched. */
-    void createVenv(String interpreter, Path venv, StringBuilder log) {
-        exec(List.of(interpreter, "-m", "venv", "--without-pip", venv.toString()), log,
-                "cannot create a virtual environment with " + interpreter);
+    /**
+     * Creates {@code venv} without pip, as {@code python -m venv --without-pip} lays it out on POSIX
+     * but without starting Python (uv does the same): {@code pyvenv.cfg} whose {@code home} is the
+     * directory of the base interpreter ({@code sys._base_executable}, so a venv's python given as the
+     * interpreter gives its base's, as venv itself does), {@code bin/NAME} a link to that interpreter
+     * with {@code python}, {@code python3} and {@code python3.Y} beside it, {@code lib/python3.Y/site-packages},
+     * {@code lib64 -> lib} and {@code include/python3.Y}. No {@code activate} scripts: pkgr sets
+     * {@code VIRTUAL_ENV} and {@code PATH} for its runs. Without a base interpreter from the probe it
+     * runs {@code python -m venv}.
+     */
+    void createVenv(Choice interpreter, Path venv, StringBuilder log) {
+        String base = interpreter.baseExecutable();
+        if (base == null || base.isBlank() || !Path.of(base).isAbsolute()) {
+            exec(List.of(interpreter.path(), "-m", "venv", "--without-pip", venv.toString()), log,
+                    "cannot create a virtual environment with " + interpreter.path());
+            return;
+        }
+        String[] version = interpreter.version().split("\\.");
+        String lib = "python" + version[0] + "." + version[1];
+        Path home = Path.of(base).toAbsolutePath().normalize();
+        try {
+            Path bin = Files.createDirectories(venv.resolve("bin"));
+            Files.createDirectories(venv.resolve("lib").resolve(lib).resolve("site-packages"));
+            Files.createDirectories(venv.resolve("include").resolve(lib));
+            Files.createSymbolicLink(venv.resolve("lib64"), Path.of("lib"));
+            String exe = home.getFileName().toString();
+            Files.createSymbolicLink(bin.resolve(exe), home);
+            for (String name : List.of("python", "python" + version[0], lib)) {
+                if (!Files.exists(bin.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(bin.resolve(name), Path.of(exe));
+                }
+            }
+            String cfg = "home = " + home.getParent() + "\n"
+                    + "include-system-site-packages = false\n"
+                    + "version = " + interpreter.version() + "\n"
+                    + "executable = " + home.toRealPath() + "\n";
+            FileOps.writeAtomically(venv.resolve("pyvenv.cfg"), cfg.getBytes(StandardCharsets.UTF_8));
+            log.append("venv written for ").append(home).append('\n');
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot create a virtual environment in " + venv + ": " + e.getMessage());
+        }
     }
 
     /** Compiles the bundle's own modules once, so runs do not write __pycache__ into the shared environment. */

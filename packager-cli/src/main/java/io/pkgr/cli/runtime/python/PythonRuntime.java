@@ -107,7 +107,7 @@ public final class PythonRuntime implements RuntimeSupport {
         Path venv = venv(environment);
         ExecutorService steps = Executors.newFixedThreadPool(2);
         CompletableFuture<Void> venvMade = CompletableFuture.runAsync(
-                () -> python.createVenv(interpreter.path(), venv, new StringBuilder()), steps);
+                () -> python.createVenv(interpreter, venv, new StringBuilder()), steps);
         CompletableFuture<Void> ownCompiled = Files.isDirectory(environment.files())
                 ? CompletableFuture.runAsync(() -> python.compile(interpreter.path(), environment.files(), new StringBuilder()),
                 steps)
@@ -259,13 +259,13 @@ public final class PythonRuntime implements RuntimeSupport {
         WheelStore store = new WheelStore(preparation.cache());
         try (WheelStore.Lease lease = store.lease(wheels, interpreter, preparation.env(), preparation.err(), log)) {
             long leased = System.nanoTime();
-            Set<StoreEntry> entries = new LinkedHashSet<>(lease.entries.values());
+            Set<StoreLink> entries = new LinkedHashSet<>(lease.entries.values());
             await(venvMade);
             long linking = System.nanoTime();
             VenvLinker linker = new VenvLinker(venv, majorMinor(interpreter.version()), preparation.env());
-            VenvLinker.Mode mode = linker.link(entries, entries.iterator().next().dir().resolve(StoreEntry.MANIFEST));
+            VenvLinker.Mode mode = linker.link(entries, entries.iterator().next().dir().resolve(StoreLink.FILE));
             if (mode != VenvLinker.Mode.COPY) {
-                for (Map.Entry<WheelStore.Wheel, StoreEntry> e : lease.entries.entrySet()) {
+                for (Map.Entry<WheelStore.Wheel, StoreLink> e : lease.entries.entrySet()) {
                     shareWheelFile(e.getKey().file(), e.getValue().dir().resolve(StoreEntry.WHEEL));
                 }
             }

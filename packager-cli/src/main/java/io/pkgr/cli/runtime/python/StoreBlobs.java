@@ -55,7 +55,7 @@ public final class StoreBlobs implements HostBlobs {
 
     /**
      * The {@code wheel.whl} of a published entry of {@code digest} (any interpreter tag) whose size,
-     * mtime and inode are those its {@code entry.json} recorded.
+     * mtime and inode are those its {@code link.json} recorded.
      */
     private Optional<Path> storeWheel(Sha256 digest, long size) {
         Path known = found.get(digest);
@@ -66,15 +66,14 @@ public final class StoreBlobs implements HostBlobs {
             if (!Files.isRegularFile(dir.resolve(CacheLayout.READY_MARKER))) {
                 continue;
             }
-            StoreEntry entry = StoreEntry.read(dir);
-            StoreEntry.File recorded = entry == null ? null : entry.files().get(StoreEntry.WHEEL);
-            if (recorded == null || recorded.size() != size || !WheelStore.readyId(dir).equals(entry.id())) {
+            StoreLink entry = StoreLink.read(dir);
+            if (entry == null || entry.wheelSize() != size || !WheelStore.readyId(dir).equals(entry.id())) {
                 continue;
             }
             Path wheel = dir.resolve(StoreEntry.WHEEL);
             try {
                 BasicFileAttributes a = Files.readAttributes(wheel, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile() && a.size() == size && a.lastModifiedTime().toMillis() == recorded.mtime()
+                if (a.isRegularFile() && a.size() == size && a.lastModifiedTime().toMillis() == entry.wheelMtime()
                         && entry.wheelInode() >= 0 && StoreEntry.inode(wheel) == entry.wheelInode()) {
                     found.put(digest, wheel);
                     return Optional.of(wheel);

@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One wheel in the store, as its {@code entry.json} describes it: every file with the size and
- * mtime it had when the entry was published (the integrity check), and what each environment's
- * installer files are made from (the wheel's RECORD hashes, its console and GUI scripts).
+ * mtime it had when the entry was published (the check of every file, {@code PKGR_STORE_CHECK=files}),
+ * and what each environment's installer files are made from (the wheel's RECORD hashes, its console
+ * and GUI scripts). Sealing renders from it the small {@link StoreLink} that linking reads.
  *
  * @param dir      the entry's directory
  * @param id       a random id per build: an environment that linked an older build of the key is stale
@@ -26,7 +29,7 @@ import java.util.Map;
  *                 {@code wheel.whl}) → what was recorded of it
  * @param wheelInode the inode of {@code wheel.whl} when the entry was sealed (-1: not recorded). The
  *                 wheel was verified by its sha256 before it was unpacked and is not hashed again
- *                 while its size, mtime and inode stay as recorded (see {@link #firstChange})
+ *                 while its size, mtime and inode stay as recorded (see {@link StoreLink#change})
  */
 record StoreEntry(Path dir, String key, String id, String name, String version, String distInfo, String python,
                   Map<String, File> files, Map<String, String> consoleScripts, Map<String, String> guiScripts,
@@ -112,6 +115,44 @@ record StoreEntry(Path dir, String key, String id, String name, String version, 
         Map<String, String> map = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;
+    }
+
+    /**
+     * What linking needs of this entry ({@code link.json}): {@code directories} are the entry's
+     * directories below its root with their mtimes as sealed.
+     */
+    StoreLink link(Map<String, Long> directories, long wheelSize, long wheelMtime) {
+        Set<String> top = new TreeSet<>();
+        for (String path : under("site")) {
+            top.add(path.contains("/") ? path.substring(0, path.indexOf('/')) : path);
+        }
+        return new StoreLink(dir, key, id, name, version, distInfo, python, bytes(), under("site").size(), List.copyOf(top),
+                under("scripts"), directories, consoleScripts, guiScripts, wheelSize, wheelMtime, wheelInode);
+    }
+
+    /**
+     * The RECORD lines of the entry's site-packages, data and headers files, paths as a venv has
+     * them (the dist-info's own RECORD and INSTALLER, and the scripts, are each environment's).
+     */
+    String recordLines() {
+        StringBuilder record = new StringBuilder();
+        String toVenv = "../../../";
+        for (Map.Entry<String, File> f : files.entrySet()) {
+            String path = f.getKey();
+            String rec = f.getValue().record().isEmpty() ? "," : f.getValue().record();
+            if (path.startsWith("site/")) {
+                String rel = path.substring(5);
+                if (!rel.equals(distInfo + "/RECORD") && !rel.equals(distInfo + "/INSTALLER")) {
+                    record.append(VenvLinker.csv(rel)).append(',').append(rec).append('\n');
+                }
+            } else if (path.startsWith("data/")) {
+                record.append(VenvLinker.csv(toVenv + path.substring(5))).append(',').append(rec).append('\n');
+            } else if (path.startsWith("headers/")) {
+                record.append(VenvLinker.csv(toVenv + "include/site/python" + python + "/" + name + "/" + path.substring(8)))
+                        .append(',').append(rec).append('\n');
+            }
+        }
+        return record.toString();
     }
 
     /** Paths of the entry's files under {@code part/} ("site", "data", …), relative to it. */

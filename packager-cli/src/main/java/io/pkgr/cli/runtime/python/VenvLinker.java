@@ -60,17 +60,17 @@ final class VenvLinker {
      * worked. The site-packages trees go in two halves (balanced by file count), one {@code cp} each,
      * side by side: linking is system-call bound, and a second core halves it.
      */
-    Mode link(Collection<StoreEntry> entries, Path probe) throws IOException {
+    Mode link(Collection<StoreLink> entries, Path probe) throws IOException {
         Mode mode = mode(probe);
         Files.createDirectories(site);
         List<List<Path>> halves = List.of(new ArrayList<>(), new ArrayList<>());
         long[] files = {0, 0};
-        List<StoreEntry> bySize = new ArrayList<>(entries);
-        bySize.sort(java.util.Comparator.comparingInt((StoreEntry e) -> e.files().size()).reversed());
-        for (StoreEntry e : bySize) {
+        List<StoreLink> bySize = new ArrayList<>(entries);
+        bySize.sort(java.util.Comparator.comparingInt(StoreLink::fileCount).reversed());
+        for (StoreLink e : bySize) {
             int half = files[0] <= files[1] ? 0 : 1;
             halves.get(half).add(e.dir().resolve("site"));
-            files[half] += e.files().size();
+            files[half] += e.fileCount();
             if (Files.isDirectory(e.dir().resolve("data"))) {
                 mode = copyTrees(List.of(e.dir().resolve("data")), venv, mode);
             }
@@ -106,7 +106,7 @@ final class VenvLinker {
             }
             mode = Mode.values()[Math.max(mine.ordinal(), theirs.ordinal())];
         }
-        for (StoreEntry e : entries) {
+        for (StoreLink e : entries) {
             writeInstallerFiles(e);
         }
         return mode;
@@ -142,14 +142,10 @@ final class VenvLinker {
     }
 
     /** Whether two entries put something at the same top-level name of site-packages (a namespace package): then one cp. */
-    private static boolean sharedTopLevel(Collection<StoreEntry> entries) {
+    private static boolean sharedTopLevel(Collection<StoreLink> entries) {
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (StoreEntry e : entries) {
-            java.util.Set<String> mine = new java.util.HashSet<>();
-            for (String path : e.under("site")) {
-                mine.add(path.contains("/") ? path.substring(0, path.indexOf('/')) : path);
-            }
-            for (String top : mine) {
+        for (StoreLink e : entries) {
+            for (String top : e.topLevel()) {
                 if (!seen.add(top)) {
                     return true;
                 }
@@ -234,33 +230,19 @@ final class VenvLinker {
         }
     }
 
-    private Path headers(StoreEntry e) {
+    private Path headers(StoreLink e) {
         return venv.resolve("include").resolve("site").resolve("python" + e.python()).resolve(e.name());
     }
 
-    /** RECORD, INSTALLER and scripts: real files of this environment, never links into the store. */
-    private void writeInstallerFiles(StoreEntry e) throws IOException {
+    /**
+     * RECORD, INSTALLER and scripts: real files of this environment, never links into the store. The
+     * RECORD lines of the linked files were rendered when the entry was sealed.
+     */
+    private void writeInstallerFiles(StoreLink e) throws IOException {
         Path info = site.resolve(e.distInfo());
-        StringBuilder record = new StringBuilder();
-        String toVenv = "../../../";
-        for (Map.Entry<String, StoreEntry.File> f : e.files().entrySet()) {
-            String path = f.getKey();
-            String rec = f.getValue().record().isEmpty() ? "," : f.getValue().record();
-            if (path.startsWith("site/")) {
-                String rel = path.substring(5);
-                if (rel.equals(e.distInfo() + "/RECORD") || rel.equals(e.distInfo() + "/INSTALLER")) {
-                    continue;
-                }
-                record.append(csv(rel)).append(',').append(rec).append('\n');
-            } else if (path.startsWith("data/")) {
-                record.append(csv(toVenv + path.substring(5))).append(',').append(rec).append('\n');
-            } else if (path.startsWith("headers/")) {
-                record.append(csv(toVenv + venv.relativize(headers(e)) + "/" + path.substring(8))).append(',').append(rec)
-                        .append('\n');
-            } else if (path.startsWith("scripts/")) {
-                byte[] script = rewriteShebang(Files.readAllBytes(e.dir().resolve(path)));
-                record.append(writeScript(path.substring(8), script));
-            }
+        StringBuilder record = new StringBuilder(new String(e.recordLines(), StandardCharsets.UTF_8));
+        for (String script : e.scripts()) {
+            record.append(writeScript(script, rewriteShebang(Files.readAllBytes(e.dir().resolve("scripts").resolve(script)))));
         }
         for (Map.Entry<String, String> s : e.consoleScripts().entrySet()) {
             record.append(writeScript(s.getKey(), launcher(s.getValue())));
@@ -357,7 +339,7 @@ final class VenvLinker {
                 + content.length;
     }
 
-    private static String csv(String field) {
+    static String csv(String field) {
         return field.contains(",") || field.contains("\"") ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
     }
 }

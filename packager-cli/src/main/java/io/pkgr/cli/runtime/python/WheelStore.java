@@ -92,7 +92,7 @@ public final class WheelStore {
 
     /** Entries held under their locks while an environment links to them; {@code built} were made now. */
     final class Lease implements AutoCloseable {
-        final Map<Wheel, StoreEntry> entries = new LinkedHashMap<>();
+        final Map<Wheel, StoreLink> entries = new LinkedHashMap<>();
         int built;
         private final List<Runnable> unlocks = new ArrayList<>();
 
@@ -105,8 +105,9 @@ public final class WheelStore {
     }
 
     /**
-     * The store entries of {@code wheels} for {@code interpreter}, checked file by file (size and
-     * mtime as published) and (re)built where missing or changed; held locked until the lease closes.
+     * The store entries of {@code wheels} for {@code interpreter}, checked by {@link StoreLink#change}
+     * (or file by file against {@code entry.json} with {@code PKGR_STORE_CHECK=files}) and (re)built
+     * where missing or changed; held locked until the lease closes.
      */
     Lease lease(List<Wheel> wheels, Python.Choice interpreter, Map<String, String> env, PrintWriter err, StringBuilder log)
             throws IOException {
@@ -121,23 +122,24 @@ public final class WheelStore {
                 lease.unlocks.add(lock(key));
             }
             // the per-file check of each entry is a few thousand stats: entries are checked side by side
-            Map<String, StoreEntry> published = new ConcurrentHashMap<>();
+            boolean everyFile = "files".equals(env.get("PKGR_STORE_CHECK"));
+            Map<String, StoreLink> published = new ConcurrentHashMap<>();
             byKey.keySet().parallelStream().forEach(key -> {
-                StoreEntry entry = published(key, err);
+                StoreLink entry = published(key, everyFile, err);
                 if (entry != null) {
                     published.put(key, entry);
                 }
             });
             List<Build> builds = new ArrayList<>();
             for (Map.Entry<String, List<Wheel>> e : byKey.entrySet()) {
-                StoreEntry entry = published.get(e.getKey());
+                StoreLink entry = published.get(e.getKey());
                 if (entry == null) {
                     builds.add(new Build(e.getKey(), e.getValue().get(0)));
                 } else {
                     e.getValue().forEach(w -> lease.entries.put(w, entry));
                 }
             }
-            for (StoreEntry entry : build(builds, interpreter, env, log)) {
+            for (StoreLink entry : build(builds, interpreter, env, log)) {
                 byKey.get(entry.key()).forEach(w -> lease.entries.put(w, entry));
             }
             lease.built = builds.size();
@@ -153,16 +155,36 @@ public final class WheelStore {
         return sha256.hex() + "-" + cacheTag;
     }
 
-    /** The published, unchanged entry of {@code key}, or null (a changed one is said and removed). */
-    private StoreEntry published(String key, PrintWriter err) {
+    /**
+     * The published, unchanged entry of {@code key}, or null (a changed one is said and removed):
+     * the cheap check of its {@code link.json}, and with {@code everyFile} also every file's size
+     * and mtime against {@code entry.json}.
+     */
+    private StoreLink published(String key, boolean everyFile, PrintWriter err) {
         Path dir = layout.wheelEntry(key);
         if (!Files.isRegularFile(dir.resolve(CacheLayout.READY_MARKER))) {
             return null;
         }
-        StoreEntry entry = StoreEntry.read(dir);
-        String change = entry == null ? "unreadable " + StoreEntry.MANIFEST : entry.firstChange();
+        StoreLink entry = StoreLink.read(dir);
+        String change;
+        if (entry == null) {
+            change = "unreadable " + StoreLink.FILE;
+        } else {
+            change = entry.change();
+            if (change == null && everyFile) {
+                StoreEntry full = StoreEntry.read(dir);
+                change = full == null ? "unreadable " + StoreEntry.MANIFEST : full.firstChange();
+            }
+        }
         if (change == null && readyId(dir).equals(entry.id())) {
             return entry;
+        }
+        if (entry == null && Files.isRegularFile(dir.resolve(StoreEntry.MANIFEST))) {
+            err.println("pkgr: the wheel store's entry " + key.substring(0, 12) + " was sealed by an older pkgr (no "
+                    + StoreLink.FILE + "); rebuilding it");
+            err.flush();
+            remove(dir);
+            return null;
         }
         err.println("pkgr: the wheel store's entry " + key.substring(0, 12) + " ("
                 + (entry == null ? "?" : entry.name() + " " + entry.version()) + ") is damaged ("
@@ -177,7 +199,7 @@ public final class WheelStore {
     }
 
     /** Unpacks in parallel, compiles all of them in one pool of processes, then seals and publishes each. */
-    private List<StoreEntry> build(List<Build> builds, Python.Choice interpreter, Map<String, String> env,
+    private List<StoreLink> build(List<Build> builds, Python.Choice interpreter, Map<String, String> env,
                                    StringBuilder log) throws IOException {
         if (builds.isEmpty()) {
             return List.of();
@@ -209,7 +231,7 @@ public final class WheelStore {
         }
         compile(builds.stream().map(b -> layout.wheelEntry(b.key()).resolve("site")).toList(), interpreter.path(), env, log);
         String python = majorMinor(interpreter.version());
-        List<StoreEntry> entries = new ArrayList<>();
+        List<StoreLink> entries = new ArrayList<>();
         for (int i = 0; i < builds.size(); i++) {
             entries.add(seal(builds.get(i).key(), unpacked.get(i), python));
         }
@@ -236,13 +258,21 @@ public final class WheelStore {
         return WheelArchive.unpack(stored, dir);
     }
 
-    /** Makes every file read-only, records sizes and mtimes, writes entry.json and then the ready marker. */
-    private StoreEntry seal(String key, WheelArchive.Unpacked u, String python) throws IOException {
+    /**
+     * Makes every file read-only, records sizes and mtimes (and every directory's mtime), writes
+     * entry.json, the RECORD lines and link.json, and then the ready marker.
+     */
+    private StoreLink seal(String key, WheelArchive.Unpacked u, String python) throws IOException {
         Path dir = layout.wheelEntry(key);
         Map<String, StoreEntry.File> files = new TreeMap<>();
+        Map<String, Long> directories = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.toList()) {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isDirectory() && !p.equals(dir)) {
+                    // the root is left out: the entry's own files (entry.json, the ready marker) are written there
+                    directories.put(dir.relativize(p).toString(), a.lastModifiedTime().toMillis());
+                }
                 if (!a.isRegularFile()) {
                     continue;
                 }
@@ -256,8 +286,12 @@ public final class WheelStore {
         StoreEntry entry = new StoreEntry(dir, key, UUID.randomUUID().toString(), u.name(), u.version(), u.distInfo(),
                 python, files, u.consoleScripts(), u.guiScripts(), StoreEntry.inode(dir.resolve(StoreEntry.WHEEL)));
         entry.write();
+        StoreEntry.File wheel = files.get(StoreEntry.WHEEL);
+        StoreLink link = entry.link(directories, wheel.size(), wheel.mtime());
+        Files.writeString(dir.resolve(StoreLink.RECORD_LINES), entry.recordLines(), StandardCharsets.UTF_8);
+        link.write();
         FileOps.writeAtomically(dir.resolve(CacheLayout.READY_MARKER), entry.id().getBytes(StandardCharsets.UTF_8));
-        return entry;
+        return link;
     }
 
     private static void compile(List<Path> dirs, String interpreter, Map<String, String> env, StringBuilder log) {

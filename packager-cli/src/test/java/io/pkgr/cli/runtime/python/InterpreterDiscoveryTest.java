@@ -25,7 +25,7 @@ class InterpreterDiscoveryTest {
         Path script = dir.resolve(name);
         Files.writeString(script, "#!/bin/sh\necho x >> \"$0.calls\"\necho \"" + version + "\"\necho 23.0.1\necho \""
                 + (executable != null ? executable : "$0") + "\"\necho -\necho cpython-" + version.replaceAll("^(\\d+)\\.(\\d+).*", "$1$2")
-                + "\n");
+                + "\necho \"" + (executable != null ? executable : "$0") + "\"\n");
         script.toFile().setExecutable(true);
         return script;
     }
@@ -38,7 +38,7 @@ class InterpreterDiscoveryTest {
     private Path sharedInterpreter() throws IOException {
         Path real = Files.createDirectories(tmp.resolve("real")).resolve("python3.11");
         Files.writeString(real, "#!/bin/sh\necho x >> \"$0.calls\"\necho 3.11.2\ncat \"$(dirname \"$0\")/../pip\"\n"
-                + "echo " + real + "\ncat \"$(dirname \"$0\")/../pip-place\"\necho cpython-311\n");
+                + "echo " + real + "\ncat \"$(dirname \"$0\")/../pip-place\"\necho cpython-311\necho " + real + "\n");
         real.toFile().setExecutable(true);
         return real;
     }
@@ -121,6 +121,24 @@ class InterpreterDiscoveryTest {
         discover(bin, ">=3.9");
 
         assertEquals(2, calls(python3));
+    }
+
+    @Test
+    void anAnswerRememberedWithoutTheBaseInterpreterIsAskedAgainAndThenRemembered() throws IOException {
+        Path bin = tmp.resolve("bin");
+        Path python3 = fake(bin, "python3", "3.11.4", null);
+        discover(bin, ">=3.9");
+        Path cache = tmp.resolve("cache/interpreters.json");
+        String remembered = Files.readString(cache);
+        assertTrue(remembered.contains("\"base_executable\""), remembered);
+        Files.writeString(cache, remembered.replaceAll("\"base_executable\"\\s*:\\s*\"[^\"]*\",?", ""));
+
+        Python.Choice asked = discover(bin, ">=3.9");
+        Python.Choice again = discover(bin, ">=3.9");
+
+        assertEquals(2, calls(python3), "the answer without the field was not used");
+        assertEquals(python3.toString(), asked.baseExecutable());
+        assertTrue(again.how().endsWith("remembered probe"), again.how());
     }
 
     @Test
