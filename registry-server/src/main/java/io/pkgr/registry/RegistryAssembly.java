@@ -226,8 +226,12 @@ final class RegistryAssembly {
         Routes authenticated = new Routes();
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         BlobResponses downloads = new BlobResponses(store, config.s3RedirectExpiry());
-        new BundleRoutes(catalog, store, downloads, access, uploads, config.maxUploadBytes())
-                .register(authenticated);
+        BundleRoutes bundles = new BundleRoutes(catalog, store, downloads, access, uploads, config.maxUploadBytes());
+        bundles.register(authenticated);
+        metrics.counter("pkgr_bundle_files_assembled", "Whole files of layered bundle versions assembled and stored since start",
+                bundles::wholeFilesAssembled);
+        metrics.counter("pkgr_bundle_files_corrupt", "Stored whole bundle files found not to match their sha256 and removed",
+                bundles::wholeFilesCorrupt);
         PypiRoutes pypiRoutes = new PypiRoutes(pypi, store, downloads, access, uploads, config.maxUploadBytes());
         pypiRoutes.register(authenticated);
         new TokenRoutes(tokens, rules).register(authenticated);

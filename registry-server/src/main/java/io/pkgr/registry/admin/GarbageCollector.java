@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * Removes what no record needs: first the versions {@link RetentionRules} remove (when given), then
- * every blob under {@code blobs/} that no bundle or PyPI record references ({@link BlobReferences}),
+ * every blob under {@code blobs/} that no bundle or PyPI record references ({@link BlobReferences}; a
+ * layered version's stored whole file, {@link BlobReferences#assembledCopy}, counts as its version's),
  * that is older than the grace period and that no publish holds ({@link BlobHolds}, upload markers).
  * Safe beside a registry that serves and publishes: the order of its steps is the argument, see
  * docs/housekeeping.md. With {@code dryRun} it writes nothing and reports what it would remove.
@@ -119,6 +120,7 @@ public final class GarbageCollector {
         for (VersionRecord v : snapshot.versions()) {
             if (!removed.contains(Retention.key(v.name().normalized(), v.version().toString()))) {
                 BlobReferences.of(v).forEach(ref -> referenced.add(ref.digest()));
+                BlobReferences.assembledCopy(v).ifPresent(ref -> referenced.add(ref.digest()));
             }
         }
         snapshot.files().forEach(f -> BlobReferences.of(f).forEach(ref -> referenced.add(ref.digest())));
