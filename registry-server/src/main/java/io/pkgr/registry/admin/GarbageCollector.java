@@ -43,6 +43,7 @@ public final class GarbageCollector {
     private final RetentionRules retention;
     private final Clock clock;
     private final Consumer<String> log;
+    private final Consumer<Retention.Removal> removed;
 
     /**
      * @param retention the rules to apply first, or null for blobs only
@@ -50,6 +51,12 @@ public final class GarbageCollector {
      */
     public GarbageCollector(BlobStore store, CatalogRecords records, RecordSource source, Duration grace, boolean dryRun,
             RetentionRules retention, Clock clock, Consumer<String> log) {
+        this(store, records, source, grace, dryRun, retention, clock, log, removal -> { });
+    }
+
+    /** @param removed told of each version retention removed, right after its record went (the audit log); never in a dry run */
+    public GarbageCollector(BlobStore store, CatalogRecords records, RecordSource source, Duration grace, boolean dryRun,
+            RetentionRules retention, Clock clock, Consumer<String> log, Consumer<Retention.Removal> removed) {
         this.store = store;
         this.records = records;
         this.source = source;
@@ -58,6 +65,7 @@ public final class GarbageCollector {
         this.retention = retention;
         this.clock = clock;
         this.log = log;
+        this.removed = removed;
     }
 
     public GcReport run() throws IOException {
@@ -104,6 +112,7 @@ public final class GarbageCollector {
             log.accept((dryRun ? "would remove " : "removed ") + v.name() + " " + v.version() + ": " + removal.reason());
             if (!dryRun) {
                 records.deleteVersion(v.name(), v.version());
+                removed.accept(removal);
             }
         }
         return removals;
