@@ -239,6 +239,28 @@ final class S3BlobStore implements BlobStore {
         return true;
     }
 
+    /** One DeleteObjects request per 1,000 keys (S3's limit), quiet: only failures come back. */
+    @Override
+    public void deleteAll(List<RepoPath> paths) throws IOException {
+        for (int from = 0; from < paths.size(); from += 1000) {
+            List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> keys = paths
+                    .subList(from, Math.min(paths.size(), from + 1000)).stream()
+                    .map(p -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(key(p)).build())
+                    .toList();
+            software.amazon.awssdk.services.s3.model.DeleteObjectsResponse response;
+            try {
+                response = s3.deleteObjects(b -> b.bucket(location.bucket()).delete(d -> d.objects(keys).quiet(true)));
+            } catch (SdkException e) {
+                throw failure("DELETE " + keys.size() + " objects from " + keys.get(0).key(), e);
+            }
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                var first = response.errors().get(0);
+                throw new IOException("DELETE of " + response.errors().size() + " object(s) failed, first " + first.key()
+                        + ": " + first.code() + " " + first.message());
+            }
+        }
+    }
+
     private void deleteKey(String key) throws IOException {
         try {
             s3.deleteObject(b -> b.bucket(location.bucket()).key(key));
