@@ -7,7 +7,7 @@
 #   benchmarks/scripts/layers.sh                 # VERSIONS=20, BASE = merge-base with main
 #   VERSIONS=5 KEEP=1 benchmarks/scripts/layers.sh
 #   BASE=ebe3893 VERSIONS=3 benchmarks/scripts/layers.sh   # "today" = the last commit storing whole files
-#   BASE_PKGR=/path/to/checkout/pkgr …           # a launcher of BASE built before (skips its build)
+#   BASE_PKGR=/path/to/checkout/pkgr PKGR=…      # launchers of BASE and of this commit built before
 #
 # "today" is the commit BASE (exported with git archive and built in the work directory, never
 # installed), "layers" this checkout's HEAD, exported and built the same way (so that edits made
@@ -49,10 +49,12 @@ if [[ -z "${BASE_PKGR:-}" ]]; then
   BASE_PKGR="$work/base/pkgr"
 fi
 "$BASE_PKGR" --version >/dev/null
-echo "== building this pkgr ($(git -C "$root" rev-parse --short HEAD)) in $work/head" >&2
-mkdir -p "$work/head"
-git -C "$root" archive HEAD | tar -x -C "$work/head"
-PKGR="$work/head/pkgr"
+if [[ -z "${PKGR:-}" ]]; then
+  echo "== building this pkgr ($(git -C "$root" rev-parse --short HEAD)) in $work/head" >&2
+  mkdir -p "$work/head"
+  git -C "$root" archive HEAD | tar -x -C "$work/head"
+  PKGR="$work/head/pkgr"
+fi
 "$PKGR" --version >/dev/null
 
 echo "== $VERSIONS versions of the ML bundle (pkgr build, wheels from $WHEELS)" >&2
