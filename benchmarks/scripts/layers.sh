@@ -6,9 +6,12 @@
 #
 #   benchmarks/scripts/layers.sh                 # VERSIONS=20, BASE = merge-base with main
 #   VERSIONS=5 KEEP=1 benchmarks/scripts/layers.sh
+#   BASE=ebe3893 VERSIONS=3 benchmarks/scripts/layers.sh   # "today" = the last commit storing whole files
+#   BASE_PKGR=/path/to/checkout/pkgr PKGR=…      # launchers of BASE and of this commit built before
 #
 # "today" is the commit BASE (exported with git archive and built in the work directory, never
-# installed), "layers" this checkout. Each side gets its own `pkgr serve` on a free port with a
+# installed), "layers" this checkout's HEAD, exported and built the same way (so that edits made
+# while the script runs change nothing). Each side gets its own `pkgr serve` on a free port with a
 # fresh data directory and a fresh worker cache; byte counts come from the server's access log
 # (in=/out= of each request), storage from the sizes of the files under data/blobs. The ML wheels
 # are read from WHEELS (default ../shared/wheels/ml from the repository root, or ../../shared/…
@@ -39,11 +42,20 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-echo "== building today's pkgr ($BASE) in $work/base" >&2
-mkdir -p "$work/base"
-git -C "$root" archive "$BASE" | tar -x -C "$work/base"
-"$work/base/pkgr" --version >/dev/null
-"$root/pkgr" --version >/dev/null
+if [[ -z "${BASE_PKGR:-}" ]]; then
+  echo "== building today's pkgr ($BASE) in $work/base" >&2
+  mkdir -p "$work/base"
+  git -C "$root" archive "$BASE" | tar -x -C "$work/base"
+  BASE_PKGR="$work/base/pkgr"
+fi
+"$BASE_PKGR" --version >/dev/null
+if [[ -z "${PKGR:-}" ]]; then
+  echo "== building this pkgr ($(git -C "$root" rev-parse --short HEAD)) in $work/head" >&2
+  mkdir -p "$work/head"
+  git -C "$root" archive HEAD | tar -x -C "$work/head"
+  PKGR="$work/head/pkgr"
+fi
+"$PKGR" --version >/dev/null
 
 echo "== $VERSIONS versions of the ML bundle (pkgr build, wheels from $WHEELS)" >&2
 reqs=""
@@ -68,7 +80,7 @@ entrypoints:
     command: ["python", "-m", "ml.train"]
 YAML
   printf 'import sklearn, pandas\nVERSION = %d\nprint("train", VERSION)\n' "$i" > "$p/src/ml/train.py"
-  "$root/pkgr" build -C "$p" -o "$work/bundles" --find-links "$WHEELS" --python "$PYTHON" >/dev/null
+  "$PKGR" build -C "$p" -o "$work/bundles" --find-links "$WHEELS" --python "$PYTHON" >/dev/null
 done
 bundle_size=$(stat -c %s "$work/bundles/ml-pipeline-1.0.1.pkgr")
 echo "bundle: $bundle_size bytes" >&2
@@ -102,10 +114,15 @@ side() {
   local upN=$(( VERSIONS > 1 ? total / (VERSIONS - 1) : 0 ))
   local stored; stored=$(find "$dir/data/blobs" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 
-  # the whole file as curl (and clients older than layers) get it
+  # the whole file as curl (and clients older than layers) get it, twice (with layers the first
+  # download assembles and stores the file, the second streams the stored file)
   t0=$(now_ms)
   curl -sf -u "admin:$password" -o "$dir/whole.pkgr" "http://127.0.0.1:$port/api/v1/bundles/ml-pipeline/1.0.1/download"
   t1=$(now_ms); local whole_ms=$(( t1 - t0 ))
+  t0=$(now_ms)
+  curl -sf -u "admin:$password" -o "$dir/whole2.pkgr" "http://127.0.0.1:$port/api/v1/bundles/ml-pipeline/1.0.1/download"
+  t1=$(now_ms); local whole2_ms=$(( t1 - t0 ))
+  cmp -s "$dir/whole2.pkgr" "$work/bundles/ml-pipeline-1.0.1.pkgr" || whole2_ms="$whole2_ms (DIFFERS)"
   cmp -s "$dir/whole.pkgr" "$work/bundles/ml-pipeline-1.0.1.pkgr" && same=yes || same=NO
   # what today's worker does after that download: unpack the gzip'd tar (and hash it; tar only unpacks)
   mkdir -p "$dir/unpacked"; t0=$(now_ms)
@@ -131,20 +148,20 @@ side() {
   else
     fetch="$whole_ms (curl, whole file)"; lay="$unpack_ms (tar xzf)"
   fi
-  printf '| %s | %d | %.2f | %d | %d | %.3f%% | %d | %.3f%% | %d | %s | %s | %d | %s | %d | %d |\n' "$side" "$stored" \
+  printf '| %s | %d | %.2f | %d | %d | %.3f%% | %d | %.3f%% | %d | %s | %s | %d | %s | %s | %d | %d | %s |\n' "$side" "$stored" \
     "$(echo "$stored / $bundle_size" | bc -l)" "$up1" "$upN" "$(echo "100 * $upN / $bundle_size" | bc -l)" \
-    "$warm_bytes" "$(echo "100 * $warm_bytes / $bundle_size" | bc -l)" "$cold_bytes" "$fetch" "$lay" "$whole_ms" "$same" \
-    "$cold_ms" "$warm_ms" >> "$work/table.md"
+    "$warm_bytes" "$(echo "100 * $warm_bytes / $bundle_size" | bc -l)" "$cold_bytes" "$fetch" "$lay" "$whole_ms" \
+    "$whole2_ms" "$same" "$cold_ms" "$warm_ms" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/table.md"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 }
 
 {
   echo "ML bundle: $(ls "$WHEELS"/*.whl | wc -l) wheels, one version = $bundle_size bytes; $VERSIONS versions differing only in src/ml/train.py"
   echo
-  echo "| side | stored bytes | stored ÷ one version | 1st publish: bytes up | later publishes: bytes up (mean) | ÷ bundle | worker, v2 after v1: bytes down | ÷ bundle | cold worker: bytes down | cold: fetch ms | cold: unpack ms | whole file via curl ms | = published file | cold install ms (all, incl. venv + pip) | v2 install ms (all) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---:|---:|"
+  echo "| side | stored bytes | stored ÷ one version | 1st publish: bytes up | later publishes: bytes up (mean) | ÷ bundle | worker, v2 after v1: bytes down | ÷ bundle | cold worker: bytes down | cold: fetch ms | cold: unpack ms | whole file via curl ms | again ms | = published file | cold install ms (all, incl. venv + pip) | v2 install ms (all) | load after |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|"
 } > "$work/table.md"
-side today "$work/base/pkgr"
-side layers "$root/pkgr"
+side today "$BASE_PKGR"
+side layers "$PKGR"
 cat "$work/table.md"
 mkdir -p "$root/benchmarks/target" && cp "$work/table.md" "$root/benchmarks/target/layers-results.md"

@@ -221,8 +221,12 @@ final class RegistryAssembly {
         Routes authenticated = new Routes();
         UploadSlots uploads = new UploadSlots(config.maxConcurrentUploads(), metrics);
         BlobResponses downloads = new BlobResponses(store, config.s3RedirectExpiry());
-        new BundleRoutes(catalog, store, downloads, access, uploads, config.maxUploadBytes())
-                .register(authenticated);
+        BundleRoutes bundles = new BundleRoutes(catalog, store, downloads, access, uploads, config.maxUploadBytes());
+        bundles.register(authenticated);
+        metrics.counter("pkgr_bundle_files_assembled", "Whole files of layered bundle versions assembled and stored since start",
+                bundles::wholeFilesAssembled);
+        metrics.counter("pkgr_bundle_files_corrupt", "Stored whole bundle files found not to match their sha256 and removed",
+                bundles::wholeFilesCorrupt);
         maven = new MavenRoutes(store, downloads, access, uploads, config.maxUploadBytes(),
                 config.mavenSnapshotBuilds());
         new SearchRoute(catalog, maven.catalog(), access).register(authenticated);

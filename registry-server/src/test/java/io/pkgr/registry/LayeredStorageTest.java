@@ -104,7 +104,8 @@ class LayeredStorageTest {
                 assertFalse(record.has("layers"), "a client older than layers refuses unknown fields: " + record);
                 JsonNode layers = TestRegistry.json(registry.get("/api/v1/bundles/team-ml/1.0." + i + "/layers", ALICE));
                 assertFalse(layers.path("bundle_stored").asBoolean(true), layers.toString());
-                assertFalse(Files.exists(blobPath(registry, record.path("sha256").asText())));
+                // the whole download stored the file it assembled, under the bundle's sha256
+                assertArrayEquals(down, Files.readAllBytes(blobPath(registry, record.path("sha256").asText())));
             }
 
             // a Range of the assembled file is those bytes of the published file
@@ -216,9 +217,11 @@ class LayeredStorageTest {
             bytes[bytes.length / 2] ^= 1;
             Files.write(stored, bytes);
 
-            // the assembled download is cut before its end: the client never holds a complete wrong file
-            assertThrows(java.io.UncheckedIOException.class, () -> registry.getBytes(
-                    registry.request("/api/v1/bundles/team-ml/1.0.0/download", ALICE).GET().build()));
+            // the assembly fails its sha256 before any byte is sent: an error, and no whole file stored
+            HttpResponse<byte[]> failed = registry.getBytes(
+                    registry.request("/api/v1/bundles/team-ml/1.0.0/download", ALICE).GET().build());
+            assertEquals(500, failed.statusCode());
+            assertFalse(Files.exists(blobPath(registry, info.sha256().hex())));
 
             // a layered publish that needs it: refused by digest, and the bad blob removed
             Path v2 = bundle("team-ml", "1.1.0", "print(1)\n", 1);
@@ -243,7 +246,7 @@ class LayeredStorageTest {
     }
 
     @Test
-    void aSmallBundleIsAssembledOnceAndThenSentFromMemoryWithRangesStillAssembled() throws IOException {
+    void aSmallBundleIsAssembledOnceAndThenSentFromMemoryWithRangesFromTheStoredFile() throws IOException {
         try (TestRegistry registry = start()) {
             Path dir = Files.createTempDirectory(tmp, "small");
             TreeMap<String, Path> files = new TreeMap<>();
@@ -269,67 +272,118 @@ class LayeredStorageTest {
             assertArrayEquals(published, second.body());
             assertEquals("\"" + Sha256.ofBytes(published).hex() + "\"", second.headers().firstValue("ETag").orElseThrow());
             assertEquals(401, anonymous.statusCode(), "the access check comes before the memory");
-            // a Range is assembled from storage, where a layer is now missing: cut, never a wrong file
-            assertThrows(java.io.UncheckedIOException.class, () -> registry.getBytes(registry.request(download, ALICE)
-                    .header("Range", "bytes=0-9").GET().build()));
+            // a Range is served from a stored whole file, assembled from storage where a layer is now missing: refused
+            assertEquals(500, registry.getBytes(registry.request(download, ALICE).header("Range", "bytes=0-9").GET().build())
+                    .statusCode());
         }
     }
 
     @Test
-    void wholeDownloadsAssembledAtOncePerCoreAndTheNextIsRefusedWith503NotQueued() throws Exception {
+    void aWholeDownloadIsAssembledOnceStoredAndThenServedFromTheStoredFile() throws IOException {
         try (TestRegistry registry = start()) {
-            // given a layered version large enough that a client which does not read stalls its assembly
+            // given a layered version larger than what is kept in memory
+            Path bundle = bundle("team-ml", "1.0.0", "print(1)\n", 1);
+            byte[] published = Files.readAllBytes(bundle);
+            assertEquals(201, registry.put("/api/v1/bundles/team-ml/1.0.0", ALICE, published).statusCode());
+            String download = "/api/v1/bundles/team-ml/1.0.0/download";
+            Path stored = blobPath(registry, Sha256.ofBytes(published).hex());
+            assertFalse(Files.exists(stored), "a publish stores layers only");
+
+            // when it is downloaded twice, then asked for a Range
+            HttpResponse<byte[]> first = registry.getBytes(registry.request(download, ALICE).GET().build());
+            HttpResponse<byte[]> second = registry.getBytes(registry.request(download, ALICE).GET().build());
+            HttpResponse<byte[]> part = registry.getBytes(registry.request(download, ALICE)
+                    .header("Range", "bytes=1000-200999").GET().build());
+
+            // then both are the published file, the file was assembled once and is stored, and the Range is its bytes
+            assertEquals(200, first.statusCode());
+            assertArrayEquals(published, first.body());
+            assertArrayEquals(published, second.body());
+            assertEquals("\"" + Sha256.ofBytes(published).hex() + "\"", second.headers().firstValue("ETag").orElseThrow());
+            assertEquals(1, metric(registry, "pkgr_bundle_files_assembled"));
+            assertArrayEquals(published, Files.readAllBytes(stored));
+            assertEquals(206, part.statusCode());
+            assertArrayEquals(java.util.Arrays.copyOfRange(published, 1000, 201000), part.body());
+            assertEquals(1, metric(registry, "pkgr_bundle_files_assembled"));
+            // and the stored file changes nothing about who may read it
+            assertEquals(403, registry.getBytes(registry.request(download, CAROL).GET().build()).statusCode());
+            assertEquals(401, registry.getBytes(registry.request(download, null).GET().build()).statusCode());
+            assertEquals(404, registry.get("/api/v1/bundles/team-ml/1.0.0/blobs/sha256:" + Sha256.ofBytes(published).hex(),
+                    ALICE).statusCode(), "the stored whole file is not one of the version's layers");
+        }
+    }
+
+    @Test
+    void concurrentFirstWholeDownloadsAssembleTheFileOnce() throws Exception {
+        try (TestRegistry registry = start()) {
             Path dir = Files.createTempDirectory(tmp, "big");
-            byte[] wheel = new byte[24 << 20];
+            byte[] wheel = new byte[8 << 20];
             new Random(7).nextBytes(wheel);
             TreeMap<String, Path> files = new TreeMap<>();
             files.put("deps/big-1.0-py3-none-any.whl", Files.write(dir.resolve("w.whl"), wheel));
             files.put("files/app.py", Files.writeString(dir.resolve("app.py"), "print(1)\n"));
             Path bundle = dir.resolve("team-big-1.0.0.pkgr");
             BundleWriter.write(TestBundles.manifest("team-big", "1.0.0"), files, bundle);
-            assertEquals(201, registry.put("/api/v1/bundles/team-big/1.0.0", ALICE, Files.readAllBytes(bundle)).statusCode());
-            int cores = Runtime.getRuntime().availableProcessors();
-            java.net.URI base = registry.uri("/");
-            List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            byte[] published = Files.readAllBytes(bundle);
+            assertEquals(201, registry.put("/api/v1/bundles/team-big/1.0.0", ALICE, published).statusCode());
+
+            int clients = 6;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<HttpResponse<byte[]>>> downloads = new java.util.ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                downloads.add(pool.submit(() -> {
+                    go.await();
+                    return registry.getBytes(registry.request("/api/v1/bundles/team-big/1.0.0/download", ALICE).GET().build());
+                }));
+            }
+            go.countDown();
             try {
-                // when one client per core starts a whole download and stops reading
-                for (int i = 0; i < cores; i++) {
-                    java.net.Socket socket = new java.net.Socket();
-                    socket.setReceiveBufferSize(16 * 1024);
-                    socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
-                    socket.getOutputStream().write(("GET /api/v1/bundles/team-big/1.0.0/download HTTP/1.1\r\nHost: x\r\n"
-                            + "Authorization: " + TestRegistry.basic(ALICE) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    stalled.add(socket);
+                for (java.util.concurrent.Future<HttpResponse<byte[]>> d : downloads) {
+                    HttpResponse<byte[]> r = d.get(5, java.util.concurrent.TimeUnit.MINUTES);
+                    assertEquals(200, r.statusCode());
+                    assertArrayEquals(published, r.body());
                 }
-                Thread.sleep(1500);
-
-                // then the next whole download is refused with 503 and Retry-After, with no body started
-                HttpResponse<String> refused = registry.get("/api/v1/bundles/team-big/1.0.0/download", ALICE);
-                assertEquals(503, refused.statusCode(), refused.body());
-                assertEquals("5", refused.headers().firstValue("Retry-After").orElse(""));
-                assertTrue(refused.body().contains("assembling"), refused.body());
-                // while a layer, which needs no assembly, is still served
-                String hex = Sha256.of(java.security.MessageDigest.getInstance("SHA-256").digest(wheel)).hex();
-                assertEquals(200, registry.getBytes(registry.request("/api/v1/bundles/team-big/1.0.0/blobs/sha256:" + hex, ALICE)
-                        .GET().build()).statusCode());
             } finally {
-                for (java.net.Socket socket : stalled) {
-                    socket.close();
-                }
+                pool.shutdownNow();
             }
-
-            // and once the stalled clients are gone, the whole download is the published file again
-            byte[] down = null;
-            for (int attempt = 0; attempt < 20 && down == null; attempt++) {
-                HttpResponse<byte[]> r = registry.getBytes(registry.request("/api/v1/bundles/team-big/1.0.0/download", ALICE).GET().build());
-                if (r.statusCode() == 200) {
-                    down = r.body();
-                } else {
-                    Thread.sleep(500);
-                }
-            }
-            assertArrayEquals(Files.readAllBytes(bundle), down);
+            assertEquals(1, metric(registry, "pkgr_bundle_files_assembled"));
         }
+    }
+
+    @Test
+    void aStoredWholeFileThatNoLongerMatchesItsSha256IsCutRemovedAndAssembledAgain() throws IOException {
+        try (TestRegistry registry = start()) {
+            Path bundle = bundle("team-ml", "1.0.0", "print(1)\n", 1);
+            byte[] published = Files.readAllBytes(bundle);
+            assertEquals(201, registry.put("/api/v1/bundles/team-ml/1.0.0", ALICE, published).statusCode());
+            String download = "/api/v1/bundles/team-ml/1.0.0/download";
+            assertArrayEquals(published, registry.getBytes(registry.request(download, ALICE).GET().build()).body());
+            // given the stored file corrupted in storage, its size unchanged
+            Path stored = blobPath(registry, Sha256.ofBytes(published).hex());
+            byte[] bytes = Files.readAllBytes(stored);
+            bytes[bytes.length / 3] ^= 1;
+            Files.write(stored, bytes);
+
+            // when it is downloaded, the body is cut before its end: the client never holds a complete wrong file
+            assertThrows(java.io.UncheckedIOException.class, () -> registry.getBytes(registry.request(download, ALICE)
+                    .GET().build()));
+
+            // then the bad copy is gone, and the next download assembles the published file again
+            assertFalse(Files.exists(stored));
+            assertEquals(1, metric(registry, "pkgr_bundle_files_corrupt"));
+            assertArrayEquals(published, registry.getBytes(registry.request(download, ALICE).GET().build()).body());
+            assertEquals(2, metric(registry, "pkgr_bundle_files_assembled"));
+            assertArrayEquals(published, Files.readAllBytes(stored));
+        }
+    }
+
+    /** A counter from the registry's /metrics. */
+    private static long metric(TestRegistry registry, String name) {
+        String body = registry.get("/metrics", TestRegistry.ADMIN).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(?:_total)? ([0-9.eE+]+)$").matcher(body);
+        assertTrue(m.find(), name + " in " + body);
+        return (long) Double.parseDouble(m.group(1));
     }
 
     private static HttpResponse<String> putLayered(TestRegistry registry, String name, String version, String user,

@@ -5,8 +5,12 @@ import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.run.Durations;
+import io.pkgr.api.VersionRecord;
 import io.pkgr.registry.admin.GarbageCollector;
 import io.pkgr.registry.admin.GcReport;
+import io.pkgr.registry.admin.Retention;
+import io.pkgr.registry.audit.AuditEvent;
+import io.pkgr.registry.audit.AuditLog;
 import io.pkgr.registry.admin.RetentionRules;
 import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.catalog.StoreCatalogRecords;
@@ -17,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +42,8 @@ import picocli.CommandLine.Spec;
                 "--grace, and that no publish in progress holds. Safe while the registry serves and",
                 "publishes (docs/housekeeping.md has the argument); with the file catalog, apply --retention",
                 "while the registry is stopped (it reads its records at start) or restart it after.",
+                "Each version retention removes is written to the audit log as a delete (--audit-log, by",
+                "default DATA/audit/audit.log of --data; with --storage only when --audit-log is given).",
                 "--dry-run writes nothing and lists what would go.",
                 "Exit codes: 0 done; 2 bad options or rules file; 6 the storage or database cannot be reached.",
         },
@@ -59,10 +66,18 @@ public final class GcCommand implements Callable<Integer> {
     Duration grace;
     @Option(names = "--retention", paramLabel = "FILE", description = "Apply these retention rules first (YAML; docs/housekeeping.md)")
     Path retention;
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "Record the versions --retention removes in this audit log (default: DATA/audit/audit.log"
+                    + " with --data; none with --storage)")
+    Path auditLog;
     @Option(names = "--dry-run", description = "Change nothing; list what would be removed")
     boolean dryRun;
     @Option(names = {"-v", "--verbose"}, description = "List every blob removed (a dry run always lists them)")
     boolean verbose;
+
+    // the server's defaults (--audit-log-max-size, --audit-log-keep)
+    private static final long AUDIT_MAX_BYTES = 64L << 20;
+    private static final int AUDIT_KEEP = 20;
 
     private final Settings settings;
 
@@ -86,15 +101,43 @@ public final class GcCommand implements Callable<Integer> {
                         + " records until it restarts (the file catalog is read at start)");
                 err.flush();
             }
-            GarbageCollector gc = new GarbageCollector(opened.store(), records, () -> RegistryStores.snapshot(records), grace, dryRun,
-                    rules, Clock.systemUTC(), line -> {
-                        if (dryRun || verbose || !line.startsWith("deleted ")) {
-                            out.println(line);
-                        }
-                    });
-            print(gc.run(), out);
+            try (AuditLog audit = rules == null || dryRun ? null : openAudit(err)) {
+                GarbageCollector gc = new GarbageCollector(opened.store(), records, () -> RegistryStores.snapshot(records), grace,
+                        dryRun, rules, Clock.systemUTC(), line -> {
+                            if (dryRun || verbose || !line.startsWith("deleted ")) {
+                                out.println(line);
+                            }
+                        }, removal -> {
+                            if (audit != null) {
+                                audit.record(auditEvent(removal));
+                            }
+                        });
+                print(gc.run(), out);
+            }
         }
         return ExitCode.OK;
+    }
+
+    /** The audit log the removals go to: --audit-log, else the data directory's; null (with a note) for --storage alone. */
+    private AuditLog openAudit(PrintWriter err) throws IOException {
+        Path file = auditLog != null ? settings.workingDir().resolve(auditLog)
+                : registry.storage == null ? settings.workingDir().resolve(registry.data != null ? registry.data : Path.of("data"))
+                        .resolve("audit").resolve("audit.log")
+                : null;
+        if (file == null) {
+            err.println("pkgr: note: the versions --retention removes are not audited: give --audit-log FILE");
+            err.flush();
+            return null;
+        }
+        return new AuditLog(file, AUDIT_MAX_BYTES, AUDIT_KEEP);
+    }
+
+    /** A removal as the registry audits an admin's delete, with the rule's reason; the user is this process's. */
+    private static AuditEvent auditEvent(Retention.Removal removal) {
+        VersionRecord v = removal.record();
+        return new AuditEvent(Instant.now(), "delete", AuditEvent.OK, null, null, System.getProperty("user.name"), null, null,
+                null, null, null, v.name().normalized(), v.version().toString(), v.sha256().hex(),
+                "pkgr admin gc --retention: " + removal.reason());
     }
 
     private static RetentionRules rules(Path file) {

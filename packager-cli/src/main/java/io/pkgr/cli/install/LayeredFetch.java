@@ -123,6 +123,9 @@ final class LayeredFetch {
                 }
             }
             List<Future<?>> downloads = new ArrayList<>();
+            // largest first: the biggest blob (scipy's 35 MB of the ML bundle's 73) starts at once instead of
+            // after the small ones, so the fetch ends when the bytes do, not one big download later
+            fetch.sort(java.util.Comparator.comparingLong(Need::size).reversed());
             for (Need n : fetch) {
                 downloads.add(pool.submit(() -> {
                     fetchOne(b, n, bytes -> {

@@ -123,6 +123,14 @@ class GcEndToEndTest {
             assertEquals(List.of("app 1.0.0", "app 1.0.2"), removedVersions(dry.out(), "would remove "));
             assertEquals(removedVersions(dry.out(), "would remove "), removedVersions(real.out(), "removed "));
             assertTrue(real.out().contains("retention: 2 version(s) removed"), real.out());
+            // each removal is audited as a delete, with the rule that removed it
+            List<String> audited = Files.readAllLines(data.resolve("audit/audit.log")).stream()
+                    .filter(line -> line.contains("\"action\":\"delete\"")).toList();
+            assertEquals(2, audited.size(), audited.toString());
+            assertTrue(audited.get(0).contains("\"name\":\"app\",\"version\":\"1.0.0\"")
+                    && audited.get(1).contains("\"version\":\"1.0.2\""), audited.toString());
+            assertTrue(audited.stream().allMatch(line -> line.contains("pkgr admin gc --retention: not among the last 2")
+                    && line.contains("\"outcome\":\"ok\"") && line.contains("\"sha256\":\"")), audited.toString());
             assertTrue(Files.exists(data.resolve("bundles/app/1.0.1.json")), "the registered lock pins 1.0.1");
             assertFalse(Files.exists(data.resolve("bundles/app/1.0.0.json")));
             assertFalse(Files.exists(data.resolve("bundles/app/1.0.2.json")));

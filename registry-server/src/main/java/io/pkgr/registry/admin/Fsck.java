@@ -35,6 +35,13 @@ public final class Fsck {
         List<BlobReferences.Reference> references = new ArrayList<>(BlobReferences.of(records));
         List<BlobReferences.MavenRecord> maven = BlobReferences.mavenRecords(store);
         maven.forEach(record -> references.add(record.blob()));
+        // a layered version's assembled whole file is checked when it is stored; its absence is no problem
+        for (io.pkgr.api.VersionRecord version : records.versions()) {
+            Optional<BlobReferences.Reference> copy = BlobReferences.assembledCopy(version);
+            if (copy.isPresent() && store.stat(StoragePaths.blob(copy.get().digest())).isPresent()) {
+                references.add(copy.get());
+            }
+        }
         Map<Sha256, String> verdicts = new HashMap<>(); // digest → problem ("" when intact)
         List<String> problems = new ArrayList<>();
         long bytesHashed = 0;

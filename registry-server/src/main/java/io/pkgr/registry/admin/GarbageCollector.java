@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * Removes what no record needs: first the versions {@link RetentionRules} remove (when given), then
- * every blob under {@code blobs/} that no bundle or PyPI record references ({@link BlobReferences}),
+ * every blob under {@code blobs/} that no bundle or PyPI record references ({@link BlobReferences}; a
+ * layered version's stored whole file, {@link BlobReferences#assembledCopy}, counts as its version's),
  * that is older than the grace period and that no publish holds ({@link BlobHolds}, upload markers).
  * Safe beside a registry that serves and publishes: the order of its steps is the argument, see
  * docs/housekeeping.md. With {@code dryRun} it writes nothing and reports what it would remove.
@@ -42,6 +43,9 @@ public final class GarbageCollector {
     private final RetentionRules retention;
     private final Clock clock;
     private final Consumer<String> log;
+    private final Consumer<Retention.Removal> removed;
+    /** Blobs removed per batch delete: S3's limit per request, and enough to share directory syncs. */
+    static final int BATCH = 1000;
 
     /**
      * @param retention the rules to apply first, or null for blobs only
@@ -49,6 +53,12 @@ public final class GarbageCollector {
      */
     public GarbageCollector(BlobStore store, CatalogRecords records, RecordSource source, Duration grace, boolean dryRun,
             RetentionRules retention, Clock clock, Consumer<String> log) {
+        this(store, records, source, grace, dryRun, retention, clock, log, removal -> { });
+    }
+
+    /** @param removed told of each version retention removed, right after its record went (the audit log); never in a dry run */
+    public GarbageCollector(BlobStore store, CatalogRecords records, RecordSource source, Duration grace, boolean dryRun,
+            RetentionRules retention, Clock clock, Consumer<String> log, Consumer<Retention.Removal> removed) {
         this.store = store;
         this.records = records;
         this.source = source;
@@ -57,6 +67,7 @@ public final class GarbageCollector {
         this.retention = retention;
         this.clock = clock;
         this.log = log;
+        this.removed = removed;
     }
 
     public GcReport run() throws IOException {
@@ -82,9 +93,16 @@ public final class GarbageCollector {
             }
         }
         GcReport.Builder report = new GcReport.Builder(dryRun, removals);
+        List<BlobStat> batch = new ArrayList<>();
         for (BlobStat blob : blobs) {
-            sweep(blob, referenced, held, cutoff, report);
+            if (sweep(blob, referenced, held, cutoff, report)) {
+                batch.add(blob);
+            }
+            if (batch.size() == BATCH) {
+                remove(batch, cutoff, report);
+            }
         }
+        remove(batch, cutoff, report);
         for (BlobStat hold : staleHolds) {
             if (!dryRun) {
                 store.delete(hold.path());
@@ -103,6 +121,7 @@ public final class GarbageCollector {
             log.accept((dryRun ? "would remove " : "removed ") + v.name() + " " + v.version() + ": " + removal.reason());
             if (!dryRun) {
                 records.deleteVersion(v.name(), v.version());
+                removed.accept(removal);
             }
         }
         return removals;
@@ -119,6 +138,7 @@ public final class GarbageCollector {
         for (VersionRecord v : snapshot.versions()) {
             if (!removed.contains(Retention.key(v.name().normalized(), v.version().toString()))) {
                 BlobReferences.of(v).forEach(ref -> referenced.add(ref.digest()));
+                BlobReferences.assembledCopy(v).ifPresent(ref -> referenced.add(ref.digest()));
             }
         }
         snapshot.files().forEach(f -> BlobReferences.of(f).forEach(ref -> referenced.add(ref.digest())));
@@ -127,35 +147,52 @@ public final class GarbageCollector {
         return referenced;
     }
 
-    private void sweep(BlobStat blob, Set<Sha256> referenced, Set<Sha256> held, Instant cutoff, GcReport.Builder report)
-            throws IOException {
+    /** Judges one blob; true when it is to be removed (looked at again in {@link #remove}). */
+    private boolean sweep(BlobStat blob, Set<Sha256> referenced, Set<Sha256> held, Instant cutoff, GcReport.Builder report) {
         Optional<Sha256> digest = BlobCheck.digestOf(blob.path());
         if (digest.isEmpty()) {
             report.foreign(blob); // not a blob path: not ours to judge
-            return;
+            return false;
         }
         if (referenced.contains(digest.get())) {
             report.referenced(blob);
-            return;
+            return false;
         }
         if (!blob.modified().isBefore(cutoff) || held.contains(digest.get())) {
             report.young(blob);
-            return;
+            return false;
         }
-        if (!dryRun) {
-            // look again right before the delete: a publish may have started to reuse it since step 3
-            if (BlobHolds.held(store, digest.get(), cutoff)) {
-                report.young(blob);
-                return;
+        return true;
+    }
+
+    /**
+     * Removes a batch of blobs judged unreferenced, old and not held, with one batch delete of the
+     * store (one directory sync per directory, one request per 1,000 objects) instead of one
+     * durable delete each. Each blob is looked at again first: a publish may have started to reuse
+     * it since step 3 (a hold) or stored it again (younger).
+     */
+    private void remove(List<BlobStat> batch, Instant cutoff, GcReport.Builder report) throws IOException {
+        List<BlobStat> confirmed = new ArrayList<>(batch.size());
+        for (BlobStat blob : batch) {
+            if (dryRun) {
+                confirmed.add(blob);
+                continue;
             }
-            Optional<BlobStat> now = store.stat(blob.path());
+            Sha256 digest = BlobCheck.digestOf(blob.path()).orElseThrow();
+            Optional<BlobStat> now = BlobHolds.held(store, digest, cutoff) ? Optional.empty() : store.stat(blob.path());
             if (now.isEmpty() || !now.get().modified().isBefore(cutoff)) {
                 report.young(blob);
-                return;
+            } else {
+                confirmed.add(blob);
             }
-            store.delete(blob.path());
         }
-        log.accept((dryRun ? "would delete " : "deleted ") + blob.path() + " (" + blob.size() + " bytes)");
-        report.removed(blob);
+        if (!dryRun) {
+            store.deleteAll(confirmed.stream().map(BlobStat::path).toList());
+        }
+        for (BlobStat blob : confirmed) {
+            log.accept((dryRun ? "would delete " : "deleted ") + blob.path() + " (" + blob.size() + " bytes)");
+            report.removed(blob);
+        }
+        batch.clear();
     }
 }

@@ -61,6 +61,7 @@ public final class BundleRoutes {
     private final AccessControl access;
     private final BundlePublisher publisher;
     private final BlobResponses downloads;
+    private final AssembledDownload assembled;
     // rendered once per change: the catalog hands out a new list or record when one changes
     private final RenderCache<String> lists = new RenderCache<>("");
     private final RenderCache<RecordKey> records = new RenderCache<>("");
@@ -75,6 +76,17 @@ public final class BundleRoutes {
         this.store = store;
         this.access = access;
         this.publisher = new BundlePublisher(store, catalog, uploads, maxUploadBytes);
+        this.assembled = new AssembledDownload(store, publisher.layers());
+    }
+
+    /** Whole files of layered versions assembled and stored since start (each is assembled once, then served stored). */
+    public long wholeFilesAssembled() {
+        return assembled.assembledCount();
+    }
+
+    /** Stored whole files found not to match their sha256 since start (each was cut, removed and is assembled again). */
+    public long wholeFilesCorrupt() {
+        return assembled.corruptCount();
     }
 
     /** Adds every route to {@code routes}. */
@@ -215,11 +227,11 @@ public final class BundleRoutes {
         }
         if (record.size() <= BlobResponses.INLINE_MAX && !exchange.getRequestHeaders().contains(Headers.RANGE)) {
             // a small bundle is assembled once and then sent from memory, as a small stored blob is
-            downloads.remember(record.sha256(), AssembledDownload.assemble(publisher.layers(), record, manifest(record)));
+            downloads.remember(record.sha256(), assembled.assemble(record, manifest(record)));
             downloads.sendRemembered(exchange, record.sha256(), "application/octet-stream", filename);
             return;
         }
-        AssembledDownload.send(exchange, publisher.layers(), record, manifest(record), filename);
+        assembled.send(exchange, record, manifest(record), filename);
     }
 
     /**

@@ -44,6 +44,16 @@ public final class BlobReferences {
         return references;
     }
 
+    /**
+     * The stored whole file of a version kept only as layers: the registry assembles it on the first
+     * whole download and stores it under the record's sha256 (it may be absent). It belongs to the
+     * version: garbage collection keeps it while the version exists; fsck checks it when present.
+     */
+    public static java.util.Optional<Reference> assembledCopy(VersionRecord record) {
+        return record.bundleStored() ? java.util.Optional.empty() : java.util.Optional.of(new Reference(record.sha256(),
+                record.size(), "bundle " + record.name() + " " + record.version() + " (assembled whole file)"));
+    }
+
     /** The blobs of a PyPI file: the distribution and, for a wheel, its core metadata (PEP 658). */
     public static List<Reference> of(PypiFile file) {
         List<Reference> references = new ArrayList<>(2);

@@ -92,6 +92,14 @@ public final class MeteredBlobStore implements BlobStore {
     }
 
     @Override
+    public void deleteAll(List<RepoPath> paths) throws IOException {
+        timed("delete", () -> {
+            store.deleteAll(paths);
+            return null;
+        });
+    }
+
+    @Override
     public StagedBlob stage(InputStream content, long maxBytes) throws IOException {
         return new MeteredStaged(timed("stage", () -> store.stage(content, maxBytes)));
     }

@@ -66,6 +66,19 @@ public interface BlobStore extends Closeable {
     boolean delete(RepoPath path) throws IOException;
 
     /**
+     * Deletes every object at {@code paths} that exists (absent ones are skipped), as garbage
+     * collection removes many at once; when it returns, each is gone as after {@link #delete}. A
+     * backend may do it in fewer calls than one per object (the filesystem syncs each directory once
+     * per batch, an object store sends one multi-object delete per 1,000 keys). By default one
+     * {@link #delete} each.
+     */
+    default void deleteAll(List<RepoPath> paths) throws IOException {
+        for (RepoPath path : paths) {
+            delete(path);
+        }
+    }
+
+    /**
      * Streams {@code content} into a staged handle while hashing it (sha256, md5, blake2b-256),
      * reading it once. Fails with {@link BlobTooLargeException} past {@code maxBytes} and
      * {@link StorageFullException} when there is no room, keeping nothing either way. The caller

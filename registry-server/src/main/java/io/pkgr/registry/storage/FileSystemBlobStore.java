@@ -252,6 +252,24 @@ final class FileSystemBlobStore implements BlobStore {
         return deleted;
     }
 
+    /** Unlinks each file, then syncs each directory that lost one once and prunes the empty ones. */
+    @Override
+    public void deleteAll(List<RepoPath> paths) throws IOException {
+        java.util.Set<Path> directories = new java.util.LinkedHashSet<>();
+        for (RepoPath path : paths) {
+            Path file = fileOf(path);
+            if (Files.deleteIfExists(file)) {
+                directories.add(file.getParent());
+            }
+        }
+        for (Path directory : directories) {
+            AtomicFiles.syncDirectory(directory);
+        }
+        for (Path directory : directories) {
+            pruneEmptyParents(directory);
+        }
+    }
+
     @Override
     public StagedBlob stage(InputStream content, long maxBytes) throws IOException {
         return write(tempDir, content, maxBytes, true);

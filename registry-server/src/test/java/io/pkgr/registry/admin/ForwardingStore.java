@@ -51,6 +51,11 @@ abstract class ForwardingStore implements BlobStore {
     }
 
     @Override
+    public void deleteAll(List<RepoPath> paths) throws IOException {
+        store.deleteAll(paths);
+    }
+
+    @Override
     public StagedBlob stage(InputStream content, long maxBytes) throws IOException {
         return store.stage(content, maxBytes);
     }

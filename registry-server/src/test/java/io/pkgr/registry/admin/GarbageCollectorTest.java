@@ -72,6 +72,26 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aLayeredVersionsStoredWholeFileStaysWithItsVersionAndGoesAfterIt() throws IOException {
+        // the file the registry assembled on a whole download, stored under the record's sha256
+        Sha256 files = blob("files layer", Duration.ofDays(2));
+        Sha256 assembled = blob("assembled whole file", Duration.ofDays(2));
+        VersionRecord layered = new VersionRecord(new BundleName("churn"), Version.parse("1.0.0"), assembled, 20, null,
+                new VersionRecord.Layers(new VersionRecord.Blob(files, 11), false), "alice", NOW.minus(Duration.ofDays(3)),
+                false, null, null);
+        records.insertVersion(layered);
+
+        GcReport kept = gc(false, null);
+        records.deleteVersion(layered.name(), layered.version());
+        GcReport after = gc(false, null);
+
+        assertEquals(2, kept.blobsReferenced());
+        assertEquals(0, kept.blobsRemoved());
+        assertEquals(2, after.blobsRemoved());
+        assertFalse(exists(assembled) || exists(files));
+    }
+
+    @Test
     void aHeldBlobStaysAndAStaleHoldIsCleared() throws IOException {
         Sha256 held = blob("held", Duration.ofDays(2));
         Sha256 staleHeld = blob("stale", Duration.ofDays(2));

@@ -115,6 +115,25 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void deleteAllRemovesTheObjectsThereSkipsAbsentOnesAndLeavesTheRest() throws IOException {
+        List<RepoPath> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            RepoPath path = RepoPath.of("batch/" + (i % 3) + "/o" + i);
+            store.putIfAbsent(path, bytes("o" + i));
+            batch.add(path);
+        }
+        batch.add(RepoPath.of("batch/absent"));
+        store.putIfAbsent(RepoPath.of("batch/0/kept"), bytes("kept"));
+
+        store.deleteAll(batch);
+        store.deleteAll(List.of());
+
+        assertEquals(List.of(RepoPath.of("batch/0/kept")), store.list(RepoPath.of("batch")));
+        assertEquals(Optional.empty(), store.stat(RepoPath.of("batch/1/o1")));
+        assertFalse(store.delete(RepoPath.of("batch/2/o2")));
+    }
+
+    @Test
     void replaceSwapsContentAtomically() throws IOException {
         store.putIfAbsent(RepoPath.of("rec.json"), bytes("{\"v\":1}"));
 

@@ -229,6 +229,9 @@ final class S3BlobStore implements BlobStore {
         return stats;
     }
 
+    /** Set once the server answered DeleteObjects 501: deletes go one by one from then on. */
+    private volatile boolean multiDeleteUnsupported;
+
     @Override
     public boolean delete(RepoPath path) throws IOException {
         // S3 answers 204 whether or not the key existed: ask first to tell the caller
@@ -236,6 +239,48 @@ final class S3BlobStore implements BlobStore {
             return false;
         }
         deleteKey(key(path));
+        return true;
+    }
+
+    /**
+     * One DeleteObjects request per 1,000 keys (S3's limit), quiet: only failures come back. A server
+     * that does not implement it as the SDK sends it (s3proxy answers the SDK's required checksum header
+     * 501) gets one DELETE per key from then on.
+     */
+    @Override
+    public void deleteAll(List<RepoPath> paths) throws IOException {
+        for (int from = 0; from < paths.size(); from += 1000) {
+            List<RepoPath> batch = paths.subList(from, Math.min(paths.size(), from + 1000));
+            if (multiDeleteUnsupported || !deleteObjects(batch)) {
+                for (RepoPath path : batch) {
+                    deleteKey(key(path));
+                }
+            }
+        }
+    }
+
+    /** One DeleteObjects request; false (nothing deleted) when the server does not implement it. */
+    private boolean deleteObjects(List<RepoPath> batch) throws IOException {
+        List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> keys = batch.stream()
+                .map(p -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(key(p)).build())
+                .toList();
+        software.amazon.awssdk.services.s3.model.DeleteObjectsResponse response;
+        try {
+            response = s3.deleteObjects(b -> b.bucket(location.bucket()).delete(d -> d.objects(keys).quiet(true)));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 501) {
+                multiDeleteUnsupported = true;
+                return false;
+            }
+            throw failure("DELETE " + keys.size() + " objects from " + keys.get(0).key(), e);
+        } catch (SdkException e) {
+            throw failure("DELETE " + keys.size() + " objects from " + keys.get(0).key(), e);
+        }
+        if (response.hasErrors() && !response.errors().isEmpty()) {
+            var first = response.errors().get(0);
+            throw new IOException("DELETE of " + response.errors().size() + " object(s) failed, first " + first.key()
+                    + ": " + first.code() + " " + first.message());
+        }
         return true;
     }
 
