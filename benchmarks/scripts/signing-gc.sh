@@ -74,20 +74,7 @@ echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # a data directory with BLOBS unreferenced blobs of 1 KiB, two days old, beside the registry's own
 echo "== gc over $BLOBS blobs"
-python3 - "$work/data" "$BLOBS" <<'PY'
-import hashlib, os, sys, time
-data, n = sys.argv[1], int(sys.argv[2])
-old = time.time() - 2 * 86400
-for i in range(n):
-    body = i.to_bytes(8, "big") * 128
-    hexd = hashlib.sha256(body).hexdigest()
-    d = os.path.join(data, "blobs", "sha256", hexd[:2])
-    os.makedirs(d, exist_ok=True)
-    p = os.path.join(d, hexd)
-    with open(p, "wb") as f:
-        f.write(body)
-    os.utime(p, (old, old))
-PY
+python3 "$root/benchmarks/scripts/seed-blobs.py" "$work/data" "$BLOBS"
 sync
 timed() { local label="$1"; shift; local start end; start=$(date +%s%N); "$@" >"$work/out.txt" 2>&1; end=$(date +%s%N);
   echo "$label: $(( (end - start) / 1000000 )) ms wall; $(tail -1 "$work/out.txt")"; }
