@@ -7,6 +7,8 @@
 #   JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 benchmarks/warm-run.sh   # adds the same on Java 25 (AOT cache)
 #   RUNS=30 benchmarks/warm-run.sh
 #
+# Each checkout's run is timed through its ./pkgr and through its release archive's bin/pkgr (laid
+# out in the scratch directory from its build), each with a cache of its own.
 # hyperfine reports wall time and the CPU time (user + system) of each command and its children;
 # on a machine shared with other work the CPU time is the steadier of the two.
 #
@@ -59,9 +61,10 @@ export PKGR_REPOSITORIES_BENCH_URL="$url"
 "$root/pkgr" build -C "$work/noop" >/dev/null
 credentials=(env PKGR_HTTP_BASIC_BENCH_USERNAME=admin PKGR_HTTP_BASIC_BENCH_PASSWORD="$(cat "$work/data/admin-password")")
 "${credentials[@]}" "$root/pkgr" publish -r bench "$work/noop/dist/noop-1.0.0.pkgr" >/dev/null
-for launcher in "${launchers[@]}"; do
-  # installs (first launcher) or uses the environment; the timed runs have no credentials
-  "${credentials[@]}" "$launcher" run -r bench noop==1.0.0 main --day=2024-05-01 >/dev/null
+for i in "${!launchers[@]}"; do
+  # each launcher installs into a cache of its own (two versions of pkgr may write different ready
+  # markers); the timed runs have no credentials
+  PKGR_CACHE_DIR="$work/cache-$i" "${credentials[@]}" "${launchers[$i]}" run -r bench noop==1.0.0 main --day=2024-05-01 >/dev/null
 done
 kill "$server"
 wait "$server" 2>/dev/null || true
@@ -76,10 +79,27 @@ opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=error:std
 
 commands=("$java $opts -cp $work/hello Hello")
 names=("hello-world JVM (java 17, same options)")
-for launcher in "${launchers[@]}"; do
+for i in "${!launchers[@]}"; do
+  launcher="${launchers[$i]}"
   label="$( [[ "$launcher" == "$root/pkgr" ]] && echo "this checkout" || echo "BEFORE" )"
-  commands+=("$launcher --version" "$launcher run -r bench noop==1.0.0 main --day=2024-05-01")
+  cache_env="$( [[ "$i" == 0 ]] || echo "env PKGR_CACHE_DIR=$work/cache-$i " )"   # cache-0: exported below
+  commands+=("$launcher --version" "${cache_env}$launcher run -r bench noop==1.0.0 main --day=2024-05-01")
   names+=("pkgr --version ($label)" "warm pkgr run ($label)")
+done
+export PKGR_CACHE_DIR="$work/cache-0"   # this checkout's cache, for every command but BEFORE's run
+# the same warm run through the release archive's launcher (bin/pkgr beside lib/, as unpacked),
+# each checkout's own; its class-data archive is made by the first call, outside the timings
+for i in "${!launchers[@]}"; do
+  checkout="$(dirname "${launchers[$i]}")"
+  release="$work/release-$i"
+  mkdir -p "$release/bin" "$release/lib/cds"
+  cp "$checkout/distribution/src/main/dist/bin/pkgr" "$release/bin/pkgr"
+  cp "$checkout"/packager-cli/target/pkgr/lib/*.jar "$checkout/packager-cli/target/pkgr/lib/pkgr.classlist" "$release/lib/"
+  "$release/bin/pkgr" --version >/dev/null
+  label="$( [[ "$i" == 0 ]] && echo "this checkout" || echo "BEFORE" )"
+  cache_env="$( [[ "$i" == 0 ]] || echo "env PKGR_CACHE_DIR=$work/cache-$i " )"
+  commands+=("${cache_env}$release/bin/pkgr run -r bench noop==1.0.0 main --day=2024-05-01")
+  names+=("warm pkgr run ($label, release archive's bin/pkgr)")
 done
 # the same warm run without the launcher script: java with the launcher's options and archive
 lib="$root/packager-cli/target/pkgr/lib"

@@ -5,15 +5,15 @@
 #   train.sh LIB CLASSLIST [AOTCACHE]
 #
 # LIB        the directory of pkgr's jars (the class path is LIB/*.jar in sorted order, as the launchers give it)
-# CLASSLIST  written: the classes that a warm `pkgr run` (with a JSON result), `pkgr run … --help`,
-#            `pkgr --version` and `pkgr cache list` load, one list (-XX:DumpLoadedClassList), from
+# CLASSLIST  written: the classes that a warm `pkgr run` (with a JSON result; and one of a command on
+#            PATH with --trusted-keys), `pkgr run … --help`, `pkgr --version` and `pkgr cache list` load, one list (-XX:DumpLoadedClassList), from
 #            which a launcher makes a CDS archive for whatever Java 17+ runtime it finds
 # AOTCACHE   written when the Java runtime here is 25 or newer: its ahead-of-time cache (JEP 483/514),
 #            recorded from a warm `pkgr run`; a launcher uses it with that same runtime only
 #
 # It starts `pkgr serve` on a free loopback port in a scratch directory, publishes a small exec
-# bundle, installs it with a first run, stops the server, then records the warm runs. JAVA_HOME
-# picks the runtime, as in the launchers.
+# bundle signed with a fresh key, installs it with a first run, stops the server, then records the
+# warm runs. JAVA_HOME picks the runtime, as in the launchers.
 set -euo pipefail
 
 lib="$(cd "$1" && pwd -P)"
@@ -62,6 +62,8 @@ entrypoints:
     params:
       day: {type: date, required: true}
       n: {type: int, default: 3}
+  noop:
+    command: ["true"]
 EOF
 printf '#!/bin/sh\necho "{\\"ok\\": true}" > "$PKGR_OUTPUT"\n' > "$scratch/project/bin/main.sh"
 chmod 0755 "$scratch/project/bin/main.sh"
@@ -69,8 +71,10 @@ repo=(PKGR_REPOSITORIES_TRAIN_URL="$url" PKGR_HTTP_BASIC_TRAIN_USERNAME=admin
   PKGR_HTTP_BASIC_TRAIN_PASSWORD="$(cat "$scratch/data/admin-password")")
 cli=("$java" "${opts[@]}" -cp "$classpath" io.pkgr.cli.Main)
 pkgr "${repo[@]}" "${cli[@]}" build -C "$scratch/project" >/dev/null
-pkgr "${repo[@]}" "${cli[@]}" publish -r train "$scratch"/project/dist/train-1.0.0.pkgr >/dev/null
-pkgr "${repo[@]}" "${cli[@]}" run -r train train==1.0.0 main --day=2024-05-01 >/dev/null 2>&1
+pkgr "${cli[@]}" key generate "$scratch/key" >/dev/null
+pkgr "${repo[@]}" "${cli[@]}" publish -r train --sign "$scratch/key" "$scratch"/project/dist/train-1.0.0.pkgr >/dev/null
+# installs it, and caches the signature check's outcome that a warm run with --trusted-keys reads
+pkgr "${repo[@]}" "${cli[@]}" run -r train --trusted-keys "$scratch/key.pub" train==1.0.0 main --day=2024-05-01 >/dev/null 2>&1
 kill "$server" && wait "$server" 2>/dev/null || true
 server=""
 
@@ -83,12 +87,14 @@ record() {   # record NAME ARGS...: one JVM's loaded classes
     -cp "$classpath" io.pkgr.cli.Main "$@" >/dev/null
 }
 record run run -r train train==1.0.0 main --day=2024-05-01
+# a command found on PATH, and the cached outcome of a signature check
+record signed run -r train --trusted-keys "$scratch/key.pub" train==1.0.0 noop
 record help run -r train train==1.0.0 main --help
 record version --version
 record cache cache list
 {
   head -n 5 "$scratch/run.classlist" | grep '^#' || true
-  cat "$scratch"/{run,help,version,cache}.classlist | grep -v '^#' | awk '!seen[$0]++'
+  cat "$scratch"/{run,signed,help,version,cache}.classlist | grep -v '^#' | awk '!seen[$0]++'
 } > "$classlist.tmp"
 mv -f "$classlist.tmp" "$classlist"
 

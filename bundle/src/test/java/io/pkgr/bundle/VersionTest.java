@@ -1,6 +1,7 @@
 package io.pkgr.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,23 @@ class VersionTest {
         Collections.sort(shuffled);
 
         assertEquals(expected, shuffled.stream().map(Version::toString).toList());
+    }
+
+    @Test
+    void versionsAreEqualWhenEveryPartIsAndOnlyThen() {
+        // given
+        Version v = Version.parse("1.2.3-rc.1+b5");
+
+        // then
+        assertEquals(Version.parse("1.2.3-rc.1+b5"), v);
+        assertEquals(Version.parse("1.2.3-rc.1+b5").hashCode(), v.hashCode());
+        assertEquals(new Version(1, 2, 3, List.of("rc", "1"), "b5"), v);
+        for (String other : List.of("2.2.3-rc.1+b5", "1.3.3-rc.1+b5", "1.2.4-rc.1+b5", "1.2.3-rc.2+b5", "1.2.3+b5",
+                "1.2.3-rc.1+b6", "1.2.3-rc.1")) {
+            assertNotEquals(Version.parse(other), v, other);
+        }
+        assertNotEquals(v, "1.2.3-rc.1+b5");
+        assertNotEquals(v, null);
     }
 
     @Test

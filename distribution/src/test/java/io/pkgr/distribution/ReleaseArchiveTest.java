@@ -91,6 +91,28 @@ class ReleaseArchiveTest {
     }
 
     @Test
+    void onceItsArchiveIsMadeItStartsJavaWithNoToolButBash() throws Exception {
+        // given the class-data archive made by a first call, and a PATH that holds bash and nothing else
+        String javaHome = System.getProperty("java.home");
+        Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp, Map.of("JAVA_HOME", javaHome))
+                .requireSuccess();
+        Path tools = Files.createDirectories(tmp.resolve("bash-only-bin"));
+        if (!Files.exists(tools.resolve("bash"))) {
+            Path bash = Path.of("/usr/bin/bash");
+            Files.createSymbolicLink(tools.resolve("bash"), Files.exists(bash) ? bash : Path.of("/bin/bash"));
+        }
+
+        // when it runs again (-Xshare:on: the JVM fails rather than start without the archive)
+        Processes.Result r = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp,
+                Map.of("PATH", tools.toString(), "JAVA_HOME", javaHome, "PKGR_JAVA_OPTS", "-Xshare:on"));
+
+        // then it started no dirname, sed, cksum or readlink on its way to java: each is a process
+        // start on every task's start
+        r.requireSuccess();
+        assertTrue(r.stdout().startsWith("pkgr " + Release.version()), r.toString());
+    }
+
+    @Test
     void theReleasesServeHasTheS3BackendAndNamesTheBucketItCannotReach() throws Exception {
         // given a bucket endpoint where nothing listens
         int port;

@@ -43,6 +43,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * Content-addressed environments: one directory per bundle digest, runtime and platform, built
@@ -57,6 +59,8 @@ public final class Environments {
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
+    /** How a ready marker's fingerprint made by CRC-32C starts (an older marker's is a bare SHA-256). */
+    private static final String CRC32C_PREFIX = "crc32c:";
     /** FileChannel locks are per process; threads of one process (tests) queue here first. */
     private static final ConcurrentHashMap<String, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
@@ -154,23 +158,49 @@ public final class Environments {
             return new State.Damaged("no ready marker");
         }
         JsonFields m;
+        byte[] markerBytes;
         try {
             // the streaming parser only: a warm run reads this marker and nothing else of the environment
-            m = JsonFields.parse(Files.readAllBytes(marker));
+            markerBytes = Files.readAllBytes(marker);
+            m = JsonFields.parse(markerBytes);
         } catch (IOException e) {
             return new State.Damaged("unreadable ready marker");
         }
         if (!slot.bundle().sha256().hex().equals(m.text("sha256"))) {
             return new State.Damaged("ready marker names another digest");
         }
-        String fingerprint = fingerprint(slot);
+        String recorded = m.text("fingerprint");
+        boolean earlier = recorded != null && !recorded.startsWith(CRC32C_PREFIX);
+        String fingerprint = fingerprint(slot, !earlier);
         if (fingerprint == null) {
             return new State.Damaged("files are missing or changed size");
         }
-        if (!fingerprint.equals(m.text("fingerprint"))) {
+        if (!fingerprint.equals(recorded)) {
             return new State.Damaged("files changed since it was installed");
         }
+        if (earlier) {
+            upgradeFingerprint(slot, marker, markerBytes, recorded);
+        }
         return new State.Ready();
+    }
+
+    /**
+     * A marker an earlier pkgr wrote, just checked in its SHA-256 form, gets the CRC-32C form, so
+     * that later warm runs skip the security providers too. Only that value changes; a read-only
+     * cache keeps the earlier form (still checked, a little slower).
+     */
+    private static void upgradeFingerprint(Slot slot, Path marker, byte[] markerBytes, String recorded) {
+        String now = fingerprint(slot, true);
+        String text = new String(markerBytes, StandardCharsets.UTF_8);
+        String quoted = "\"" + recorded + "\"";
+        if (now == null || text.indexOf(quoted) != text.lastIndexOf(quoted)) {
+            return;
+        }
+        try {
+            FileOps.writeAtomically(marker, text.replace(quoted, "\"" + now + "\"").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // a read-only cache (a baked image): the earlier form stays, and is checked as such
+        }
     }
 
     private Environment use(Slot slot) {
@@ -296,7 +326,7 @@ public final class Environments {
                 .put("runtime", b.manifest().runtime().id())
                 .put("platform", CacheLayout.platform())
                 .put("installed", Instant.now().toString())
-                .put("fingerprint", fingerprint(slot));
+                .put("fingerprint", fingerprint(slot, true));
         if (b.repository() != null) {
             marker.put("repository", b.repository());
         }
@@ -329,9 +359,16 @@ public final class Environments {
     /**
      * Size and modification time of every payload file (and what the runtime prepared): a cheap check
      * on each run that catches edited, truncated or deleted files. Null when a file is missing.
+     *
+     * <p>Summed up by CRC-32C ({@code crc32c:HEX}): it guards against accidents, not attackers (whoever
+     * can change the files can rewrite the marker too), and SHA-256 would start the security
+     * providers, tens of milliseconds of a warm run. A marker that an earlier pkgr wrote holds the
+     * SHA-256 form, which is still checked ({@code crc32c} false) and then replaced, so its
+     * environment is not rebuilt.
      */
-    private static String fingerprint(Slot slot) {
-        MessageDigest md = Sha256.newDigest();
+    private static String fingerprint(Slot slot, boolean crc32c) {
+        Checksum crc = crc32c ? new CRC32C() : null;
+        MessageDigest md = crc32c ? null : Sha256.newDigest();
         Manifest m = slot.bundle().manifest();
         List<String> paths = new ArrayList<>();
         paths.add(Manifest.JSON_FILE);
@@ -351,13 +388,22 @@ public final class Environments {
                 if (a.size() != expected) {
                     return null;
                 }
-                md.update((path + "\t" + a.size() + "\t" + a.lastModifiedTime().toMillis() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                byte[] line = (path + "\t" + a.size() + "\t" + a.lastModifiedTime().toMillis() + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                if (crc != null) {
+                    crc.update(line, 0, line.length);
+                } else {
+                    md.update(line);
+                }
             } catch (IOException e) {
                 return null;
             }
         }
-        return Sha256.of(md.digest()).hex();
+        if (crc == null) {
+            return Sha256.of(md.digest()).hex();
+        }
+        String hex = Long.toHexString(crc.getValue());
+        return CRC32C_PREFIX + "0".repeat(8 - hex.length()) + hex;
     }
 
     /** The marker's mtime says when the environment was last used (for cache gc). */

@@ -1,34 +1,29 @@
 package io.pkgr.cli.runtime;
 
 import io.pkgr.bundle.Runtime;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.ServiceLoader;
+import io.pkgr.cli.runtime.exec.ExecRuntime;
+import io.pkgr.cli.runtime.jvm.JvmRuntime;
+import io.pkgr.cli.runtime.python.PythonRuntime;
 
-/** The {@link RuntimeSupport} of each runtime, found once with {@link ServiceLoader}. */
+/**
+ * The {@link RuntimeSupport} of each runtime: one registration line per runtime below.
+ *
+ * <p>Not a {@link java.util.ServiceLoader}: on the class path it opens every jar of the release
+ * (more than a hundred) to look for a services file, which cost a warm {@code pkgr run} about a
+ * tenth of a second, more than the rest of its own work. The supports are stateless: each call
+ * makes one, and only of the runtime asked for.
+ */
 public final class Runtimes {
-
-    private static final Map<Runtime, RuntimeSupport> ALL = load();
 
     private Runtimes() {
     }
 
-    /** The support for {@code runtime}; every runtime of the bundle format has one. */
+    /** The support for {@code runtime}; every runtime of the bundle format has one (the switch is exhaustive). */
     public static RuntimeSupport of(Runtime runtime) {
-        RuntimeSupport support = ALL.get(runtime);
-        if (support == null) {
-            throw new IllegalStateException("no RuntimeSupport registered for runtime " + runtime.id());
-        }
-        return support;
-    }
-
-    private static Map<Runtime, RuntimeSupport> load() {
-        Map<Runtime, RuntimeSupport> all = new EnumMap<>(Runtime.class);
-        for (RuntimeSupport support : ServiceLoader.load(RuntimeSupport.class, RuntimeSupport.class.getClassLoader())) {
-            if (all.putIfAbsent(support.runtime(), support) != null) {
-                throw new IllegalStateException("two RuntimeSupport implementations for runtime " + support.runtime().id());
-            }
-        }
-        return all;
+        return switch (runtime) {
+            case PYTHON -> new PythonRuntime();
+            case JVM -> new JvmRuntime();
+            case EXEC -> new ExecRuntime();
+        };
     }
 }

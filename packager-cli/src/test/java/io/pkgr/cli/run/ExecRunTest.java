@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pkgr.bundle.Sha256;
 import io.pkgr.cli.cache.CacheLayout;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -183,6 +187,48 @@ class ExecRunTest extends RegistryTest {
         assertTrue(r.err().contains("damaged"), r.err());
         assertEquals("original", Files.readString(out).trim());
         assertEquals(2, registry.installs());
+    }
+
+    @Test
+    void anEnvironmentWhoseMarkerHoldsTheEarlierSha256FingerprintIsUsedUpgradedAndStillChecked() throws Exception {
+        // given: an environment whose ready marker an earlier pkgr wrote (a bare SHA-256 of the same lines)
+        registry.publishExec("earlier", "1.0.0", "echo ran >> \"$OUT\"\n");
+        Path out = tmp.resolve("ran.txt");
+        assertEquals(0, registry.pkgr("run", "-e", "OUT=" + out, "earlier==1.0.0", "task", "--day=2024-05-01").exitCode());
+        Path env = registry.environments().get(0);
+        Path marker = env.resolve(CacheLayout.READY_MARKER);
+        String written = Files.readString(marker);
+        assertTrue(written.matches("(?s).*\"fingerprint\":\"crc32c:[0-9a-f]{8}\".*"), written);
+        Files.writeString(marker, written.replaceAll("crc32c:[0-9a-f]{8}", earlierFingerprint(env, "pkgr.json", "files/bin/task.sh")));
+
+        // when
+        Registry.Result used = registry.pkgr("run", "-e", "OUT=" + out, "earlier==1.0.0", "task", "--day=2024-05-01");
+        String upgraded = Files.readString(marker);
+        Files.writeString(marker, written.replaceAll("crc32c:[0-9a-f]{8}", earlierFingerprint(env, "pkgr.json", "files/bin/task.sh")));
+        // the same size: only the fingerprint can see it
+        Path script = env.resolve("files/bin/task.sh");
+        Files.setLastModifiedTime(script, FileTime.fromMillis(Files.getLastModifiedTime(script).toMillis() - 60_000));
+        Registry.Result rebuilt = registry.pkgr("run", "-e", "OUT=" + out, "earlier==1.0.0", "task", "--day=2024-05-01");
+
+        // then: used without a rebuild (its marker now in the CRC-32C form), and a changed file is still seen
+        assertEquals(0, used.exitCode(), used.err());
+        assertFalse(used.err().contains("damaged"), used.err());
+        assertEquals(written, upgraded);
+        assertEquals(0, rebuilt.exitCode(), rebuilt.err());
+        assertTrue(rebuilt.err().contains("damaged"), rebuilt.err());
+        assertEquals(List.of("ran", "ran", "ran"), Files.readAllLines(out));
+        assertEquals(2, registry.installs());
+    }
+
+    /** What pkgr wrote as the fingerprint before CRC-32C: SHA-256 over "PATH\tSIZE\tMTIME-MILLIS\n" of each file. */
+    private static String earlierFingerprint(Path env, String... paths) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (String path : paths) {
+            Path file = env.resolve(path);
+            md.update((path + "\t" + Files.size(file) + "\t" + Files.getLastModifiedTime(file).toMillis() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     @Test

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,47 @@ import org.junit.jupiter.api.Test;
  * command parsed by picocli in this JVM: what a warm run loads, and that both answer alike.
  */
 class WarmStartTest extends RegistryTest {
+
+    @Test
+    void aWarmRunScansNoJarForServicesAndSpinsNoRecordMethods() throws Exception {
+        registry.publishExec("scan", "1.0.0", "exit 0\n");
+        assertEquals(0, registry.pkgrProcessRun("run", "scan==1.0.0", "task", "--day=2024-05-01").exitCode());
+
+        ProcessBuilder pb = registry.pkgrProcess("run", "-r", "local", "scan==1.0.0", "task", "--day=2024-05-01");
+        pb.command().add(1, "-verbose:class");
+        Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String loaded = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+
+        // then: a ServiceLoader over the class path (runtimes, time-zone rules) opens every jar of the
+        // release; a record's generated equals spins method-handle classes
+        assertEquals(0, p.exitValue());
+        List<String> unwanted = loaded.lines()
+                .filter(l -> l.contains("java.util.ServiceLoader$LazyClassPathLookupIterator")
+                        || l.contains("java.time.zone.ZoneRulesProvider") || l.contains("java.lang.runtime.ObjectMethods"))
+                .toList();
+        assertEquals(List.of(), unwanted);
+    }
+
+    @Test
+    void theRunDirectoryStampIsTheLocalTimeInEveryTimeZone() {
+        TimeZone before = TimeZone.getDefault();
+        try {
+            for (String zone : List.of("UTC", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "Europe/Paris")) {
+                // given
+                TimeZone.setDefault(TimeZone.getTimeZone(zone));
+
+                // when
+                LocalDateTime stamp = RunCommand.localNow();
+
+                // then
+                long apart = Math.abs(Duration.between(LocalDateTime.now(), stamp).toMillis());
+                assertTrue(apart < 5_000, zone + ": " + stamp + " is " + apart + " ms from LocalDateTime.now()");
+            }
+        } finally {
+            TimeZone.setDefault(before);
+        }
+    }
 
     @Test
     void aWarmRunLoadsNeitherPicocliNorJacksonDataBinding() throws Exception {
