@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Browser sessions of the web UI: a random token in an {@code HttpOnly; SameSite=Strict} cookie
  * names the user who logged in with the form, and each session has its own CSRF token for the
  * forms that write. A session is bound to the user's password entry as it was at the login: when
- * the user is removed or given a new password it ends, on the next request, wherever it is used.
+ * the user is removed or given a new password it is refused, wherever it is used, from the next
+ * request on (and dropped when it expires).
  * Users who send Basic credentials get a CSRF token derived from their name and the current
  * {@value #BASIC_CSRF_HOURS}-hour window under a key the {@link SessionStore} shares, so only a
  * page the registry rendered for them lately can post. The store is this process's memory, or the
@@ -88,12 +89,13 @@ final class WebSessions {
         try {
             String key = key(token);
             Optional<Session> session = store.find(key);
-            if (session.isPresent() && (!clock.instant().isBefore(session.get().expires())
-                    || !credentials.apply(session.get().user()).map(session.get().credential()::equals).orElse(false))) {
+            if (session.isPresent() && !clock.instant().isBefore(session.get().expires())) {
                 store.remove(key);
                 return Optional.empty();
             }
-            return session;
+            // refused, not removed, while the user's entry differs: replicas read the user file each
+            // on their own, so one that has not seen a new password yet must not end the new sessions
+            return session.filter(s -> credentials.apply(s.user()).map(s.credential()::equals).orElse(false));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "web session not read, the page is shown as to an anonymous reader: {0}", e.getMessage());
             return Optional.empty();
