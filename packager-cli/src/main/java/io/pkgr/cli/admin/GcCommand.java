@@ -6,6 +6,7 @@ import io.pkgr.cli.HelpOption;
 import io.pkgr.cli.Settings;
 import io.pkgr.cli.run.Durations;
 import io.pkgr.api.VersionRecord;
+import io.pkgr.registry.ServerConfig;
 import io.pkgr.registry.admin.GarbageCollector;
 import io.pkgr.registry.admin.GcReport;
 import io.pkgr.registry.admin.Retention;
@@ -75,9 +76,6 @@ public final class GcCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "List every blob removed (a dry run always lists them)")
     boolean verbose;
 
-    // the server's defaults (--audit-log-max-size, --audit-log-keep)
-    private static final long AUDIT_MAX_BYTES = 64L << 20;
-    private static final int AUDIT_KEEP = 20;
 
     private final Settings settings;
 
@@ -129,7 +127,8 @@ public final class GcCommand implements Callable<Integer> {
             err.flush();
             return null;
         }
-        return new AuditLog(file, AUDIT_MAX_BYTES, AUDIT_KEEP);
+        // rotated as the server rotates it by default (--audit-log-max-size, --audit-log-keep)
+        return new AuditLog(file, ServerConfig.AuditSettings.DEFAULT.maxBytes(), ServerConfig.AuditSettings.DEFAULT.keep());
     }
 
     /** A removal as the registry audits an admin's delete, with the rule's reason; the user is this process's. */

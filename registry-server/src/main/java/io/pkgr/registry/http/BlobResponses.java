@@ -49,12 +49,8 @@ public final class BlobResponses {
     /** Sends the blob {@code sha256} of {@code size} bytes as {@code filename}. */
     public void send(HttpServerExchange exchange, Sha256 sha256, long size, String contentType, String filename)
             throws IOException {
-        String etag = "\"" + sha256.hex() + "\"";
-        exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
-        if (Conditional.notModified(exchange, etag)) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
+        String etag = validators(exchange, sha256);
+        if (etag == null) {
             return;
         }
         ByteRange range = Conditional.range(exchange, size, etag);
@@ -69,6 +65,22 @@ public final class BlobResponses {
             return;
         }
         sendBytes(exchange, sha256, size, contentType, filename, range);
+    }
+
+    /**
+     * Puts the blob's ETag and {@code Accept-Ranges} on the response and returns the ETag; null when
+     * the request's conditions made it a 304, which is then sent.
+     */
+    private static String validators(HttpServerExchange exchange, Sha256 sha256) {
+        String etag = "\"" + sha256.hex() + "\"";
+        exchange.getResponseHeaders().put(Headers.ETAG, etag);
+        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
+        if (Conditional.notModified(exchange, etag)) {
+            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+            exchange.endExchange();
+            return null;
+        }
+        return etag;
     }
 
     /**
@@ -88,12 +100,7 @@ public final class BlobResponses {
         if (content == null) {
             return false;
         }
-        String etag = "\"" + sha256.hex() + "\"";
-        exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.ACCEPT_RANGES, "bytes");
-        if (Conditional.notModified(exchange, etag)) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
+        if (validators(exchange, sha256) == null) {
             return true;
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
