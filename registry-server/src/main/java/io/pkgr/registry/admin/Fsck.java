@@ -31,7 +31,9 @@ public final class Fsck {
         this.quick = quick;
     }
 
+    /** First puts back what an interrupted garbage collection set aside ({@link BlobStore#recoverSetAside}). */
     public FsckReport run(CatalogRecords.Snapshot records) throws IOException {
+        store.recoverSetAside();
         List<BlobReferences.Reference> references = new ArrayList<>(BlobReferences.of(records));
         List<BlobReferences.MavenRecord> maven = BlobReferences.mavenRecords(store);
         maven.forEach(record -> references.add(record.blob()));

@@ -7,6 +7,7 @@ import io.pkgr.registry.catalog.CatalogRecords;
 import io.pkgr.registry.storage.BlobHolds;
 import io.pkgr.registry.storage.BlobStat;
 import io.pkgr.registry.storage.BlobStore;
+import io.pkgr.registry.storage.RepoPath;
 import io.pkgr.registry.storage.StoragePaths;
 import java.io.IOException;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -72,6 +74,25 @@ public final class GarbageCollector {
 
     public GcReport run() throws IOException {
         long started = System.nanoTime();
+        if (dryRun) {
+            return collect(started);
+        }
+        // 0. what an interrupted collection set aside goes back first, to be judged like the rest; and
+        //    publishes are told a collection runs: from now on they keep their holds (BlobHolds#close)
+        int recovered = store.recoverSetAside();
+        if (recovered > 0) {
+            log.accept("put back " + recovered + " blob(s) an interrupted collection had set aside");
+        }
+        RepoPath marker = RepoPath.of(StoragePaths.COLLECTING.value(), UUID.randomUUID().toString());
+        store.replace(marker, new byte[0]);
+        try {
+            return collect(started);
+        } finally {
+            store.delete(marker);
+        }
+    }
+
+    private GcReport collect(long started) throws IOException {
         Instant cutoff = clock.instant().minus(grace);
         List<Retention.Removal> removals = retention == null ? List.of() : applyRetention();
         // 1. list the blobs first: anything written after this is not even a candidate
@@ -103,6 +124,14 @@ public final class GarbageCollector {
             }
         }
         remove(batch, cutoff, report);
+        for (BlobStat stale : store.listStats(StoragePaths.COLLECTING)) {
+            if (stale.modified().isBefore(cutoff)) { // a collection that crashed
+                if (!dryRun) {
+                    store.delete(stale.path());
+                }
+                report.staleHold();
+            }
+        }
         for (BlobStat hold : staleHolds) {
             if (!dryRun) {
                 store.delete(hold.path());
@@ -168,8 +197,11 @@ public final class GarbageCollector {
     /**
      * Removes a batch of blobs judged unreferenced, old and not held, with one batch delete of the
      * store (one directory sync per directory, one request per 1,000 objects) instead of one
-     * durable delete each. Each blob is looked at again first: a publish may have started to reuse
-     * it since step 3 (a hold) or stored it again (younger).
+     * durable delete each. Each blob is looked at again first: a publish may have stored it again since
+     * (younger). Then {@link BlobStore#deleteAllUnless} keeps those a publish holds now, in one listing of
+     * the holds: the filesystem looks after it has moved the batch aside, so a publish either held the
+     * blob before that look (kept) or looks for it after the move (finds nothing and stores it again);
+     * an object store looks right before its batch delete.
      */
     private void remove(List<BlobStat> batch, Instant cutoff, GcReport.Builder report) throws IOException {
         List<BlobStat> confirmed = new ArrayList<>(batch.size());
@@ -178,16 +210,28 @@ public final class GarbageCollector {
                 confirmed.add(blob);
                 continue;
             }
-            Sha256 digest = BlobCheck.digestOf(blob.path()).orElseThrow();
-            Optional<BlobStat> now = BlobHolds.held(store, digest, cutoff) ? Optional.empty() : store.stat(blob.path());
+            Optional<BlobStat> now = store.stat(blob.path());
             if (now.isEmpty() || !now.get().modified().isBefore(cutoff)) {
                 report.young(blob);
             } else {
                 confirmed.add(blob);
             }
         }
-        if (!dryRun) {
-            store.deleteAll(confirmed.stream().map(BlobStat::path).toList());
+        if (!dryRun && !confirmed.isEmpty()) {
+            Set<RepoPath> deleted = new HashSet<>(store.deleteAllUnless(confirmed.stream().map(BlobStat::path).toList(),
+                    candidates -> {
+                        Set<Sha256> held = BlobHolds.heldDigests(store, cutoff);
+                        Set<RepoPath> keep = new HashSet<>();
+                        candidates.forEach(path -> BlobCheck.digestOf(path).filter(held::contains).ifPresent(d -> keep.add(path)));
+                        return keep;
+                    }));
+            confirmed.removeIf(blob -> {
+                if (deleted.contains(blob.path())) {
+                    return false;
+                }
+                report.young(blob); // held after all (or could not be moved aside)
+                return true;
+            });
         }
         for (BlobStat blob : confirmed) {
             log.accept((dryRun ? "would delete " : "deleted ") + blob.path() + " (" + blob.size() + " bytes)");

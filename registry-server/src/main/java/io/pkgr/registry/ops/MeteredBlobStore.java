@@ -99,6 +99,17 @@ public final class MeteredBlobStore implements BlobStore {
         });
     }
 
+    /** Timed as one delete, the look-up {@code keep} makes included. */
+    @Override
+    public List<RepoPath> deleteAllUnless(List<RepoPath> paths, KeepCheck keep) throws IOException {
+        return timed("delete", () -> store.deleteAllUnless(paths, keep));
+    }
+
+    @Override
+    public int recoverSetAside() throws IOException {
+        return store.recoverSetAside();
+    }
+
     @Override
     public StagedBlob stage(InputStream content, long maxBytes) throws IOException {
         return new MeteredStaged(timed("stage", () -> store.stage(content, maxBytes)));

@@ -12,9 +12,10 @@ import java.util.UUID;
  * while the registry publishes. A publish that may end up using a blob that is already stored
  * (identical bytes published before, perhaps by a version since deleted, so unreferenced and old)
  * first writes a hold ({@code holds/HEX/ID}), then commits or checks the blob, then inserts its
- * record, then releases the hold. Garbage collection never deletes a blob with a hold younger than
- * its grace period, and looks for holds again right before each delete (see docs/housekeeping.md for
- * the whole argument). A hold left by a crash is removed by the next collection after the grace period.
+ * record, then releases the hold (unless a collection is running, see {@link #close}). Garbage
+ * collection never deletes a blob with a hold younger than its grace period, and looks for holds again
+ * after it moved each batch aside (see docs/housekeeping.md for the whole argument). A hold left by a
+ * crash, or kept while a collection ran, is removed by the next collection after the grace period.
  */
 public final class BlobHolds implements AutoCloseable {
 
@@ -44,9 +45,27 @@ public final class BlobHolds implements AutoCloseable {
         }
     }
 
-    /** Releases every hold (after the record that references the blobs is stored, or the publish failed). */
+    /**
+     * Releases every hold (after the record that references the blobs is stored, or the publish failed),
+     * unless a garbage collection is running ({@code collecting/}): it read the records before this
+     * publish stored its own and may be about to judge these blobs, so the holds stay until a later
+     * collection clears them as stale. A collection that starts after this look reads the record.
+     */
     @Override
     public synchronized void close() {
+        if (held.isEmpty()) {
+            return;
+        }
+        try {
+            if (!store.list(StoragePaths.COLLECTING).isEmpty()) {
+                held.clear();
+                return;
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "cannot tell whether a garbage collection runs, holds kept: {0}", e.getMessage());
+            held.clear();
+            return;
+        }
         for (RepoPath path : held) {
             try {
                 store.delete(path);
@@ -58,13 +77,15 @@ public final class BlobHolds implements AutoCloseable {
         held.clear();
     }
 
-    /** True when some hold on {@code digest} was written at or after {@code notBefore}. */
-    public static boolean held(BlobStore store, Sha256 digest, java.time.Instant notBefore) throws IOException {
-        for (BlobStat stat : store.listStats(RepoPath.of("holds", digest.hex()))) {
-            if (!stat.modified().isBefore(notBefore)) {
-                return true;
+    /** Every digest with a hold written at or after {@code notBefore}: one listing of {@code holds/}. */
+    public static java.util.Set<Sha256> heldDigests(BlobStore store, java.time.Instant notBefore) throws IOException {
+        java.util.Set<Sha256> held = new java.util.HashSet<>();
+        for (BlobStat stat : store.listStats(StoragePaths.HOLDS)) {
+            Sha256 digest = StoragePaths.heldDigest(stat.path());
+            if (digest != null && !stat.modified().isBefore(notBefore)) {
+                held.add(digest);
             }
         }
-        return false;
+        return held;
     }
 }

@@ -79,6 +79,39 @@ public interface BlobStore extends Closeable {
     }
 
     /**
+     * Deletes each object at {@code paths} that exists, except those {@code keep} names, and returns
+     * the paths it deleted: a delete conditional on something a look-up of the object cannot see (garbage
+     * collection's holds). Where the backend can (the filesystem) it first moves every object aside
+     * atomically, where no read, listing or put-if-absent finds it, then asks {@code keep} once, then
+     * puts the kept ones back (an object stored again meanwhile under the same path stays, the copy set
+     * aside goes) and deletes the rest: whatever {@code keep} looks at after the move is all that can have
+     * found the objects. A crash in between leaves objects set aside that {@link #recoverSetAside} puts
+     * back. By default (an object store has no atomic move) {@code keep} is asked first, right before one
+     * {@link #deleteAll} of the rest.
+     */
+    default List<RepoPath> deleteAllUnless(List<RepoPath> paths, KeepCheck keep) throws IOException {
+        java.util.Set<RepoPath> kept = keep.keep(paths);
+        List<RepoPath> doomed = paths.stream().filter(p -> !kept.contains(p)).toList();
+        deleteAll(doomed);
+        return doomed;
+    }
+
+    /** What {@link #deleteAllUnless} asks: which of {@code paths} to keep after all. */
+    @FunctionalInterface
+    interface KeepCheck {
+        java.util.Set<RepoPath> keep(List<RepoPath> paths) throws IOException;
+    }
+
+    /**
+     * Puts back the objects an interrupted {@link #deleteAllUnless} left set aside (a crash between the
+     * move and the decision): each returns to its path, or is dropped when an object is there again.
+     * Returns how many there were; by default none (a backend that sets nothing aside).
+     */
+    default int recoverSetAside() throws IOException {
+        return 0;
+    }
+
+    /**
      * Streams {@code content} into a staged handle while hashing it (sha256, md5, blake2b-256),
      * reading it once. Fails with {@link BlobTooLargeException} past {@code maxBytes} and
      * {@link StorageFullException} when there is no room, keeping nothing either way. The caller

@@ -29,21 +29,31 @@ final class FileSystemBlobStore implements BlobStore {
 
     private static final System.Logger LOG = System.getLogger(FileSystemBlobStore.class.getName());
     static final String TEMP_DIR = ".tmp";
+    /**
+     * Where {@link #deleteAllUnless} sets objects aside: a dot-name, so never a {@link RepoPath}, never
+     * listed nor read; its files do not end in the temp suffix, so no temp sweep removes them.
+     */
+    static final String ASIDE_DIR = ".set-aside";
+    /** Joins the segments of a path set aside (a character no segment may hold) and the batch's id. */
+    private static final char ASIDE_SEPARATOR = '~';
     private static final String TEMP_SUFFIX = AtomicFiles.TEMP_SUFFIX;
     /** How long after opening the background sweep starts walking the whole store. */
     private static final long SWEEP_DELAY_MILLIS = 10_000;
 
     private final Path root;
     private final Path tempDir;
+    private final Path asideDir;
     private volatile Boolean caseSensitive; // probed on first use
 
     private FileSystemBlobStore(Path root) {
         this.root = root;
         this.tempDir = root.resolve(TEMP_DIR);
+        this.asideDir = root.resolve(ASIDE_DIR);
     }
 
     /**
-     * Opens (creating if needed) the store at {@code root} and sweeps temp files a crash left behind:
+     * Opens (creating if needed) the store at {@code root}, puts back what an interrupted garbage
+     * collection set aside ({@link #recoverSetAside}), and sweeps temp files a crash left behind:
      * those of staged uploads ({@code .tmp/}) at once, those beside records and blobs (small, and
      * never visible as objects) on a background thread ten seconds later, since that means walking every file of a
      * large catalog. The background sweep removes only temp files last modified before the store
@@ -54,6 +64,10 @@ final class FileSystemBlobStore implements BlobStore {
         Files.createDirectories(absolute.resolve(TEMP_DIR));
         FileSystemBlobStore store = new FileSystemBlobStore(absolute);
         long opened = System.currentTimeMillis();
+        int recovered = store.recoverSetAside();
+        if (recovered > 0) {
+            LOG.log(Level.INFO, "put back {0} blob(s) that an interrupted garbage collection had set aside", recovered);
+        }
         int swept = store.sweepTempFiles(store.tempDir, Long.MAX_VALUE);
         if (swept > 0) {
             LOG.log(Level.INFO, "removed {0} unfinished upload(s) left by an earlier run", swept);
@@ -268,6 +282,131 @@ final class FileSystemBlobStore implements BlobStore {
         for (Path directory : directories) {
             pruneEmptyParents(directory);
         }
+    }
+
+    /**
+     * Renames each file into {@code .set-aside/} (atomic, same file system; a missing one is skipped,
+     * one that cannot be moved, such as a file open on Windows, is kept), asks {@code keep} once, links
+     * the kept ones back unless a file is at their path again (same path, same digest, same bytes), then
+     * unlinks the set-aside names and syncs each directory once, as {@link #deleteAll} does. If
+     * {@code keep} fails, everything goes back.
+     */
+    @Override
+    public List<RepoPath> deleteAllUnless(List<RepoPath> paths, KeepCheck keep) throws IOException {
+        String batch = UUID.randomUUID().toString();
+        java.util.Map<RepoPath, Path> moved = new java.util.LinkedHashMap<>();
+        java.util.Set<RepoPath> kept;
+        try {
+            Files.createDirectories(asideDir);
+            for (RepoPath path : paths) {
+                Path file = fileOf(path);
+                Path aside = asideDir.resolve(asideName(path, batch));
+                try {
+                    Files.move(file, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    moved.put(path, aside);
+                } catch (NoSuchFileException e) {
+                    // gone already
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "{0} not deleted, it cannot be moved aside: {1}", path, e.getMessage());
+                }
+            }
+            kept = moved.isEmpty() ? java.util.Set.of() : keep.keep(List.copyOf(moved.keySet()));
+        } catch (IOException | RuntimeException | Error e) {
+            for (java.util.Map.Entry<RepoPath, Path> entry : moved.entrySet()) {
+                try {
+                    putBack(entry.getKey(), entry.getValue());
+                } catch (IOException | RuntimeException again) {
+                    e.addSuppressed(again); // still set aside: recoverSetAside puts it back
+                }
+            }
+            throw e;
+        }
+        List<RepoPath> deleted = new ArrayList<>();
+        java.util.Set<Path> directories = new java.util.LinkedHashSet<>();
+        for (java.util.Map.Entry<RepoPath, Path> entry : moved.entrySet()) {
+            if (kept.contains(entry.getKey())) {
+                putBack(entry.getKey(), entry.getValue()); // durable before the name set aside goes
+            } else {
+                Files.deleteIfExists(entry.getValue());
+                deleted.add(entry.getKey());
+                directories.add(fileOf(entry.getKey()).getParent());
+            }
+        }
+        if (!moved.isEmpty()) {
+            AtomicFiles.syncDirectory(asideDir);
+        }
+        for (Path directory : directories) {
+            AtomicFiles.syncDirectory(directory);
+        }
+        for (Path directory : directories) {
+            pruneEmptyParents(directory);
+        }
+        return deleted;
+    }
+
+    /** Puts back every file left in {@code .set-aside/}: a cheap look when there is none (one directory). */
+    @Override
+    public int recoverSetAside() throws IOException {
+        if (!Files.isDirectory(asideDir)) {
+            return 0;
+        }
+        List<Path> left;
+        try (Stream<Path> files = Files.list(asideDir)) {
+            left = files.toList();
+        }
+        int recovered = 0;
+        for (Path aside : left) {
+            String name = aside.getFileName().toString();
+            int end = name.lastIndexOf(ASIDE_SEPARATOR);
+            RepoPath path;
+            try {
+                path = RepoPath.of(name.substring(0, Math.max(end, 0)).replace(ASIDE_SEPARATOR, '/'));
+            } catch (IllegalArgumentException notOurs) {
+                LOG.log(Level.WARNING, "{0} is not a name this store sets aside: left as it is", aside);
+                continue;
+            }
+            putBack(path, aside);
+            recovered++;
+        }
+        return recovered;
+    }
+
+    /** {@code blobs/sha256/ab/HEX} set aside by batch ID: {@code blobs~sha256~ab~HEX~ID}. */
+    static String asideName(RepoPath path, String batch) {
+        return path.value().replace('/', ASIDE_SEPARATOR) + ASIDE_SEPARATOR + batch;
+    }
+
+    /**
+     * Links {@code aside} back to {@code path} unless a file is there again (stored again meanwhile: same
+     * path, so for a blob the same bytes), then drops the name set aside. A link and not a rename, so a
+     * file stored again is never replaced. Idempotent: a name already put back (by another process
+     * recovering) is skipped.
+     */
+    private void putBack(RepoPath path, Path aside) throws IOException {
+        Path file = fileOf(path);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.createDirectories(file.getParent());
+                AtomicFiles.linkIfAbsent(aside, file);
+                break;
+            } catch (UnsupportedOperationException noLinks) {
+                try {
+                    AtomicFiles.renameIfAbsent(aside, file);
+                } catch (java.nio.file.FileAlreadyExistsException | NoSuchFileException e) {
+                    // there again, or put back by someone else
+                }
+                break;
+            } catch (NoSuchFileException e) {
+                if (!Files.exists(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    return; // put back by someone else already
+                }
+                if (attempt == 2) {
+                    throw e;
+                }
+                // the directory was pruned between its creation and the link: again
+            }
+        }
+        Files.deleteIfExists(aside);
     }
 
     @Override

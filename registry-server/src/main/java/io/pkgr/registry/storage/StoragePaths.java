@@ -16,6 +16,8 @@ import java.util.List;
  * uploads/NAME/HEX                   marker: a blob was uploaded for a layered publish of NAME
  * holds/HEX/ID                       a publish in progress uses the blob HEX: garbage collection
  *                                    keeps it (see BlobHolds)
+ * collecting/ID                      a garbage collection is running: publishes keep their holds
+ *                                    until it is over (see BlobHolds)
  * pins/ID.json                       a lock file registered with the registry (retention keeps
  *                                    the versions it pins)
  * maven/GROUP/…/ARTIFACT/VERSION/FILE.json   record of one Maven file (GROUP split at its dots;
@@ -36,6 +38,7 @@ public final class StoragePaths {
     public static final RepoPath INDEX = RepoPath.of("index");
     public static final RepoPath UPLOADS = RepoPath.of("uploads");
     public static final RepoPath HOLDS = RepoPath.of("holds");
+    public static final RepoPath COLLECTING = RepoPath.of("collecting");
     public static final RepoPath PINS = RepoPath.of("pins");
     public static final RepoPath INDEX_COMPLETE = RepoPath.of("index", "complete");
     private static final String RECORD_SUFFIX = ".json";

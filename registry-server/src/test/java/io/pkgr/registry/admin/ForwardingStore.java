@@ -52,7 +52,23 @@ abstract class ForwardingStore implements BlobStore {
 
     @Override
     public void deleteAll(List<RepoPath> paths) throws IOException {
+        beforeDelete(paths);
         store.deleteAll(paths);
+    }
+
+    /** Called right before a batch delete is passed on; by default nothing. */
+    void beforeDelete(List<RepoPath> paths) throws IOException {
+    }
+
+    @Override
+    public List<RepoPath> deleteAllUnless(List<RepoPath> paths, KeepCheck keep) throws IOException {
+        beforeDelete(paths);
+        return store.deleteAllUnless(paths, keep);
+    }
+
+    @Override
+    public int recoverSetAside() throws IOException {
+        return store.recoverSetAside();
     }
 
     @Override

@@ -129,6 +129,148 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aPublishThatHoldsAndFindsTheBlobRightBeforeTheBatchDeleteKeepsIt() throws IOException {
+        // the window that was left: gc had looked for holds, the publish held and found the blob, then gc deleted it
+        Sha256 reused = blob("reused 123", Duration.ofDays(2));
+        Sha256 garbage = blob("garbage", Duration.ofDays(2));
+        BlobHolds publishing = new BlobHolds(store);
+        BlobStore racing = new ForwardingStore(store) {
+            @Override
+            void beforeDelete(List<io.pkgr.registry.storage.RepoPath> paths) throws IOException {
+                publishing.hold(reused);
+                assertFalse(store.putIfAbsent(StoragePaths.blob(reused), bytes("reused 123")).created(), "found stored");
+                records.insertVersion(version("app", "2.0.0", reused, NOW, false));
+            }
+        };
+
+        new GarbageCollector(racing, records, records::readRecordFiles, GRACE, false, null, clock(), log::add).run();
+        publishing.close();
+
+        assertTrue(exists(reused), "the new version's blob");
+        assertFalse(exists(garbage));
+        assertTrue(fsckProblems().isEmpty(), fsckProblems().toString());
+    }
+
+    @Test
+    void aPublishThatEndsWhileGcRunsKeepsItsHoldsAndSoItsBlob() throws IOException {
+        // the whole publish (hold, find, record, release) between gc's listing of the holds and its batch
+        Sha256 reused = blob("reused 123", Duration.ofDays(2));
+        BlobStore racing = new ForwardingStore(store) {
+            @Override
+            void beforeDelete(List<io.pkgr.registry.storage.RepoPath> paths) throws IOException {
+                try (BlobHolds publishing = new BlobHolds(store)) {
+                    publishing.hold(reused);
+                    assertFalse(store.putIfAbsent(StoragePaths.blob(reused), bytes("reused 123")).created(), "found stored");
+                    records.insertVersion(version("app", "2.0.0", reused, NOW, false));
+                }
+            }
+        };
+
+        new GarbageCollector(racing, records, records::readRecordFiles, GRACE, false, null, clock(), log::add).run();
+
+        assertTrue(exists(reused), "the new version's blob");
+        assertTrue(fsckProblems().isEmpty(), fsckProblems().toString());
+        assertEquals(List.of(), store.list(StoragePaths.COLLECTING), "gc is over");
+        assertEquals(1, store.list(StoragePaths.HOLDS).size(), "kept for the next gc to clear once stale");
+    }
+
+    @Test
+    void aPublishThatHoldsAfterGcMovedTheBatchAsideAndLookedStoresTheBytesAgain() throws IOException {
+        Sha256 reused = blob("reused 123", Duration.ofDays(2));
+        boolean[] published = {false};
+        BlobStore racing = new ForwardingStore(store) {
+            @Override
+            public List<io.pkgr.registry.storage.BlobStat> listStats(io.pkgr.registry.storage.RepoPath prefix)
+                    throws IOException {
+                List<io.pkgr.registry.storage.BlobStat> listed = super.listStats(prefix);
+                if (prefix.equals(StoragePaths.HOLDS) && !published[0] && !store.stat(StoragePaths.blob(reused)).isPresent()) {
+                    published[0] = true; // gc's look for holds, made after the move, is done
+                    try (BlobHolds publishing = new BlobHolds(store)) {
+                        publishing.hold(reused);
+                        assertTrue(store.putIfAbsent(StoragePaths.blob(reused), bytes("reused 123")).created(), "stored again");
+                        records.insertVersion(version("app", "2.0.0", reused, NOW, false));
+                    }
+                }
+                return listed;
+            }
+        };
+
+        GcReport report = new GarbageCollector(racing, records, records::readRecordFiles, GRACE, false, null, clock(),
+                log::add).run();
+
+        assertTrue(published[0]);
+        assertEquals(1, report.blobsRemoved(), "the copy it had set aside");
+        assertTrue(exists(reused));
+        assertTrue(fsckProblems().isEmpty(), fsckProblems().toString());
+    }
+
+    @Test
+    void aBlobACrashedGcLeftSetAsideIsPutBackAndKeptForItsRecord() throws IOException {
+        Sha256 referenced = blob("referenced", Duration.ofDays(2));
+        Sha256 garbage = blob("garbage", Duration.ofDays(2));
+        records.insertVersion(version("app", "1.0.0", referenced, NOW, false));
+        // killed after its move: the blob is set aside and its record, written meanwhile, points to it
+        Path aside = Files.createDirectories(dir.resolve(".set-aside"));
+        Files.move(dir.resolve(StoragePaths.blob(referenced).toString()),
+                aside.resolve(StoragePaths.blob(referenced).toString().replace('/', '~') + "~crashed"));
+        assertFalse(exists(referenced));
+
+        GcReport report = gc(false, null);
+
+        assertTrue(exists(referenced));
+        assertFalse(exists(garbage));
+        assertEquals(1, report.blobsRemoved());
+        assertTrue(fsckProblems().isEmpty(), fsckProblems().toString());
+        assertTrue(log.contains("put back 1 blob(s) an interrupted collection had set aside"), log.toString());
+    }
+
+    @Test
+    void fsckPutsBackWhatACrashedGcLeftSetAside() throws IOException {
+        Sha256 referenced = blob("referenced", Duration.ofDays(2));
+        records.insertVersion(version("app", "1.0.0", referenced, NOW, false));
+        Path aside = Files.createDirectories(dir.resolve(".set-aside"));
+        Files.move(dir.resolve(StoragePaths.blob(referenced).toString()),
+                aside.resolve(StoragePaths.blob(referenced).toString().replace('/', '~') + "~crashed"));
+
+        assertEquals(List.of(), fsckProblems());
+        assertTrue(exists(referenced));
+    }
+
+    @Test
+    void aBatchOfMoreThanAThousandGoesInTwoAndKeepsWhatIsHeldWhenItLooks() throws IOException {
+        List<Sha256> blobs = new ArrayList<>();
+        for (int i = 0; i < GarbageCollector.BATCH + 5; i++) {
+            blobs.add(blob("garbage " + i, Duration.ofDays(2)));
+        }
+        java.util.Set<Sha256> held = new java.util.HashSet<>();
+        int[] batches = {0};
+        BlobStore racing = new ForwardingStore(store) {
+            @Override
+            void beforeDelete(List<io.pkgr.registry.storage.RepoPath> paths) throws IOException {
+                batches[0]++; // one blob of each batch held after gc listed the holds
+                Sha256 digest = BlobCheck.digestOf(paths.get(batches[0] == 1 ? 0 : paths.size() - 1)).orElseThrow();
+                new BlobHolds(store).hold(digest);
+                held.add(digest);
+            }
+        };
+
+        GcReport report = new GarbageCollector(racing, records, records::readRecordFiles, GRACE, false, null, clock(),
+                log::add).run();
+
+        assertEquals(2, batches[0]);
+        assertEquals(GarbageCollector.BATCH + 3, report.blobsRemoved());
+        java.util.Set<Sha256> left = new java.util.HashSet<>();
+        for (Sha256 b : blobs) {
+            if (exists(b)) {
+                left.add(b);
+            }
+        }
+        assertEquals(2, held.size());
+        assertEquals(held, left);
+        assertFalse(Files.exists(dir.resolve(".set-aside")) && Files.list(dir.resolve(".set-aside")).findAny().isPresent());
+    }
+
+    @Test
     void aDryRunChangesNothingAndListsWhatTheRealRunRemoves() throws IOException {
         seedVersions("churn", 5);
         blob("garbage", Duration.ofDays(2));
@@ -261,6 +403,14 @@ class GarbageCollectorTest {
 
     private void age(String path, Duration age) throws IOException {
         Files.setLastModifiedTime(dir.resolve(path), FileTime.from(NOW.minus(age)));
+    }
+
+    private List<String> fsckProblems() throws IOException {
+        return new Fsck(store, false).run(records.readRecordFiles()).problems();
+    }
+
+    private static ByteArrayInputStream bytes(String content) {
+        return new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8));
     }
 
     private boolean exists(Sha256 sha) throws IOException {

@@ -134,6 +134,48 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void deleteAllUnlessKeepsWhatTheCheckNamesDeletesTheRestAndSkipsAbsentOnes() throws IOException {
+        List<RepoPath> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            RepoPath path = RepoPath.of("batch/" + (i % 3) + "/o" + i);
+            store.putIfAbsent(path, bytes("o" + i));
+            batch.add(path);
+        }
+        batch.add(RepoPath.of("batch/absent"));
+        List<List<RepoPath>> asked = new java.util.ArrayList<>();
+
+        List<RepoPath> deleted = store.deleteAllUnless(batch, candidates -> {
+            asked.add(candidates);
+            return java.util.Set.of(RepoPath.of("batch/1/o4"), RepoPath.of("batch/2/o5"));
+        });
+
+        assertEquals(1, asked.size(), "asked once per batch");
+        assertTrue(asked.get(0).containsAll(batch.subList(0, 30)));
+        assertEquals(28, deleted.stream().filter(p -> !p.equals(RepoPath.of("batch/absent"))).count());
+        assertFalse(deleted.contains(RepoPath.of("batch/1/o4")) || deleted.contains(RepoPath.of("batch/2/o5")));
+        assertEquals(List.of(RepoPath.of("batch/1/o4"), RepoPath.of("batch/2/o5")), store.list(RepoPath.of("batch")));
+        assertEquals("o4", read(RepoPath.of("batch/1/o4"), null));
+        assertEquals("o5", read(RepoPath.of("batch/2/o5"), null));
+    }
+
+    @Test
+    void deleteAllUnlessWhoseCheckFailsDeletesNothing() throws IOException {
+        store.putIfAbsent(RepoPath.of("batch/a"), bytes("a"));
+        store.putIfAbsent(RepoPath.of("batch/b/c"), bytes("c"));
+
+        IOException e = assertThrows(IOException.class, () -> store.deleteAllUnless(
+                List.of(RepoPath.of("batch/a"), RepoPath.of("batch/b/c")), candidates -> {
+                    throw new IOException("cannot list the holds");
+                }));
+
+        assertEquals("cannot list the holds", e.getMessage());
+        assertEquals(List.of(RepoPath.of("batch/a"), RepoPath.of("batch/b/c")), store.list(RepoPath.of("batch")));
+        assertEquals("a", read(RepoPath.of("batch/a"), null));
+        assertEquals("c", read(RepoPath.of("batch/b/c"), null));
+        assertEquals(0, store.recoverSetAside(), "nothing left set aside");
+    }
+
+    @Test
     void replaceSwapsContentAtomically() throws IOException {
         store.putIfAbsent(RepoPath.of("rec.json"), bytes("{\"v\":1}"));
 
