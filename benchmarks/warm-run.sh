@@ -94,7 +94,7 @@ for i in "${!launchers[@]}"; do
   release="$work/release-$i"
   mkdir -p "$release/bin" "$release/lib/cds"
   cp "$checkout/distribution/src/main/dist/bin/pkgr" "$release/bin/pkgr"
-  cp "$checkout"/packager-cli/target/pkgr/lib/*.jar "$checkout/packager-cli/target/pkgr/lib/pkgr.classlist" "$release/lib/"
+  cp "$checkout"/packager-cli/target/pkgr/lib/*.jar "$checkout"/packager-cli/target/pkgr/lib/*.classlist "$release/lib/"
   "$release/bin/pkgr" --version >/dev/null
   label="$( [[ "$i" == 0 ]] && echo "this checkout" || echo "BEFORE" )"
   cache_env="$( [[ "$i" == 0 ]] || echo "env PKGR_CACHE_DIR=$work/cache-$i " )"
@@ -105,7 +105,9 @@ done
 lib="$root/packager-cli/target/pkgr/lib"
 classpath="$(printf '%s:' "$lib"/*.jar)"
 classpath="${classpath%:}"
-jsa="$lib/pkgr-$(printf '%s' "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1).jsa"
+jvm_id="$(printf '%s' "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1)"
+jsa="$lib/pkgr-run-$jvm_id.jsa"   # the warm run's archive (a checkout before it had one archive for all)
+[[ -f "$jsa" ]] || jsa="$lib/pkgr-$jvm_id.jsa"
 if [[ -f "$jsa" ]]; then
   commands+=("$java $opts -XX:SharedArchiveFile=$jsa -cp $classpath io.pkgr.cli.Main run -r bench noop==1.0.0 main --day=2024-05-01")
   names+=("warm pkgr run (this checkout, java directly, no launcher script)")

@@ -19,7 +19,10 @@ unset PKGR_ADMIN_PASSWORD
 lib="$(cd /opt/pkgr/lib && pwd -P)"
 cds=""
 for jsa in "$lib"/cds/pkgr-*.jsa; do
-  [ -f "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa"
+  case "$jsa" in
+    */pkgr-run-*) ;;   # the warm run's archive: `pkgr run` maps it, the registry the other one
+    *) [ -f "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa" ;;
+  esac
 done
 # shellcheck disable=SC2086
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseParallelGC -XX:MaxNewSize=64m -Xms16m -XX:MaxRAMPercentage=75 \

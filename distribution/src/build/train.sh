@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# The start-up training of pkgr, run at build time (never on a user's first call): what a warm
-# `pkgr run` loads is what the class-data archive must hold, so the training is a real warm run.
+# The start-up training of pkgr, run at build time (never on a user's first call): what a command
+# loads is what its class-data archive must hold, so the training runs the real commands.
 #
-#   train.sh LIB CLASSLIST [AOTCACHE]
+#   train.sh LIB CLASSLIST RUN_CLASSLIST [AOTCACHE]
 #
-# LIB        the directory of pkgr's jars (the class path is LIB/*.jar in sorted order, as the launchers give it)
-# CLASSLIST  written: the classes that a warm `pkgr run` (with a JSON result; and one of a command on
-#            PATH with --trusted-keys), `pkgr run … --help`, `pkgr --version` and `pkgr cache list` load, one list (-XX:DumpLoadedClassList), from
-#            which a launcher makes a CDS archive for whatever Java 17+ runtime it finds
-# AOTCACHE   written when the Java runtime here is 25 or newer: its ahead-of-time cache (JEP 483/514),
-#            recorded from a warm `pkgr run`; a launcher uses it with that same runtime only
+# LIB            the directory of pkgr's jars (the class path is LIB/*.jar in sorted order, as the launchers give it)
+# CLASSLIST      written: the classes that `pkgr build`, `key generate`, `publish`, `install` (a new
+#                version: download, verify, lay out), `run … --help`, `--version` and `cache list`
+#                load, one list (-XX:DumpLoadedClassList), from which a launcher makes the class-data
+#                (CDS) archive of every command but `run` for whatever Java 17+ runtime it finds
+# RUN_CLASSLIST  written: the classes of a warm `pkgr run` (with a JSON result; and one of a command on
+#                PATH with --trusted-keys) and `--version`: the archive `run` maps. A run maps
+#                nothing else: a JVM maps its archive whole, relocated to a random address
+#                (ArchiveRelocationMode=1, the default of current runtimes), so every class in it
+#                costs each start a little; the warm run's own archive is about half the size
+# AOTCACHE       written when the Java runtime here is 25 or newer: its ahead-of-time cache (JEP 483/514),
+#                recorded from a warm `pkgr run`; a launcher uses it with that same runtime only
 #
-# It starts `pkgr serve` on a free loopback port in a scratch directory, publishes a small exec
-# bundle signed with a fresh key, installs it with a first run, stops the server, then records the
-# warm runs. JAVA_HOME picks the runtime, as in the launchers.
+# It starts `pkgr serve` on a free loopback port in a scratch directory, builds and publishes a
+# small exec bundle signed with a fresh key (recorded), installs it (recorded), stops the server,
+# then records the warm runs. JAVA_HOME picks the runtime, as in the launchers.
 set -euo pipefail
 
 lib="$(cd "$1" && pwd -P)"
@@ -21,7 +27,8 @@ lib="$(cd "$1" && pwd -P)"
 classpath="$(printf '%s:' "$lib"/*.jar)"
 classpath="${classpath%:}"
 classlist="$2"
-aot="${3:-}"
+run_classlist="$3"
+aot="${4:-}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 scratch="$(mktemp -d)"
 server=""
@@ -70,33 +77,41 @@ chmod 0755 "$scratch/project/bin/main.sh"
 repo=(PKGR_REPOSITORIES_TRAIN_URL="$url" PKGR_HTTP_BASIC_TRAIN_USERNAME=admin
   PKGR_HTTP_BASIC_TRAIN_PASSWORD="$(cat "$scratch/data/admin-password")")
 cli=("$java" "${opts[@]}" -cp "$classpath" io.pkgr.cli.Main)
-pkgr "${repo[@]}" "${cli[@]}" build -C "$scratch/project" >/dev/null
-pkgr "${cli[@]}" key generate "$scratch/key" >/dev/null
-pkgr "${repo[@]}" "${cli[@]}" publish -r train --sign "$scratch/key" "$scratch"/project/dist/train-1.0.0.pkgr >/dev/null
-# installs it, and caches the signature check's outcome that a warm run with --trusted-keys reads
+record() {   # record NAME [VAR=VALUE...] ARGS...: one JVM's loaded classes (VAR=VALUE: its environment)
+  local name="$1" vars=()
+  shift
+  while [[ "${1:-}" == PKGR_*=* ]]; do vars+=("$1"); shift; done
+  pkgr "${vars[@]}" "$java" -Xshare:off "${opts[@]}" -XX:DumpLoadedClassList="$scratch/$name.classlist" \
+    -cp "$classpath" io.pkgr.cli.Main "$@" >/dev/null
+}
+record build "${repo[@]}" build -C "$scratch/project"
+record key key generate "$scratch/key"
+record publish "${repo[@]}" publish -r train --sign "$scratch/key" "$scratch"/project/dist/train-1.0.0.pkgr
+record install "${repo[@]}" install -q -r train train==1.0.0
+# caches the signature check's outcome that a warm run with --trusted-keys reads
 pkgr "${repo[@]}" "${cli[@]}" run -r train --trusted-keys "$scratch/key.pub" train==1.0.0 main --day=2024-05-01 >/dev/null 2>&1
 kill "$server" && wait "$server" 2>/dev/null || true
 server=""
 
 # the warm runs need no registry: only its name and URL (the run resolves -r train offline)
 warm=(PKGR_REPOSITORIES_TRAIN_URL="$url")
-record() {   # record NAME ARGS...: one JVM's loaded classes
-  local name="$1"
-  shift
-  pkgr "${warm[@]}" "$java" -Xshare:off "${opts[@]}" -XX:DumpLoadedClassList="$scratch/$name.classlist" \
-    -cp "$classpath" io.pkgr.cli.Main "$@" >/dev/null
-}
-record run run -r train train==1.0.0 main --day=2024-05-01
+record run "${warm[@]}" run -r train train==1.0.0 main --day=2024-05-01
 # a command found on PATH, and the cached outcome of a signature check
-record signed run -r train --trusted-keys "$scratch/key.pub" train==1.0.0 noop
-record help run -r train train==1.0.0 main --help
+record signed "${warm[@]}" run -r train --trusted-keys "$scratch/key.pub" train==1.0.0 noop
+record help "${warm[@]}" run -r train train==1.0.0 main --help
 record version --version
 record cache cache list
-{
-  head -n 5 "$scratch/run.classlist" | grep '^#' || true
-  cat "$scratch"/{run,signed,help,version,cache}.classlist | grep -v '^#' | awk '!seen[$0]++'
-} > "$classlist.tmp"
-mv -f "$classlist.tmp" "$classlist"
+merge() {   # merge OUT NAME...: the recorded lists as one, each class once, in first-load order
+  local out="$1"
+  shift
+  {
+    head -n 5 "$scratch/$1.classlist" | grep '^#' || true
+    for name in "$@"; do cat "$scratch/$name.classlist"; done | grep -v '^#' | awk '!seen[$0]++'
+  } > "$out.tmp"
+  mv -f "$out.tmp" "$out"
+}
+merge "$classlist" build key publish install help version cache
+merge "$run_classlist" run signed version
 
 if [[ -n "$aot" ]]; then
   release="$(dirname "$(readlink -f "$(command -v "$java")")")/../release"

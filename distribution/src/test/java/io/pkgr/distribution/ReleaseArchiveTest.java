@@ -47,7 +47,7 @@ class ReleaseArchiveTest {
     }
 
     @Test
-    void theArchiveHoldsTheLauncherTheJarsAndTheStartUpClassList() throws Exception {
+    void theArchiveHoldsTheLauncherTheJarsAndTheStartUpClassLists() throws Exception {
         // when the archive is listed
         String listing = Processes.run(List.of("tar", "-tvzf", Release.archive().toString()), tmp, Map.of())
                 .requireSuccess().stdout();
@@ -62,6 +62,7 @@ class ReleaseArchiveTest {
         assertTrue(listing.contains(top + "lib/postgresql-42.7.14.jar"), listing);
         assertTrue(listing.contains(top + "lib/storage-s3-" + Release.version() + ".jar"), listing);
         assertTrue(listing.contains(top + "lib/pkgr.classlist"), listing);
+        assertTrue(listing.contains(top + "lib/pkgr-run.classlist"), listing);
         // no class-data archive is shipped: one is made for the runtime and path found at install
         assertTrue(listing.lines().noneMatch(line -> line.endsWith(".jsa")), listing);
     }
@@ -75,19 +76,29 @@ class ReleaseArchiveTest {
         Path elsewhere = Files.createDirectories(tmp.resolve("somewhere/else"));
         assertTrue(Files.isSymbolicLink(absolute));
 
-        // when it is run from an unrelated directory, twice
+        // when it is run from an unrelated directory, twice, then another command
         Processes.Result first = Processes.run(List.of(link.toString(), "--version"), elsewhere, Map.of());
         // -Xshare:on makes the JVM fail instead of silently starting without the archive
+        String mapped = "-Xshare:on -Xlog:cds=info:stderr";
         Processes.Result second = Processes.run(List.of(link.toString(), "--version"), elsewhere,
-                Map.of("PKGR_JAVA_OPTS", "-Xshare:on"));
+                Map.of("PKGR_JAVA_OPTS", mapped));
+        Processes.Result other = Processes.run(List.of(link.toString(), "cache", "path"), elsewhere,
+                Map.of("PKGR_JAVA_OPTS", mapped, "PKGR_CACHE_DIR", tmp.resolve("cache").toString()));
 
-        // then it prints its version, and the first run made a class-data archive the second one maps
+        // then it prints its version, and the first run made both class-data archives (the warm
+        // run's, which --version maps, and the other commands'): the second one maps its own
         first.requireSuccess();
         assertTrue(first.stdout().startsWith("pkgr " + Release.version()), first.stdout());
         second.requireSuccess();
         try (Stream<Path> cds = Files.list(home.resolve("lib/cds"))) {
-            assertEquals(1, cds.filter(p -> p.getFileName().toString().endsWith(".jsa")).count());
+            List<String> names = cds.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")).sorted().toList();
+            assertEquals(2, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith("pkgr-run-") ^ names.get(1).startsWith("pkgr-run-"), names.toString());
         }
+        assertTrue(second.stderr().contains("trying to map " + home.resolve("lib/cds/pkgr-run-")), second.stderr());
+        other.requireSuccess();
+        assertTrue(other.stderr().contains("trying to map " + home.resolve("lib/cds/pkgr-")), other.stderr());
+        assertTrue(!other.stderr().contains("lib/cds/pkgr-run-"), other.stderr());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.pkgr.cli.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pkgr.bundle.Entrypoint;
 import io.pkgr.bundle.Manifest;
 import io.pkgr.cli.CliContext;
@@ -18,6 +20,7 @@ import io.pkgr.cli.runtime.Environment;
 import io.pkgr.cli.sign.SignatureOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,20 +225,12 @@ public final class RunCommand implements Callable<Integer> {
         if (!Files.isRegularFile(output) || Files.size(output) == 0) {
             return;
         }
-        // data binding only here, when the entrypoint wrote a result: compacting it is what it is for
-        ObjectMapper json = new ObjectMapper();
-        JsonNode result;
-        try {
-            result = json.readTree(output.toFile());
-        } catch (IOException e) {
-            result = null;
-        }
-        if (result == null || result.isMissingNode()) {
+        String compact = compactJson(output);
+        if (compact == null) {
             err.println("pkgr: the entrypoint wrote something that is not JSON to PKGR_OUTPUT; not forwarded");
             err.flush();
             return;
         }
-        String compact = json.writeValueAsString(result);
         out.println(compact);
         out.flush();
         if (outputFile != null) {
@@ -246,6 +241,25 @@ public final class RunCommand implements Callable<Integer> {
                 throw CliException.cannotWrite("the output file", target, e);
             }
         }
+    }
+
+    /**
+     * The first JSON value in {@code file}, compacted, or null when it holds none (empty, or not
+     * JSON up to the end of that value; what follows it is ignored). A streaming copy of its tokens:
+     * no data binding is loaded on a task's start.
+     */
+    static String compactJson(Path file) throws IOException {
+        JsonFactory factory = new JsonFactory();
+        StringWriter compact = new StringWriter();
+        try (JsonParser parser = factory.createParser(file.toFile()); JsonGenerator generator = factory.createGenerator(compact)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            generator.copyCurrentStructure(parser);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+        return compact.toString();
     }
 
     private static Path newRunDir(Path base, ResolvedBundle bundle) {

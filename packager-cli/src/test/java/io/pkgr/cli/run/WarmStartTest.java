@@ -64,7 +64,8 @@ class WarmStartTest extends RegistryTest {
 
     @Test
     void aWarmRunLoadsNeitherPicocliNorJacksonDataBinding() throws Exception {
-        registry.publishExec("lean", "1.0.0", "exit 0\n");
+        // with a JSON result to compact: a streaming copy, no data binding
+        registry.publishExec("lean", "1.0.0", "echo '{ \"a\" : [1, 2.50, {\"b\": null}] } trailing' > \"$PKGR_OUTPUT\"\n");
         assertEquals(0, registry.pkgrProcessRun("run", "lean==1.0.0", "task", "--day=2024-05-01").exitCode());
 
         ProcessBuilder pb = registry.pkgrProcess("run", "-r", "local", "--timeout", "1h", "-e", "A=B", "lean==1.0.0", "task",
@@ -76,6 +77,7 @@ class WarmStartTest extends RegistryTest {
 
         assertEquals(0, p.exitValue());
         assertTrue(loaded.contains("io.pkgr.cli.run.WarmStart"), "the warm path ran");
+        assertTrue(loaded.lines().anyMatch(l -> l.equals("{\"a\":[1,2.5,{\"b\":null}]}")), loaded);
         List<String> unwanted = loaded.lines()
                 .filter(l -> l.contains("picocli.CommandLine$Model") || l.contains("jackson.databind.ObjectMapper")
                         || l.contains("io.pkgr.cli.PkgrCommand") || l.contains("io.pkgr.cli.registry.")
