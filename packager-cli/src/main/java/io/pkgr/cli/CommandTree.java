@@ -36,11 +36,13 @@ final class CommandTree {
      * The subcommand of {@code pkgr} whose name or alias is this word, or null. {@code help} is not one:
      * it answers about its sibling commands, so it needs them all.
      */
-    static Class<?> named(String word) {
+    private static Class<?> named(String word) {
         for (Class<?> command : PkgrCommand.SUBCOMMANDS) {
+            if (command == HelpCommand.class) {
+                continue;
+            }
             Command annotation = command.getAnnotation(Command.class);
-            if (command != HelpCommand.class
-                    && (annotation.name().equals(word) || Arrays.asList(annotation.aliases()).contains(word))) {
+            if (annotation.name().equals(word) || Arrays.asList(annotation.aliases()).contains(word)) {
                 return command;
             }
         }
@@ -51,7 +53,8 @@ final class CommandTree {
         CommandLine.IFactory factory = factory(settings);
         CommandLine cl = new CommandLine(new PkgrCommand(), factory);
         for (Class<?> command : subcommands) {
-            // what @Command(subcommands = ...) does, model transformers included (the public constructor applies them)
+            // what @Command(subcommands = ...) does: the public constructor applies the command's model
+            // transformer (run's stop-at-positional); no command here has a @ParentCommand field to inject
             cl.addSubcommand(command.getAnnotation(Command.class).name(), new CommandLine(command, factory));
         }
         cl.setExecutionExceptionHandler(new ErrorHandler());
