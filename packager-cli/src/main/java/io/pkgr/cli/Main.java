@@ -36,7 +36,7 @@ public final class Main {
         Settings settings = Settings.fromSystem();
         WarmStart warm = args.length > 0 && args[0].equals("run") ? WarmStart.parse(new CliContext(settings), args) : null;
         if (warm == null) {
-            return CommandTree.of(settings).execute(args);
+            return commandLine(settings, args).execute(args);
         }
         // the writers picocli would give the command: the platform's encoding, flushed on println
         PrintWriter out = writer(System.out, "sun.stdout.encoding");
@@ -64,13 +64,21 @@ public final class Main {
         return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
     }
 
-    /** The configured command line, with the error handler and exit codes wired. */
+    /** The configured command line with every command, the error handler and exit codes wired. */
     public static CommandLine commandLine() {
         return commandLine(Settings.fromSystem());
     }
 
-    /** The command line assembled from these settings (tests use this). */
+    /** The command line assembled from these settings, with every command (tests use this). */
     public static CommandLine commandLine(Settings settings) {
         return CommandTree.of(settings);
+    }
+
+    /**
+     * The command line {@link #run} gives these arguments: when the first one names a command, only that
+     * command is built below {@code pkgr} (see {@link CommandTree}); tests use this to run as users do.
+     */
+    public static CommandLine commandLine(Settings settings, String[] args) {
+        return CommandTree.of(settings, args);
     }
 }

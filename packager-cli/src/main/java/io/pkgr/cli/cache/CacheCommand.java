@@ -1,11 +1,11 @@
 package io.pkgr.cli.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkgr.cli.CliContext;
 import io.pkgr.cli.CliException;
 import io.pkgr.cli.CommandGroup;
 import io.pkgr.cli.ExitCode;
+import io.pkgr.cli.JsonFields;
 import io.pkgr.cli.Progress;
 import io.pkgr.cli.runtime.python.WheelStore;
 import java.io.IOException;
@@ -56,7 +56,11 @@ import picocli.CommandLine.Spec;
         subcommands = {CacheCommand.PathCommand.class, CacheCommand.ListCommand.class, CacheCommand.GcCommand.class})
 public final class CacheCommand extends CommandGroup {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The writer of {@code --json}, created on first use: data binding costs more than listing a cache. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     /** One environment of {@code pkgr cache list}: name, version, runtime, own size, wheels linked, last used, directory. */
     private static final String ROW = "%-30s %-12s %-8s %10s  %-18s %-20s %s%n";
 
@@ -124,7 +128,7 @@ public final class CacheCommand extends CommandGroup {
             long shared = users.values().stream().filter(n -> n > 1).count();
             long unused = entries.keySet().stream().filter(k -> !users.containsKey(k)).count();
             if (json) {
-                out.println(JSON.createObjectNode().put("store", layout.wheelsDir().toString()).put("wheels", entries.size())
+                out.println(Json.MAPPER.createObjectNode().put("store", layout.wheelsDir().toString()).put("wheels", entries.size())
                         .put("size", storeBytes).put("shared", shared).put("unused", unused));
             } else {
                 out.println("wheel store: " + entries.size() + " wheel(s), " + Progress.human(storeBytes) + "; " + shared
@@ -139,22 +143,22 @@ public final class CacheCommand extends CommandGroup {
             String linked = wheels + " (" + Progress.human(wheelBytes) + ")";
             if (!Files.isRegularFile(marker)) {
                 if (json) {
-                    out.println(JSON.createObjectNode().put("dir", dir.toString()).put("ready", false).put("size", size));
+                    out.println(Json.MAPPER.createObjectNode().put("dir", dir.toString()).put("ready", false).put("size", size));
                 } else {
                     out.printf(ROW, "(incomplete)", "", "", Progress.human(size), linked, "", dir.getFileName());
                 }
                 return;
             }
-            JsonNode m = JSON.readTree(marker.toFile());
+            JsonFields m = JsonFields.parse(Files.readAllBytes(marker));
             Instant used = Files.getLastModifiedTime(marker).toInstant();
             if (json) {
-                out.println(JSON.createObjectNode().put("name", m.path("name").asText())
-                        .put("version", m.path("version").asText()).put("runtime", m.path("runtime").asText())
-                        .put("sha256", m.path("sha256").asText()).put("size", size).put("wheels", wheels)
+                out.println(Json.MAPPER.createObjectNode().put("name", m.text("name"))
+                        .put("version", m.text("version")).put("runtime", m.text("runtime"))
+                        .put("sha256", m.text("sha256")).put("size", size).put("wheels", wheels)
                         .put("wheelBytes", wheelBytes).put("lastUsed", used.toString()).put("dir", dir.toString())
                         .put("ready", true));
             } else {
-                out.printf(ROW, m.path("name").asText(), m.path("version").asText(), m.path("runtime").asText(),
+                out.printf(ROW, m.text("name"), m.text("version"), m.text("runtime"),
                         Progress.human(size), linked, used.toString().substring(0, 19) + "Z", dir.getFileName());
             }
         }

@@ -37,7 +37,7 @@ final class Cli {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(new Settings(Map.copyOf(env), Path.of(System.getProperty("user.home")), workingDir));
+        CommandLine cl = Main.commandLine(new Settings(Map.copyOf(env), Path.of(System.getProperty("user.home")), workingDir), args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

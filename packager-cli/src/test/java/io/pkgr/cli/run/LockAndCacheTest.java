@@ -10,12 +10,14 @@ import io.pkgr.bundle.Sha256;
 import io.pkgr.bundle.Version;
 import io.pkgr.cli.cache.CacheLayout;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** pkgr lock (specs, tasks file, --check), run/install --lock, and pkgr cache. */
@@ -159,6 +161,44 @@ class LockAndCacheTest extends RegistryTest {
         assertTrue(list.out().contains("recent") && !list.out().contains("old "), list.out());
         assertEquals(0, registry.pkgr("run", "recent==1.0.0", "task", "--day=2024-05-01").exitCode());
         assertEquals(2, registry.installs(), "the kept environment is still warm");
+    }
+
+    @Test
+    void cacheListBuildsOnlyItsOwnCommandAndLoadsNoDataBinding() throws Exception {
+        registry.publishExec("listed", "1.0.0", "exit 0\n");
+        assertEquals(0, registry.pkgr("run", "listed==1.0.0", "task", "--day=2024-05-01").exitCode());
+
+        ProcessBuilder pb = registry.pkgrProcess("cache", "list");
+        pb.command().add(1, "-verbose:class");
+        Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+
+        // then: the environment is listed; neither another command's model (install's options, the
+        // server's) nor data binding was loaded for it
+        assertEquals(0, p.exitValue());
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("listed ") && l.contains("1.0.0") && l.contains("exec")), printed);
+        List<String> unwanted = printed.lines()
+                .filter(l -> l.contains("io.pkgr.cli.install.EnvironmentOptions") || l.contains("io.pkgr.registry.ServerOptions")
+                        || l.contains("jackson.databind.ObjectMapper"))
+                .toList();
+        assertEquals(List.of(), unwanted);
+    }
+
+    @Test
+    void cacheListAsJsonDescribesEachEnvironment() throws IOException {
+        registry.publishExec("listed", "1.0.0", "exit 0\n");
+        assertEquals(0, registry.pkgr("run", "listed==1.0.0", "task", "--day=2024-05-01").exitCode());
+
+        Registry.Result r = registry.pkgr("cache", "list", "--json");
+
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("{\"name\":\"listed\",\"version\":\"1.0.0\",\"runtime\":\"exec\",\"sha256\":\""),
+                lines.get(0));
+        assertTrue(lines.get(0).endsWith(",\"ready\":true}"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("{\"store\":"), lines.get(1));
     }
 
     @Test

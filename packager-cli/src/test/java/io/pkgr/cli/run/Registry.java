@@ -84,7 +84,7 @@ final class Registry implements AutoCloseable {
     Result pkgr(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(settings());
+        CommandLine cl = Main.commandLine(settings(), args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

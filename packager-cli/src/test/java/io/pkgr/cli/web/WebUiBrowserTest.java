@@ -453,7 +453,7 @@ class WebUiBrowserTest {
         env.put("PKGR_NO_PROGRESS", "1");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(new Settings(Map.copyOf(env), home, workingDir));
+        CommandLine cl = Main.commandLine(new Settings(Map.copyOf(env), home, workingDir), args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return new Result(cl.execute(args), out.toString(), err.toString());
