@@ -41,8 +41,20 @@ final class LazyDefaultSslContext extends SSLContext {
         try {
             return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
-            // e.g. javax.net.ssl.trustStore names a file that is not a key store
-            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            // e.g. javax.net.ssl.trustStore names a file that is not a key store: the innermost says so
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new SetupFailed("cannot set up TLS: " + cause.getMessage()
+                    + " (the javax.net.ssl properties in PKGR_JAVA_OPTS?)", e);
+        }
+    }
+
+    /** The default context could not be set up; the HttpClient reports it as the cause of an IOException. */
+    static final class SetupFailed extends IllegalStateException {
+        SetupFailed(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

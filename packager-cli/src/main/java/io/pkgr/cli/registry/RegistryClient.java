@@ -545,7 +545,7 @@ public final class RegistryClient {
                 throw new CliException(ExitCode.REGISTRY, "registry '" + repository.name() + "' at " + repository.url()
                         + " did not answer in time");
             } catch (IOException e) {
-                CliException refused = certificateRefused(e, req.uri());
+                CliException refused = tlsRefused(e, req.uri());
                 if (refused != null) {
                     throw refused; // the same certificate again: retrying cannot help
                 }
@@ -564,13 +564,17 @@ public final class RegistryClient {
 
     /**
      * The clear error for a TLS certificate the JDK refused at {@code uri} (a CA it does not trust,
-     * another host's name, expired), or null when {@code e} is another failure.
+     * another host's name, expired) or for a trust store it could not read, or null when {@code e}
+     * is another failure.
      */
-    private CliException certificateRefused(IOException e, URI uri) {
+    private CliException tlsRefused(IOException e, URI uri) {
         boolean certificate = false;
         boolean untrusted = false;
         String detail = e.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LazyDefaultSslContext.SetupFailed) {
+                return new CliException(ExitCode.REGISTRY, "registry '" + repository.name() + "': " + t.getMessage());
+            }
             certificate |= t instanceof CertificateException;
             untrusted |= t instanceof CertPathBuilderException || t instanceof CertPathValidatorException;
             if (t.getMessage() != null) {

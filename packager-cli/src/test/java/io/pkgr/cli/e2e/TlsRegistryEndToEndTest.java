@@ -129,6 +129,18 @@ class TlsRegistryEndToEndTest {
     }
 
     @Test
+    void aTrustStoreThatIsNotAKeyStoreIsNamedAndNothingIsInstalled() throws Exception {
+        // given a PEM file where the JDK expects a key store
+        List<String> pemAsTrustStore = List.of("-Djavax.net.ssl.trustStore=" + dir.resolve("server.crt"));
+
+        Cli.Result install = pkgr(home, url, server.adminPassword, pemAsTrustStore, "install", "tls-job==0.1.0");
+
+        assertEquals(ExitCode.REGISTRY, install.exitCode(), install.toString());
+        assertTrue(install.err().contains("cannot set up TLS: "), install.err());
+        assertEquals(List.of(), cachedFiles(home), "nothing cached");
+    }
+
+    @Test
     void aDownloadRedirectedFromHttpToAnUntrustedHttpsServerIsRefused() throws Exception {
         // given an http registry that sends the download to the https server (a pre-signed URL, say),
         // whose CA this JVM does not trust
