@@ -35,6 +35,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.security.MessageDigest;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -58,11 +61,14 @@ public final class RegistryClient {
 
     public RegistryClient(Repository repository) {
         this.repository = repository;
+        // the JDK's default TLS, set up on the first https connection: a registry on plain http never pays for it
         this.http = HttpClient.newBuilder()
+                .sslContext(LazyDefaultSslContext.INSTANCE)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         this.downloads = HttpClient.newBuilder()
+                .sslContext(LazyDefaultSslContext.INSTANCE)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -539,6 +545,10 @@ public final class RegistryClient {
                 throw new CliException(ExitCode.REGISTRY, "registry '" + repository.name() + "' at " + repository.url()
                         + " did not answer in time");
             } catch (IOException e) {
+                CliException refused = tlsRefused(e, req.uri());
+                if (refused != null) {
+                    throw refused; // the same certificate again: retrying cannot help
+                }
                 last = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -550,6 +560,38 @@ public final class RegistryClient {
         }
         throw new CliException(ExitCode.REGISTRY, "cannot reach registry '" + repository.name() + "' at "
                 + repository.url() + " (" + describe(last) + ")");
+    }
+
+    /**
+     * The clear error for a TLS certificate the JDK refused at {@code uri} (a CA it does not trust,
+     * another host's name, expired) or for a trust store it could not read, or null when {@code e}
+     * is another failure.
+     */
+    private CliException tlsRefused(IOException e, URI uri) {
+        boolean certificate = false;
+        boolean untrusted = false;
+        String detail = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LazyDefaultSslContext.SetupFailed) {
+                return new CliException(ExitCode.REGISTRY, "registry '" + repository.name() + "': " + t.getMessage());
+            }
+            certificate |= t instanceof CertificateException;
+            untrusted |= t instanceof CertPathBuilderException || t instanceof CertPathValidatorException;
+            if (t.getMessage() != null) {
+                detail = t.getMessage(); // the innermost says what was wrong
+            }
+        }
+        if (!certificate) {
+            return null;
+        }
+        // an http request met TLS only where a redirect that the client followed led
+        String where = "registry '" + repository.name() + "': the TLS certificate of "
+                + ("https".equalsIgnoreCase(uri.getScheme()) ? uri.getHost() + ":" + port(uri) : "the https server it redirected to");
+        return new CliException(ExitCode.REGISTRY, untrusted
+                ? where + " is not trusted (" + detail + "); a certificate from a private CA needs a Java trust store"
+                        + " that holds the CA: PKGR_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
+                        + " -Djavax.net.ssl.trustStorePassword=PASSWORD\""
+                : where + " was refused (" + detail + ")");
     }
 
     private static void sleep(int attempt) {
