@@ -301,7 +301,7 @@ public final class Environments {
     private void installLayered(ResolvedBundle b, VersionRecord.Layers layers, Path dir) throws IOException {
         LayeredFetch.Stats stats;
         try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
-            stats = new LayeredFetch(context.registry(b.repository()), new StoreBlobs(new CacheBlobs(layout), layout), message -> {
+            stats = new LayeredFetch(() -> context.registry(b.repository()), new StoreBlobs(new CacheBlobs(layout), layout), message -> {
                 err.println("pkgr: " + message);
                 err.flush();
             }).install(b, layers, dir, progress);
