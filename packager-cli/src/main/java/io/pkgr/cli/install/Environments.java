@@ -285,7 +285,7 @@ public final class Environments {
         Path cached = layout.layersFile(b.sha256());
         if (Files.isRegularFile(cached)) {
             try {
-                return Optional.of(ApiJson.read(Files.readAllBytes(cached), VersionRecord.Layers.class));
+                return Optional.of(cachedLayers(Files.readAllBytes(cached)));
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(cached);
             }
@@ -298,10 +298,33 @@ public final class Environments {
         return layers;
     }
 
+    /**
+     * A cached layers file (as {@code ApiJson} wrote it), read by the streaming parser: data binding
+     * of this two-field record loads some 200 classes, 0.1 s or more of installing a version whose
+     * record is cached. What does not read as one is refused (and fetched again).
+     */
+    static VersionRecord.Layers cachedLayers(byte[] json) throws IOException {
+        JsonFields layers = JsonFields.parse(json);
+        byte[] files = layers.object("files");
+        if (files == null) {
+            if (layers.textOrNull("files") != null) {
+                throw new IOException("files is not an object");
+            }
+            return new VersionRecord.Layers(null, layers.bool("bundle_stored", false));
+        }
+        JsonFields blob = JsonFields.parse(files);
+        String sha256 = blob.textOrNull("sha256");
+        long size = blob.number("size", -1);
+        if (sha256 == null || size < 0) {
+            throw new IOException("the files layer has no sha256 or size");
+        }
+        return new VersionRecord.Layers(new VersionRecord.Blob(Sha256.parse(sha256), size), layers.bool("bundle_stored", false));
+    }
+
     private void installLayered(ResolvedBundle b, VersionRecord.Layers layers, Path dir) throws IOException {
         LayeredFetch.Stats stats;
         try (Progress progress = Progress.start(err, "pulling " + b, b.size(), quiet)) {
-            stats = new LayeredFetch(context.registry(b.repository()), new StoreBlobs(new CacheBlobs(layout), layout), message -> {
+            stats = new LayeredFetch(() -> context.registry(b.repository()), new StoreBlobs(new CacheBlobs(layout), layout), message -> {
                 err.println("pkgr: " + message);
                 err.flush();
             }).install(b, layers, dir, progress);

@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Installs a bundle from its layers: the blobs this host already holds ({@link HostBlobs}, each
@@ -60,11 +61,15 @@ final class LayeredFetch {
             long layoutNanos, Set<String> unhashed) {
     }
 
-    private final RegistryClient client;
+    /**
+     * Asked for only when a blob must be fetched: a version whose blobs this host holds is laid out
+     * without a client (no HTTP client set up, and none left to stop when the command exits).
+     */
+    private final Supplier<RegistryClient> client;
     private final HostBlobs blobs;
     private final java.util.function.Consumer<String> notice;
 
-    LayeredFetch(RegistryClient client, HostBlobs blobs, java.util.function.Consumer<String> notice) {
+    LayeredFetch(Supplier<RegistryClient> client, HostBlobs blobs, java.util.function.Consumer<String> notice) {
         this.client = client;
         this.blobs = blobs;
         this.notice = notice;
@@ -159,7 +164,7 @@ final class LayeredFetch {
             if (blobs.find(n.sha256(), n.size()).isPresent() && intact(n)) {
                 return;
             }
-            client.fetchBlob(b.name(), b.version(), n.sha256(), n.size(), target, progress);
+            client.get().fetchBlob(b.name(), b.version(), n.sha256(), n.size(), target, progress);
         }
     }
 

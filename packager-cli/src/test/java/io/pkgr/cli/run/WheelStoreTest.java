@@ -345,7 +345,83 @@ class WheelStoreTest extends RegistryTest {
         assertTrue(again.lastLine().contains("\"value\":\"original\""), again.lastLine());
     }
 
+    @Test
+    void wheelsThatShareATopLevelNameAreLinkedBesideTheOthersAndEveryFileArrives() throws Exception {
+        // two single-module wheels (whose .pyc share site-packages/__pycache__), a namespace package split
+        // over two wheels, and a larger wheel: linked by two processes side by side, no directory by both
+        Map<String, byte[]> big = new java.util.TreeMap<>();
+        for (int i = 0; i < 40; i++) {
+            big.put("biglib/m" + i + ".py", bytes("X = " + i + "\n"));
+        }
+        List<Path> wheels = List.of(
+                Wheels.write(tmp.resolve("wheels"), "biglib", "1.0", List.of(), big),
+                Wheels.write(tmp.resolve("wheels"), "onemod", "1.0", List.of(), Map.of("onemod.py", bytes("A = 'one'\n"))),
+                Wheels.write(tmp.resolve("wheels"), "twomod", "1.0", List.of(), Map.of("twomod.py", bytes("B = 'two'\n"))),
+                Wheels.write(tmp.resolve("wheels"), "ns-left", "1.0", List.of(), Map.of("nspkg/left/__init__.py", bytes("L = 'l'\n"))),
+                Wheels.write(tmp.resolve("wheels"), "ns-right", "1.0", List.of(), Map.of("nspkg/right/__init__.py", bytes("R = 'r'\n"))));
+        publish("1.0.0", wheels);
+
+        Registry.Result install = registry.pkgr("install", "-v", "store-app==1.0.0");
+
+        assertEquals(0, install.exitCode(), install.err());
+        assertTrue(install.err().contains("linked by hardlink"), install.err());
+        Path site = site("1.0.0");
+        int linked = 0;
+        for (Path entry : storeEntries()) {
+            Path root = entry.resolve("site");
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    String rel = root.relativize(f).toString();
+                    Path there = site.resolve(rel);
+                    assertTrue(Files.isRegularFile(there), rel + " is missing from site-packages");
+                    if (!rel.endsWith(".dist-info/RECORD") && !rel.endsWith(".dist-info/INSTALLER")) {
+                        assertEquals(inode(f), inode(there), rel + " is linked, not copied");
+                        linked++;
+                    }
+                }
+            }
+        }
+        assertTrue(linked > 40, "linked " + linked);
+        assertTrue(Files.exists(site.resolve("__pycache__/onemod.cpython-311.pyc"))
+                && Files.exists(site.resolve("__pycache__/twomod.cpython-311.pyc")), "both wheels' .pyc in one __pycache__");
+        Path python = site.getParent().getParent().getParent().resolve("bin/python");
+        assertEquals("one two l r 39\n", exec(python.toString(), "-c",
+                "import onemod, twomod, nspkg.left, nspkg.right, biglib.m39 as m;"
+                        + " print(onemod.A, twomod.B, nspkg.left.L, nspkg.right.R, m.X)"));
+    }
+
+    @Test
+    void aVersionWhoseBlobsThisHostHoldsIsLaidOutWithoutStartingARegistryClient() throws Exception {
+        publish("1.0.0", List.of(storelib("1.0")));
+        Registry.Result first = registry.pkgr("install", "store-app==1.0.0");
+        assertEquals(0, first.exitCode(), first.err());
+        io.pkgr.cli.cache.FileOps.deleteTree(environment("1.0.0"));
+        java.util.Set<String> before = httpClientThreads();
+
+        Registry.Result again = registry.pkgr("install", "-v", "store-app==1.0.0");
+
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.err().contains("0 blob(s) fetched"), again.err());
+        java.util.Set<String> started = httpClientThreads();
+        started.removeAll(before);
+        // an HTTP client's selector thread, left running, also holds up the JVM's exit by 0.3 s
+        assertEquals(java.util.Set.of(), started, "no HTTP client was started: nothing was fetched");
+        Registry.Result run = registry.pkgr("run", "store-app==1.0.0", "main");
+        assertTrue(run.lastLine().contains("\"value\":\"original\""), run.lastLine());
+    }
+
     // ---- fixtures ----
+
+    /** The names of the live threads of HTTP clients ({@code HttpClient-7-SelectorManager}). */
+    private static java.util.Set<String> httpClientThreads() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Thread.getAllStackTraces().keySet().forEach(t -> {
+            if (t.getName().startsWith("HttpClient-")) {
+                names.add(t.getName());
+            }
+        });
+        return names;
+    }
 
     /** What an install says it received ({@code 2.0 MiB}). */
     private static String received(Registry.Result r) {

@@ -24,11 +24,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -259,14 +257,17 @@ public final class PythonRuntime implements RuntimeSupport {
         WheelStore store = new WheelStore(preparation.cache());
         try (WheelStore.Lease lease = store.lease(wheels, interpreter, preparation.env(), preparation.err(), log)) {
             long leased = System.nanoTime();
-            Set<StoreLink> entries = new LinkedHashSet<>(lease.entries.values());
-            await(venvMade);
-            long linking = System.nanoTime();
+            List<StoreLink> entries = List.copyOf(lease.entries.values());
             VenvLinker linker = new VenvLinker(venv, majorMinor(interpreter.version()), preparation.env());
-            VenvLinker.Mode mode = linker.link(entries, entries.iterator().next().dir().resolve(StoreLink.FILE));
+            long[] linking = {leased};
+            // the venv is written by Java in a few ms, normally long before the store's check ends
+            VenvLinker.Mode mode = linker.link(entries, entries.get(0).dir().resolve(StoreLink.FILE), () -> {
+                await(venvMade);
+                linking[0] = System.nanoTime();
+            });
             if (mode != VenvLinker.Mode.COPY) {
-                for (Map.Entry<WheelStore.Wheel, StoreLink> e : lease.entries.entrySet()) {
-                    shareWheelFile(e.getKey().file(), e.getValue().dir().resolve(StoreEntry.WHEEL));
+                for (WheelStore.Held h : lease.held) {
+                    shareWheelFile(h.wheel().file(), h.entry().dir().resolve(StoreEntry.WHEEL));
                 }
             }
             StringBuilder refs = new StringBuilder();
@@ -275,7 +276,7 @@ public final class PythonRuntime implements RuntimeSupport {
             if (preparation.verbose()) {
                 preparation.err().printf(Locale.ROOT, "pkgr: python: %d wheel(s) from the store (%d unpacked and compiled now"
                                 + ", %.2f s; the venv ready %.2f s later), linked by %s in %.2f s%n", entries.size(), lease.built,
-                        (leased - start) / 1e9, (linking - leased) / 1e9, mode.id(), (System.nanoTime() - linking) / 1e9);
+                        (leased - start) / 1e9, (linking[0] - leased) / 1e9, mode.id(), (System.nanoTime() - linking[0]) / 1e9);
                 preparation.err().flush();
             }
         }
@@ -293,10 +294,16 @@ public final class PythonRuntime implements RuntimeSupport {
         }
     }
 
-    /** The environment's copy of a wheel becomes a link to the store's: one copy of its bytes per host. */
+    /**
+     * The environment's copy of a wheel becomes a link to the store's: one copy of its bytes per host
+     * (a wheel laid out from the store's blob already is one).
+     */
     private static void shareWheelFile(Path file, Path stored) {
         Path temp = file.resolveSibling("." + file.getFileName() + ".pkgr-tmp");
         try {
+            if (Files.isSameFile(file, stored)) {
+                return;
+            }
             Files.deleteIfExists(temp);
             Files.createLink(temp, stored);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

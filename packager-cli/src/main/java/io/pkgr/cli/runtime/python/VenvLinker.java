@@ -5,17 +5,24 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -39,6 +46,7 @@ final class VenvLinker {
     }
 
     static final String INSTALLER = "pkgr\n";
+    private static final String INSTALLER_HASH = hash(INSTALLER.getBytes(StandardCharsets.UTF_8));
 
     private final Path venv;
     private final Path site;
@@ -56,60 +64,152 @@ final class VenvLinker {
     }
 
     /**
-     * Links every entry into the venv and writes the per-environment files; returns the mode that
-     * worked. The site-packages trees go in two halves (balanced by file count), one {@code cp} each,
-     * side by side: linking is system-call bound, and a second core halves it.
+     * Links every entry into the venv once {@code venvReady} has returned, and writes the
+     * per-environment files; returns the mode that worked.
      */
-    Mode link(Collection<StoreLink> entries, Path probe) throws IOException {
-        Mode mode = mode(probe);
-        Files.createDirectories(site);
+    Mode link(Collection<StoreLink> entries, Path probe, Runnable venvReady) throws IOException {
+        try (Linking linking = start(entries, probe, venvReady)) {
+            return linking.finish();
+        }
+    }
+
+    /**
+     * Starts linking in the background, once {@code venvReady} has returned: probes the mode, links
+     * the entries' {@code data/} and {@code headers/} trees, then site-packages in two halves
+     * (balanced by file count), one {@code cp} each, side by side: linking is system-call bound, and
+     * a second core halves it. Entries that put something at the same top-level name (a namespace
+     * package, or the {@code __pycache__} of two single-module wheels) go to the same half, so two
+     * processes never create one directory. {@link Linking#finish} renders the installer's files
+     * meanwhile.
+     */
+    Linking start(Collection<StoreLink> entries, Path probe, Runnable venvReady) {
+        List<StoreLink> linked = List.copyOf(entries);
         List<List<Path>> halves = List.of(new ArrayList<>(), new ArrayList<>());
         long[] files = {0, 0};
-        List<StoreLink> bySize = new ArrayList<>(entries);
-        bySize.sort(java.util.Comparator.comparingInt(StoreLink::fileCount).reversed());
-        for (StoreLink e : bySize) {
+        for (List<StoreLink> group : groups(linked)) {
             int half = files[0] <= files[1] ? 0 : 1;
-            halves.get(half).add(e.dir().resolve("site"));
-            files[half] += e.fileCount();
-            if (Files.isDirectory(e.dir().resolve("data"))) {
-                mode = copyTrees(List.of(e.dir().resolve("data")), venv, mode);
-            }
-            if (Files.isDirectory(e.dir().resolve("headers"))) {
-                mode = copyTrees(List.of(e.dir().resolve("headers")), headers(e), mode);
+            for (StoreLink e : group) {
+                halves.get(half).add(e.dir().resolve("site"));
+                files[half] += e.fileCount();
             }
         }
-        if (halves.get(1).isEmpty() || sharedTopLevel(entries)) {
-            halves.get(0).addAll(halves.get(1));
-            mode = copyTrees(halves.get(0), site, mode);
-        } else {
-            Mode first = mode;
-            java.util.concurrent.CompletableFuture<Mode> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return copyTrees(halves.get(1), site, first);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, runnable -> {
-                Thread t = new Thread(runnable, "pkgr-link");
-                t.setDaemon(true);
-                t.start();
-            });
-            Mode mine = copyTrees(halves.get(0), site, mode);
-            Mode theirs;
+        CompletableFuture<Mode> trees = CompletableFuture.supplyAsync(() -> {
             try {
-                theirs = other.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof java.io.UncheckedIOException io) {
-                    throw io.getCause();
+                venvReady.run();
+                Mode mode = mode(probe);
+                Files.createDirectories(site);
+                for (StoreLink e : linked) {
+                    if (Files.isDirectory(e.dir().resolve("data"))) {
+                        mode = copyTrees(List.of(e.dir().resolve("data")), venv, mode);
+                    }
+                    if (Files.isDirectory(e.dir().resolve("headers"))) {
+                        mode = copyTrees(List.of(e.dir().resolve("headers")), headers(e), mode);
+                    }
                 }
-                throw e.getCause() instanceof RuntimeException re ? re : e;
+                if (halves.get(1).isEmpty()) {
+                    return copyTrees(halves.get(0), site, mode);
+                }
+                Mode first = mode;
+                CompletableFuture<Mode> other = CompletableFuture.supplyAsync(() -> copy(halves.get(1), first),
+                        VenvLinker::thread);
+                Mode mine;
+                try {
+                    mine = copy(halves.get(0), first);
+                } finally {
+                    other.exceptionally(e -> null).join();
+                }
+                Mode theirs = join(other);
+                return Mode.values()[Math.max(mine.ordinal(), theirs.ordinal())];
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            mode = Mode.values()[Math.max(mine.ordinal(), theirs.ordinal())];
+        }, VenvLinker::thread);
+        return new Linking(linked, trees);
+    }
+
+    /**
+     * Links started by {@link #start}; closing waits for them (a failed install deletes the directory:
+     * nothing may still be writing into it).
+     */
+    final class Linking implements AutoCloseable {
+        private final List<StoreLink> entries;
+        private final CompletableFuture<Mode> trees;
+
+        private Linking(List<StoreLink> entries, CompletableFuture<Mode> trees) {
+            this.entries = entries;
+            this.trees = trees;
         }
+
+        /**
+         * Renders the installer's files while the trees are linked, then writes them: scripts, and
+         * each dist-info's INSTALLER and RECORD (which replace the links to the store's). Returns
+         * the mode that worked.
+         */
+        Mode finish() throws IOException {
+            List<InstallerFiles> installer = new ArrayList<>();
+            for (StoreLink e : entries) {
+                installer.add(installerFiles(e));
+            }
+            Mode mode = join(trees);
+            for (InstallerFiles files : installer) {
+                write(files);
+            }
+            return mode;
+        }
+
+        @Override
+        public void close() {
+            trees.exceptionally(e -> null).join();
+        }
+    }
+
+    /** The entries in groups that share no top-level name with each other, largest (by files) first. */
+    static List<List<StoreLink>> groups(Collection<StoreLink> entries) {
+        List<List<StoreLink>> groups = new ArrayList<>();
+        Map<String, List<StoreLink>> byTop = new HashMap<>();
         for (StoreLink e : entries) {
-            writeInstallerFiles(e);
+            List<StoreLink> group = new ArrayList<>(List.of(e));
+            for (String top : e.topLevel()) {
+                List<StoreLink> other = byTop.get(top);
+                if (other != null && other != group) {
+                    group.addAll(other);
+                    groups.removeIf(g -> g == other);
+                    other.forEach(member -> member.topLevel().forEach(t -> byTop.put(t, group)));
+                }
+            }
+            e.topLevel().forEach(top -> byTop.put(top, group));
+            groups.add(group);
         }
-        return mode;
+        groups.sort(Comparator.comparingLong((List<StoreLink> g) -> g.stream().mapToLong(StoreLink::fileCount).sum())
+                .reversed());
+        return groups;
+    }
+
+    private Mode copy(List<Path> trees, Mode mode) {
+        try {
+            return copyTrees(trees, site, mode);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A thread of its own: each mostly waits for a {@code cp}, and the common pool may have one worker. */
+    private static void thread(Runnable runnable) {
+        Thread t = new Thread(runnable, "pkgr-link");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits for linking that ran beside, rethrowing its failure as it was. */
+    private static Mode join(CompletableFuture<Mode> step) throws IOException {
+        try {
+            return step.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     /** PKGR_LINK_MODE when set (clone, hardlink, copy); else the best {@code probe} (a store file) allows. */
@@ -139,19 +239,6 @@ final class VenvLinker {
         } finally {
             Files.deleteIfExists(trial);
         }
-    }
-
-    /** Whether two entries put something at the same top-level name of site-packages (a namespace package): then one cp. */
-    private static boolean sharedTopLevel(Collection<StoreLink> entries) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (StoreLink e : entries) {
-            for (String top : e.topLevel()) {
-                if (!seen.add(top)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** False for the file systems known to have no reflinks (ext2/3/4, tmpfs); true for the others and when unknown. */
@@ -234,39 +321,53 @@ final class VenvLinker {
         return venv.resolve("include").resolve("site").resolve("python" + e.python()).resolve(e.name());
     }
 
-    /**
-     * RECORD, INSTALLER and scripts: real files of this environment, never links into the store. The
-     * RECORD lines of the linked files were rendered when the entry was sealed.
-     */
-    private void writeInstallerFiles(StoreLink e) throws IOException {
-        Path info = site.resolve(e.distInfo());
-        StringBuilder record = new StringBuilder(new String(e.recordLines(), StandardCharsets.UTF_8));
-        for (String script : e.scripts()) {
-            record.append(writeScript(script, rewriteShebang(Files.readAllBytes(e.dir().resolve("scripts").resolve(script)))));
-        }
-        for (Map.Entry<String, String> s : e.consoleScripts().entrySet()) {
-            record.append(writeScript(s.getKey(), launcher(s.getValue())));
-        }
-        for (Map.Entry<String, String> s : e.guiScripts().entrySet()) {
-            record.append(writeScript(s.getKey(), launcher(s.getValue())));
-        }
-        replace(info.resolve("INSTALLER"), INSTALLER.getBytes(StandardCharsets.UTF_8));
-        record.append(csv(e.distInfo() + "/INSTALLER")).append(',').append(hash(INSTALLER.getBytes(StandardCharsets.UTF_8)))
-                .append('\n');
-        record.append(csv(e.distInfo() + "/RECORD")).append(",,\n");
-        replace(info.resolve("RECORD"), record.toString().getBytes(StandardCharsets.UTF_8));
+    /** What an installer writes for one entry: its scripts ({@code bin/NAME}) and its dist-info's RECORD. */
+    private record InstallerFiles(StoreLink entry, Map<String, byte[]> scripts, byte[] record) {
     }
 
-    /** Writes {@code bin/NAME} (mode 755) and returns its RECORD line. */
-    private String writeScript(String name, byte[] content) throws IOException {
-        if (name.contains("/") || name.isEmpty() || name.equals("..")) {
-            throw new CliException(ExitCode.INTEGRITY, "a wheel names the script '" + name + "', which is not a file name");
+    /**
+     * The entry's scripts and its RECORD: the lines of the linked files (rendered when the entry was
+     * sealed), the scripts', INSTALLER's and RECORD's own.
+     */
+    private InstallerFiles installerFiles(StoreLink e) throws IOException {
+        Map<String, byte[]> scripts = new LinkedHashMap<>();
+        for (String script : e.scripts()) {
+            scripts.put(script, rewriteShebang(Files.readAllBytes(e.dir().resolve("scripts").resolve(script))));
         }
-        Path target = venv.resolve("bin").resolve(name);
-        Files.createDirectories(target.getParent());
-        replace(target, content);
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return csv("../../../bin/" + name) + "," + hash(content) + "\n";
+        for (Map.Entry<String, String> s : e.consoleScripts().entrySet()) {
+            scripts.put(s.getKey(), launcher(s.getValue()));
+        }
+        for (Map.Entry<String, String> s : e.guiScripts().entrySet()) {
+            scripts.put(s.getKey(), launcher(s.getValue()));
+        }
+        StringBuilder lines = new StringBuilder();
+        for (Map.Entry<String, byte[]> s : scripts.entrySet()) {
+            String name = s.getKey();
+            if (name.contains("/") || name.isEmpty() || name.equals("..")) {
+                throw new CliException(ExitCode.INTEGRITY, "a wheel names the script '" + name + "', which is not a file name");
+            }
+            lines.append(csv("../../../bin/" + name)).append(',').append(hash(s.getValue())).append('\n');
+        }
+        lines.append(csv(e.distInfo() + "/INSTALLER")).append(',').append(INSTALLER_HASH).append('\n');
+        lines.append(csv(e.distInfo() + "/RECORD")).append(",,\n");
+        byte[] linked = e.recordLines();
+        byte[] own = lines.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] record = Arrays.copyOf(linked, linked.length + own.length);
+        System.arraycopy(own, 0, record, linked.length, own.length);
+        return new InstallerFiles(e, scripts, record);
+    }
+
+    /** Scripts, INSTALLER and RECORD: real files of this environment, never links into the store. */
+    private void write(InstallerFiles files) throws IOException {
+        for (Map.Entry<String, byte[]> s : files.scripts().entrySet()) {
+            Path target = venv.resolve("bin").resolve(s.getKey());
+            Files.createDirectories(target.getParent());
+            replace(target, s.getValue());
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path info = site.resolve(files.entry().distInfo());
+        replace(info.resolve("INSTALLER"), INSTALLER.getBytes(StandardCharsets.UTF_8));
+        replace(info.resolve("RECORD"), files.record());
     }
 
     /** The wheel spec: a script whose first line is {@code #!python} (or {@code #!pythonw}) gets this venv's interpreter. */

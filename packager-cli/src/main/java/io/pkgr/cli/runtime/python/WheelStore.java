@@ -19,7 +19,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,11 +89,27 @@ public final class WheelStore {
     record Wheel(Sha256 sha256, Path file, boolean hashed) {
     }
 
-    /** Entries held under their locks while an environment links to them; {@code built} were made now. */
+    /** A wheel of the bundle and the store entry it links. */
+    record Held(Wheel wheel, StoreLink entry) {
+    }
+
+    /**
+     * Entries held under their locks while an environment links to them; {@code built} were made now.
+     * Lists and maps keyed by the entry's key: the records' generated {@code hashCode} would spin
+     * method-handle classes on first use (tens of ms of an install) and hash every directory of an entry.
+     */
     final class Lease implements AutoCloseable {
-        final Map<Wheel, StoreLink> entries = new LinkedHashMap<>();
+        /** Every wheel with its entry, in the order asked. */
+        final List<Held> held = new ArrayList<>();
+        /** The entries, each once (two wheel files of one digest share one), by key. */
+        final Map<String, StoreLink> entries = new TreeMap<>();
         int built;
         private final List<Runnable> unlocks = new ArrayList<>();
+
+        private void hold(List<Wheel> wheels, StoreLink entry) {
+            wheels.forEach(w -> held.add(new Held(w, entry)));
+            entries.put(entry.key(), entry);
+        }
 
         @Override
         public void close() {
@@ -136,11 +151,11 @@ public final class WheelStore {
                 if (entry == null) {
                     builds.add(new Build(e.getKey(), e.getValue().get(0)));
                 } else {
-                    e.getValue().forEach(w -> lease.entries.put(w, entry));
+                    lease.hold(e.getValue(), entry);
                 }
             }
             for (StoreLink entry : build(builds, interpreter, env, log)) {
-                byKey.get(entry.key()).forEach(w -> lease.entries.put(w, entry));
+                lease.hold(byKey.get(entry.key()), entry);
             }
             lease.built = builds.size();
             return lease;
