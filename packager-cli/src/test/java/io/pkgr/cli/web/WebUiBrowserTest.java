@@ -518,6 +518,12 @@ class WebUiBrowserTest {
         box.clear();
         box.sendKeys(query);
         box.submit();
+        // submit does not wait for the answer: the checks that follow must read the results page
+        // of this query, not the page before (a failure on a loaded machine)
+        String asked = "q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8);
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> d.getCurrentUrl().contains(asked)
+                        && "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     private String heading() {
