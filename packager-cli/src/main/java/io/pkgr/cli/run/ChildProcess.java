@@ -43,10 +43,16 @@ final class ChildProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).inheritIO();
         pb.environment().clear();
         pb.environment().putAll(launch.env());
+        // the watchdog first: its shell starts while the entrypoint does, and is reading by the time
+        // the entrypoint ends (pkgr's exit waits for it to end too); it learns the group once there is one
+        Watchdog watchdog = setsid != null ? Watchdog.start(setsid) : null;
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
+            if (watchdog != null) {
+                watchdog.release();
+            }
             throw new CliException(127, "cannot start " + launch.command().get(0) + ": " + e.getMessage());
         }
         // setsid execs in place (a JVM child is never a group leader), so the group id is the pid.
@@ -62,8 +68,9 @@ final class ChildProcess {
                 // not supported here (or -Xrs): the child still gets its group's signals from a terminal
             }
         }
-        // after the handlers: a SIGTERM that arrives while the watchdog starts is forwarded, not fatal to pkgr
-        Watchdog watchdog = group > 0 ? Watchdog.start(setsid, group) : null;
+        if (watchdog != null && !watchdog.guard(group)) {
+            watchdog = null;
+        }
         try {
             if (timeout == null) {
                 return p.waitFor();
@@ -109,12 +116,14 @@ final class ChildProcess {
      * the shell SIGKILLs the group. When the entrypoint has ended normally pkgr writes {@code done}
      * first, and the shell leaves the group alone (what the entrypoint left behind stays, as before).
      * It ignores SIGINT, SIGTERM and SIGHUP: a terminal's Ctrl-C reaches pkgr's group, not a
-     * watchdog that must outlive pkgr. The cost is one {@code sh} started beside the entrypoint.
+     * watchdog that must outlive pkgr. The cost is one {@code sh} started beside the entrypoint:
+     * it is started just before it, and its first line is the group to guard (none: it exits).
      */
     static final class Watchdog {
 
-        /** {@code $1} is the group id; dash's kill takes no {@code --}, and {@code -N} after the signal is a group. */
-        static final String SCRIPT = "trap '' INT TERM HUP; read -r word; [ \"$word\" = done ] || kill -KILL -\"$1\"";
+        /** The first line is the group id; dash's kill takes no {@code --}, and {@code -N} after the signal is a group. */
+        static final String SCRIPT = "trap '' INT TERM HUP; read -r group || exit 0; case \"$group\" in ''|*[!0-9]*) exit 0;; esac;"
+                + " read -r word; [ \"$word\" = done ] || kill -KILL -\"$group\"";
 
         private final Process shell;
 
@@ -122,10 +131,10 @@ final class ChildProcess {
             this.shell = shell;
         }
 
-        /** Starts the watchdog of {@code group}, or returns null when no shell can be started (the run goes on unguarded). */
-        static Watchdog start(Path setsid, long group) {
-            ProcessBuilder pb = new ProcessBuilder(setsid.toString(), "/bin/sh", "-c", SCRIPT, "pkgr-watchdog",
-                    String.valueOf(group)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        /** Starts a watchdog, or returns null when no shell can be started (the run goes on unguarded). */
+        static Watchdog start(Path setsid) {
+            ProcessBuilder pb = new ProcessBuilder(setsid.toString(), "/bin/sh", "-c", SCRIPT, "pkgr-watchdog")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().keySet().removeIf(Settings::isSecret);
             try {
@@ -135,7 +144,19 @@ final class ChildProcess {
             }
         }
 
-        /** The entrypoint has ended (or pkgr has stopped its group): the watchdog exits without a signal. */
+        /** Tells the watchdog the group to guard; false when it is gone (the run goes on unguarded). */
+        boolean guard(long group) {
+            try {
+                var in = shell.getOutputStream();
+                in.write((group + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                in.flush();
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** The entrypoint has ended (or pkgr has stopped its group), or never started: the watchdog exits without a signal. */
         void release() {
             try (var in = shell.getOutputStream()) {
                 in.write("done\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
