@@ -124,6 +124,31 @@ class ReleaseArchiveTest {
     }
 
     @Test
+    void aJavaReachedThroughASymlinkIsResolvedOnceThenCheckedWithoutATool() throws Exception {
+        // given java reached through a symlink on PATH (as /usr/bin/java is), no JAVA_HOME, and a first call
+        Path tools = Files.createDirectories(tmp.resolve("java-link-bin"));
+        Path javaLink = tools.resolve("java");
+        if (!Files.exists(javaLink, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(javaLink, Path.of(System.getProperty("java.home"), "bin", "java"));
+            Path bash = Path.of("/usr/bin/bash");
+            Files.createSymbolicLink(tools.resolve("bash"), Files.exists(bash) ? bash : Path.of("/bin/bash"));
+        }
+        Processes.Result first = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp,
+                Map.of("PATH", tools + ":/usr/bin:/bin", "JAVA_HOME", ""));
+
+        // when it runs again with nothing on PATH but that java and bash (no readlink), the archive required
+        Processes.Result again = Processes.run(List.of(home.resolve("bin/pkgr").toString(), "--version"), tmp,
+                Map.of("PATH", tools.toString(), "JAVA_HOME", "", "PKGR_JAVA_OPTS", "-Xshare:on"));
+
+        // then the first call remembered where the link leads, and the second found it the same file
+        first.requireSuccess();
+        assertEquals(javaLink + "\n" + Path.of(System.getProperty("java.home"), "bin", "java").toRealPath() + "\n",
+                Files.readString(home.resolve("lib/cds/java.resolved")));
+        again.requireSuccess();
+        assertTrue(again.stdout().startsWith("pkgr " + Release.version()), again.toString());
+    }
+
+    @Test
     void theReleasesServeHasTheS3BackendAndNamesTheBucketItCannotReach() throws Exception {
         // given a bucket endpoint where nothing listens
         int port;
