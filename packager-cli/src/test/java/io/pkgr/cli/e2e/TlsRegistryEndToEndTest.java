@@ -13,7 +13,7 @@ import io.pkgr.cli.CliException;
 import io.pkgr.cli.ExitCode;
 import io.pkgr.cli.config.Repository;
 import io.pkgr.cli.registry.RegistryClient;
-import java.io.ByteArrayOutputStream;
+import io.pkgr.testing.ProcessOutcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -217,24 +216,8 @@ class TlsRegistryEndToEndTest {
         pb.environment().put("PKGR_REPOSITORIES_TLS_URL", registry.toString());
         pb.environment().put("PKGR_HTTP_BASIC_TLS_USERNAME", "admin");
         pb.environment().put("PKGR_HTTP_BASIC_TLS_PASSWORD", adminPassword);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread errReader = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // the process is gone
-            }
-        });
-        errReader.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("pkgr " + String.join(" ", args) + " did not finish");
-        }
-        errReader.join(Duration.ofSeconds(10).toMillis());
-        return new Cli.Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+        ProcessOutcome done = ProcessOutcome.of(pb.start(), "pkgr " + String.join(" ", args));
+        return new Cli.Result(done.exitCode(), done.out(), done.err());
     }
 
     /** The environments installed in the cache of {@code home}. */

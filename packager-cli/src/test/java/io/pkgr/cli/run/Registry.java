@@ -12,6 +12,7 @@ import io.pkgr.cli.config.Repository;
 import io.pkgr.cli.registry.RegistryClient;
 import io.pkgr.registry.RegistryServer;
 import io.pkgr.registry.ServerConfig;
+import io.pkgr.testing.ProcessOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -104,24 +104,8 @@ final class Registry implements AutoCloseable {
     }
 
     Result pkgrProcessRun(String... args) throws IOException, InterruptedException {
-        Process p = pkgrProcess(args).start();
-        p.getOutputStream().close();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread t = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        t.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("pkgr did not finish");
-        }
-        t.join();
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+        ProcessOutcome done = ProcessOutcome.of(pkgrProcess(args).start(), "pkgr");
+        return new Result(done.exitCode(), done.out(), done.err());
     }
 
     /** Builds the project with {@code pkgr build} and publishes the bundle; returns its sha256. */

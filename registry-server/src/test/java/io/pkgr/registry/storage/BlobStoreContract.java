@@ -114,8 +114,8 @@ public abstract class BlobStoreContract {
         assertEquals(Optional.empty(), store.stat(RepoPath.of("d/e")));
     }
 
-    @Test
-    void deleteAllRemovesTheObjectsThereSkipsAbsentOnesAndLeavesTheRest() throws IOException {
+    /** 30 objects stored under batch/0..2/, and one path beside them that is not stored: a batch to delete. */
+    private List<RepoPath> seedBatch() throws IOException {
         List<RepoPath> batch = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
             RepoPath path = RepoPath.of("batch/" + (i % 3) + "/o" + i);
@@ -123,6 +123,12 @@ public abstract class BlobStoreContract {
             batch.add(path);
         }
         batch.add(RepoPath.of("batch/absent"));
+        return batch;
+    }
+
+    @Test
+    void deleteAllRemovesTheObjectsThereSkipsAbsentOnesAndLeavesTheRest() throws IOException {
+        List<RepoPath> batch = seedBatch();
         store.putIfAbsent(RepoPath.of("batch/0/kept"), bytes("kept"));
 
         store.deleteAll(batch);
@@ -135,13 +141,7 @@ public abstract class BlobStoreContract {
 
     @Test
     void deleteAllUnlessKeepsWhatTheCheckNamesDeletesTheRestAndSkipsAbsentOnes() throws IOException {
-        List<RepoPath> batch = new java.util.ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            RepoPath path = RepoPath.of("batch/" + (i % 3) + "/o" + i);
-            store.putIfAbsent(path, bytes("o" + i));
-            batch.add(path);
-        }
-        batch.add(RepoPath.of("batch/absent"));
+        List<RepoPath> batch = seedBatch();
         List<List<RepoPath>> asked = new java.util.ArrayList<>();
 
         List<RepoPath> deleted = store.deleteAllUnless(batch, candidates -> {
