@@ -42,8 +42,12 @@ public final class CliContext {
         return config.select(option).name();
     }
 
-    /** The client for a configured repository, created on first use (a warm run never creates one). */
-    public RegistryClient registry(String repository) {
+    /**
+     * The client for a configured repository, created on first use (a warm run never creates one).
+     * Synchronized: a layered fetch's threads ask for it on first need, and a client takes a while
+     * to build (a plain map's computeIfAbsent then throws ConcurrentModificationException).
+     */
+    public synchronized RegistryClient registry(String repository) {
         return clients.computeIfAbsent(repository, r -> new RegistryClient(config.repository(r)));
     }
 
