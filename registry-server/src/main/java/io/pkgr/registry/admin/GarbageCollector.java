@@ -75,7 +75,7 @@ public final class GarbageCollector {
     public GcReport run() throws IOException {
         long started = System.nanoTime();
         if (dryRun) {
-            return collect(started);
+            return collect(started, null);
         }
         // 0. what an interrupted collection set aside goes back first, to be judged like the rest; and
         //    publishes are told a collection runs: from now on they keep their holds (BlobHolds#close)
@@ -86,13 +86,14 @@ public final class GarbageCollector {
         RepoPath marker = RepoPath.of(StoragePaths.COLLECTING.value(), UUID.randomUUID().toString());
         store.replace(marker, new byte[0]);
         try {
-            return collect(started);
+            return collect(started, marker);
         } finally {
             store.delete(marker);
         }
     }
 
-    private GcReport collect(long started) throws IOException {
+    /** {@code marker}: this collection's {@code collecting/} marker, null in a dry run (which writes none). */
+    private GcReport collect(long started, RepoPath marker) throws IOException {
         Instant cutoff = clock.instant().minus(grace);
         List<Retention.Removal> removals = retention == null ? List.of() : applyRetention();
         // 1. list the blobs first: anything written after this is not even a candidate
@@ -121,11 +122,14 @@ public final class GarbageCollector {
             }
             if (batch.size() == BATCH) {
                 remove(batch, cutoff, report);
+                if (marker != null) { // written again: another gc clears markers older than its grace period
+                    store.replace(marker, new byte[0]);
+                }
             }
         }
         remove(batch, cutoff, report);
         for (BlobStat stale : store.listStats(StoragePaths.COLLECTING)) {
-            if (stale.modified().isBefore(cutoff)) { // a collection that crashed
+            if (!stale.path().equals(marker) && stale.modified().isBefore(cutoff)) { // a collection that crashed
                 if (!dryRun) {
                     store.delete(stale.path());
                 }

@@ -271,6 +271,30 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aCollectionWritesItsMarkerAgainAfterEachBatchSoAnotherGcDoesNotTakeItForACrashedOne() throws IOException {
+        for (int i = 0; i < GarbageCollector.BATCH + 5; i++) {
+            blob("garbage " + i, Duration.ofDays(2));
+        }
+        List<java.time.Instant> markers = new ArrayList<>();
+        BlobStore watching = new ForwardingStore(store) {
+            @Override
+            void beforeDelete(List<io.pkgr.registry.storage.RepoPath> paths) throws IOException {
+                List<io.pkgr.registry.storage.BlobStat> collecting = store.listStats(StoragePaths.COLLECTING);
+                assertEquals(1, collecting.size(), collecting.toString());
+                markers.add(collecting.get(0).modified());
+            }
+        };
+
+        new GarbageCollector(watching, records, records::readRecordFiles, GRACE, false, null, clock(), log::add).run();
+
+        // the second batch saw the marker written after the first (a gc that runs longer than the
+        // grace period between two batches would still look crashed: said in housekeeping.md)
+        assertEquals(2, markers.size());
+        assertTrue(markers.get(1).isAfter(markers.get(0)), markers.toString());
+        assertTrue(store.listStats(StoragePaths.COLLECTING).isEmpty(), "the marker goes when the collection ends");
+    }
+
+    @Test
     void aDryRunChangesNothingAndListsWhatTheRealRunRemoves() throws IOException {
         seedVersions("churn", 5);
         blob("garbage", Duration.ofDays(2));
