@@ -2,6 +2,9 @@ package io.pkgr.cli.cache;
 
 import io.pkgr.bundle.AtomicFiles;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -54,6 +57,31 @@ public final class FileOps {
             }).sum();
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    /**
+     * Locks the whole file of {@code channel}, waiting for another process to release it, by polling
+     * {@code tryLock} rather than blocking in {@code lock}. POSIX record locks belong to the process,
+     * so the kernel's deadlock check takes two processes whose threads wait on each other's files for
+     * a cycle and fails the last waiter with EDEADLK ("Resource deadlock avoided"), even when no
+     * thread waits while it holds a lock: two cold runs of versions that share blobs, each fetching
+     * on four threads, did. A poll is never refused that way.
+     */
+    public static FileLock lock(FileChannel channel) throws IOException {
+        long pause = 1;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a lock another process holds");
+            }
+            pause = Math.min(pause * 2, 20);
         }
     }
 }

@@ -116,7 +116,7 @@ public final class Environments {
         try {
             Files.createDirectories(layout.envsDir());
             try (FileChannel ch = FileChannel.open(layout.envLock(key), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
+                 FileLock ignored = FileOps.lock(ch)) {
                 return useOrBuild(slot);
             }
         } catch (IOException e) {

@@ -160,7 +160,7 @@ final class LayeredFetch {
         Path target = blobs.target(n.sha256());
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.lock()) {
+             FileLock lock = FileOps.lock(channel)) {
             if (blobs.find(n.sha256(), n.size()).isPresent() && intact(n)) {
                 return;
             }

@@ -340,7 +340,7 @@ public final class WheelStore {
         local.lock();
         try {
             FileChannel ch = FileChannel.open(layout.wheelLock(key), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = ch.lock();
+            FileLock lock = FileOps.lock(ch);
             return () -> {
                 try {
                     lock.release();
